@@ -1,0 +1,20 @@
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer
+
+
+class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
+    """Wraps every API response in {"success", "data", "message"} and camelCases keys.
+
+    Error responses and paginated lists arrive already enveloped (from the exception
+    handler and the paginator) and are only camelCased.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and not getattr(response, "enveloped", False):
+            succeeded = response.status_code < 400
+            data = {
+                "success": succeeded,
+                "data": data,
+                "message": getattr(response, "envelope_message", "OK" if succeeded else "Error"),
+            }
+        return super().render(data, accepted_media_type, renderer_context)

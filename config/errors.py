@@ -1,0 +1,48 @@
+"""Errors that services raise and every surface (API, HTML, admin, tasks) understands.
+
+A service names what went wrong; the API maps `http_status` and `code` into the error
+envelope, HTML views show `message`.
+"""
+
+
+class ServiceError(Exception):
+    code = "invalid"
+    http_status = 400
+
+    def __init__(self, message: str, *, details: dict | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+        if code:
+            self.code = code
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(ServiceError):
+    code = "conflict"
+    http_status = 409
+
+
+class PermissionDenied(ServiceError):
+    code = "permission_denied"
+    http_status = 403
+
+
+class RateLimited(ServiceError):
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ExternalServiceError(ServiceError):
+    """A provider (Monnify, Termii, an ESP) failed or could not be reached."""
+
+    code = "service_unavailable"
+    http_status = 503

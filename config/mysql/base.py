@@ -1,0 +1,27 @@
+"""Django's MySQL backend, with the seed's ON DELETE rules on foreign keys.
+
+Django 5.2 emulates on_delete in Python and creates foreign keys without an ON DELETE
+clause; the other backends sharing this database rely on the database cascading
+(users → stores → products …) and restricting (order_items → products).
+"""
+
+from django.db import models
+from django.db.backends.mysql import base, schema
+
+ON_DELETE_SQL = {
+    models.CASCADE: " ON DELETE CASCADE",
+    models.PROTECT: " ON DELETE RESTRICT",
+    models.RESTRICT: " ON DELETE RESTRICT",
+    models.SET_NULL: " ON DELETE SET NULL",
+}
+
+
+class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
+    def _create_fk_sql(self, model, field, suffix):
+        statement = super()._create_fk_sql(model, field, suffix)
+        statement.template += ON_DELETE_SQL.get(field.remote_field.on_delete, "")
+        return statement
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    SchemaEditorClass = DatabaseSchemaEditor

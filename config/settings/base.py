@@ -1,0 +1,236 @@
+"""Settings shared by every environment. Values come from the environment (.env.example)."""
+
+from datetime import timedelta
+
+from config.settings.environment import BASE_DIR, read
+
+SECRET_KEY = read("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
+DEBUG = read("DJANGO_DEBUG", bool, default=False)
+ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list, default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", list, default=[])
+SITE_URL = read("APP_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = read("APP_NAME", default="AGM Store Builder")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "django_htmx",
+    "anymail",
+    "accounts",
+    "stores",
+    "catalog",
+    "orders",
+    "payments",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: DATABASE_URL or the seed's DB_* variables. Environments choose the fallback.
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = read("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+PASSWORD_HASHERS = ["accounts.hashers.BcryptPasswordHasher"]
+BCRYPT_ROUNDS = read("BCRYPT_ROUNDS", int, default=12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-ng"
+TIME_ZONE = "Africa/Lagos"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Security headers that hold in every environment; production adds HTTPS ones.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; forms post it
+
+# Celery: tasks take ids, are acknowledged late and are safe to run twice.
+CELERY_BROKER_URL = read("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = read("CELERY_RESULT_BACKEND", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.EnvelopeJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        "djangorestframework_camel_case.parser.CamelCaseFormParser",
+        "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "config.api.exceptions.envelope_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {},
+    "COERCE_DECIMAL_TO_STRING": True,
+    "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True},
+}
+RATE_LIMIT_PER_MINUTE = read("RATE_LIMIT_PER_MINUTE", int, default=60)
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=read("ACCESS_TOKEN_EXPIRE_MINUTES", int, default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=read("REFRESH_TOKEN_EXPIRE_DAYS", int, default=7)),
+    "ALGORITHM": read("JWT_ALGORITHM", default="HS256"),
+    "SIGNING_KEY": read("JWT_SECRET_KEY", default=SECRET_KEY),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AGM Store Builder API",
+    "DESCRIPTION": "Stores, products, orders and Monnify payments for Nigerian merchants.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "CAMELIZE_NAMES": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+    ],
+    # Swagger UI and ReDoc assets are served from the sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+CORS_ALLOWED_ORIGINS = read("CORS_ORIGINS", list, default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+
+# Money
+AGM_FEE_PERCENTAGE = read("AGM_FEE_PERCENTAGE", "decimal", default="2.5")
+AGM_FEE_BEARER = read("AGM_FEE_BEARER", default="merchant")
+
+# Monnify (payments). Without an API key the built-in simulator answers.
+MONNIFY_BASE_URL = read("MONNIFY_BASE_URL", default="https://sandbox.monnify.com")
+MONNIFY_API_KEY = read("MONNIFY_API_KEY", default="")
+MONNIFY_SECRET_KEY = read("MONNIFY_SECRET_KEY", default="")
+MONNIFY_CONTRACT_CODE = read("MONNIFY_CONTRACT_CODE", default="")
+MONNIFY_WEBHOOK_SECRET = read("MONNIFY_WEBHOOK_SECRET", default="")
+MONNIFY_WALLET_ACCOUNT_NUMBER = read("MONNIFY_WALLET_ACCOUNT_NUMBER", default="")
+MONNIFY_WEBHOOK_ALLOWED_IPS = read("MONNIFY_WEBHOOK_ALLOWED_IPS", list, default=[])
+MONNIFY_TIMEOUT_SECONDS = read("MONNIFY_TIMEOUT_SECONDS", int, default=15)
+
+# Email through django-anymail (SendGrid by default; EMAIL_BACKEND picks another ESP).
+SENDGRID_API_KEY = read("SENDGRID_API_KEY", default="")
+SENDGRID_FROM_EMAIL = read("SENDGRID_FROM_EMAIL", default="noreply@agmshops.com")
+SENDGRID_FROM_NAME = read("SENDGRID_FROM_NAME", default="AGM Store Builder")
+DEFAULT_FROM_EMAIL = f"{SENDGRID_FROM_NAME} <{SENDGRID_FROM_EMAIL}>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = read("EMAIL_BACKEND", default="anymail.backends.sendgrid.EmailBackend")
+ANYMAIL = {
+    "SENDGRID_API_KEY": SENDGRID_API_KEY,
+    "SENDGRID_API_URL": read("SENDGRID_API_URL", default="https://api.sendgrid.com/v3/"),
+    "REQUESTS_TIMEOUT": read("EMAIL_TIMEOUT_SECONDS", int, default=15),
+}
+# anymail dropped official SendGrid support in 13.0.1 but its backend still works.
+# models.E030: the seed reuses index names across tables (MySQL scopes them per table);
+# config.db.SeedIndex prefixes them on databases that scope them globally.
+SILENCED_SYSTEM_CHECKS = ["anymail.W003", "models.E030"]
+
+# SMS through Termii
+TERMII_API_KEY = read("TERMII_API_KEY", default="")
+TERMII_SENDER_ID = read("TERMII_SENDER_ID", default="AGM Store")
+TERMII_BASE_URL = read("TERMII_BASE_URL", default="https://api.ng.termii.com")
+TERMII_CHANNEL = read("TERMII_CHANNEL", default="generic")
+SMS_BACKEND = read("SMS_BACKEND", default="notifications.sms.TermiiBackend")
+
+# Cloudinary (media in production)
+CLOUDINARY_CLOUD_NAME = read("CLOUDINARY_CLOUD_NAME", default="")
+CLOUDINARY_API_KEY = read("CLOUDINARY_API_KEY", default="")
+CLOUDINARY_API_SECRET = read("CLOUDINARY_API_SECRET", default="")
+
+LOG_LEVEL = read("LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "celery": {"level": LOG_LEVEL},
+    },
+}

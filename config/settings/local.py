@@ -1,0 +1,29 @@
+"""The embedded default: SQLite, eager tasks, simulated Monnify, console email and SMS.
+
+Every choice here can be overridden from the environment, so a developer can point the
+local server at MySQL and Redis without touching this file.
+"""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR, REDIS_URL
+from config.settings.environment import database, read
+
+DEBUG = read("DJANGO_DEBUG", bool, default=True)
+ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list, default=["127.0.0.1", "localhost", "[::1]"])
+
+DATABASES = {"default": database(default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+USE_REDIS = read("USE_REDIS", bool, default=False)
+if USE_REDIS:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=not USE_REDIS)
+
+EMAIL_BACKEND = read("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+SMS_BACKEND = read("SMS_BACKEND", default="notifications.sms.ConsoleBackend")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

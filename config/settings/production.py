@@ -1,0 +1,30 @@
+"""Production: refuses to start without a real secret key, database and hosts."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL, STORAGES
+from config.settings.environment import MYSQL_ENGINE, ConfigurationError, database, read
+
+DEBUG = False
+SECRET_KEY = read("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("insecure", "change-me", "your-")):
+    raise ConfigurationError("DJANGO_SECRET_KEY must be a random value of at least 50 characters")
+ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list)
+
+DATABASES = {"default": database()}
+if DATABASES["default"]["ENGINE"] != MYSQL_ENGINE:
+    raise ConfigurationError("DATABASE_URL must point at MySQL or MariaDB in production")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", bool, default=True)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", int, default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+if read("CLOUDINARY_CLOUD_NAME", default=""):
+    STORAGES = {**STORAGES, "default": {"BACKEND": "catalog.storage.CloudinaryMediaStorage"}}

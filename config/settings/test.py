@@ -1,0 +1,34 @@
+"""The test suite: real MariaDB/MySQL and Redis (see README), local fakes for providers."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL
+from config.settings.environment import database, read
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+
+DATABASES = {
+    "default": database(default_url="mysql://root:@127.0.0.1:3306/agm_store_builder"),
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": read("CACHE_KEY_PREFIX", default="agm-test"),
+    }
+}
+
+CELERY_TASK_ALWAYS_EAGER = True
+BCRYPT_ROUNDS = 4  # the lowest cost bcrypt allows: hashing speed is not under test
+PASSWORD_HASHERS = ["accounts.hashers.BcryptPasswordHasher"]
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "notifications.sms.ConsoleBackend"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

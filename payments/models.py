@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+
+from config.db import CurrentTimestamp, EnumField, SeedIndex, TimestampField, uuid_primary_key
+from orders.models import Order, PaymentStatus, money
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CARD = "card", "Card"
+    USSD = "ussd", "USSD"
+
+
+class Payment(models.Model):
+    """One attempt to collect an order's total through Monnify."""
+
+    id = uuid_primary_key()
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payments", db_index=False
+    )
+    amount = money()
+    currency = models.CharField(max_length=3, null=True, default="NGN", db_default="NGN")
+    status = EnumField(
+        choices=PaymentStatus.choices, null=True, default=PaymentStatus.PENDING, db_default=PaymentStatus.PENDING
+    )
+    payment_method = EnumField(choices=PaymentMethod.choices, null=True, blank=True)
+    payment_reference = models.CharField(max_length=100, unique=True)
+    monnify_reference = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    account_number = models.CharField(max_length=20, null=True, blank=True)
+    account_name = models.CharField(max_length=255, null=True, blank=True)
+    bank_name = models.CharField(max_length=100, null=True, blank=True)
+    metadata = models.JSONField(null=True, blank=True)
+    paid_at = TimestampField(null=True, blank=True)
+    expires_at = TimestampField(null=True, blank=True)
+    created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
+    updated_at = TimestampField(
+        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
+    )
+
+    class Meta:
+        db_table = "payments"
+        ordering = ["-created_at"]
+        indexes = [
+            SeedIndex(fields=["order"], name="idx_order_id"),
+            SeedIndex(fields=["user"], name="idx_user_id"),
+            SeedIndex(fields=["payment_reference"], name="idx_payment_reference"),
+            SeedIndex(fields=["monnify_reference"], name="idx_monnify_reference"),
+            SeedIndex(fields=["status"], name="idx_status"),
+            SeedIndex(fields=["created_at"], name="idx_created_at"),
+        ]
+
+    def __str__(self):
+        return self.payment_reference
+
+
+class BankAccount(models.Model):
+    """A merchant's Nigerian bank account for payouts."""
+
+    id = uuid_primary_key()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bank_accounts", db_index=False
+    )
+    account_number = models.CharField(max_length=20)
+    account_name = models.CharField(max_length=255)
+    bank_code = models.CharField(max_length=10)
+    bank_name = models.CharField(max_length=255)
+    is_verified = models.BooleanField(null=True, default=False, db_default=False)
+    is_primary = models.BooleanField(null=True, default=False, db_default=False)
+    created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
+    updated_at = TimestampField(
+        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
+    )
+    deleted_at = TimestampField(null=True, blank=True)
+
+    class Meta:
+        db_table = "bank_accounts"
+        ordering = ["-is_primary", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "account_number", "bank_code"], name="unique_account"),
+        ]
+        indexes = [
+            SeedIndex(fields=["user"], name="idx_user_id"),
+            SeedIndex(fields=["account_number"], name="idx_account_number"),
+            SeedIndex(fields=["bank_code"], name="idx_bank_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.bank_name} {self.account_number} ({self.account_name})"
