@@ -1,6 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 
+from accounts.passwords import hash_password, needs_rehash, verify_password
 from config.db import (
     CurrentTimestamp,
     EnumField,
@@ -57,9 +58,7 @@ class User(AbstractBaseUser):
     has_completed_onboarding = models.BooleanField(null=True, default=False, db_default=False)
     last_login = TimestampField(null=True, blank=True, db_column="last_login_at")
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
     deleted_at = TimestampField(null=True, blank=True)
 
     objects = UserManager()
@@ -94,6 +93,20 @@ class User(AbstractBaseUser):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def set_password(self, raw_password):
+        if raw_password is None:
+            self.set_unusable_password()
+            return
+        self.password = hash_password(raw_password)
+        self._password = raw_password
+
+    def check_password(self, raw_password):
+        valid = verify_password(raw_password or "", self.password)
+        if valid and needs_rehash(self.password) and self.pk:
+            self.set_password(raw_password)
+            self.save(update_fields=["password"])
+        return valid
 
     def get_full_name(self):
         return self.full_name
@@ -141,16 +154,12 @@ class UserSettings(models.Model):
     show_email = models.BooleanField(null=True, default=False, db_default=False)
     show_phone = models.BooleanField(null=True, default=False, db_default=False)
     default_currency = models.CharField(max_length=3, null=True, default="NGN", db_default="NGN")
-    timezone = models.CharField(
-        max_length=50, null=True, default="Africa/Lagos", db_default="Africa/Lagos"
-    )
+    timezone = models.CharField(max_length=50, null=True, default="Africa/Lagos", db_default="Africa/Lagos")
     language = models.CharField(max_length=10, null=True, default="en", db_default="en")
     two_factor_enabled = models.BooleanField(null=True, default=False, db_default=False)
     login_alerts = models.BooleanField(null=True, default=True, db_default=True)
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
 
     class Meta:
         db_table = "user_settings"
@@ -198,9 +207,7 @@ class RefreshToken(models.Model):
     """A refresh token, stored as a hash only."""
 
     id = uuid_primary_key()
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="refresh_tokens", db_index=False
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens", db_index=False)
     token_hash = models.CharField(max_length=255)
     expires_at = TimestampField()
     revoked = models.BooleanField(null=True, default=False, db_default=False)

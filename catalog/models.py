@@ -38,9 +38,7 @@ class Product(models.Model):
     is_featured = models.BooleanField(null=True, default=False, db_default=False)
     view_count = models.IntegerField(null=True, default=0, db_default=0)
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
     deleted_at = TimestampField(null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()

@@ -55,9 +55,7 @@ class Order(models.Model):
     )
     notes = SeedTextField(null=True, blank=True)
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
     deleted_at = TimestampField(null=True, blank=True)
 
     class Meta:
@@ -80,7 +78,9 @@ class Order(models.Model):
 class OrderItem(models.Model):
     id = uuid_primary_key()
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="order_items", db_index=False)
-    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="order_items", db_index=False)
+    product = models.ForeignKey(
+        Product, on_delete=models.RESTRICT, related_name="order_items", db_index=False
+    )
     product_name = models.CharField(max_length=255)
     product_image = models.CharField(max_length=500, null=True, blank=True)
     product_price = money()
@@ -97,4 +97,4 @@ class OrderItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quantity} × {self.product_name}"
+        return f"{self.quantity} x {self.product_name}"

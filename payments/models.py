@@ -22,7 +22,10 @@ class Payment(models.Model):
     amount = money()
     currency = models.CharField(max_length=3, null=True, default="NGN", db_default="NGN")
     status = EnumField(
-        choices=PaymentStatus.choices, null=True, default=PaymentStatus.PENDING, db_default=PaymentStatus.PENDING
+        choices=PaymentStatus.choices,
+        null=True,
+        default=PaymentStatus.PENDING,
+        db_default=PaymentStatus.PENDING,
     )
     payment_method = EnumField(choices=PaymentMethod.choices, null=True, blank=True)
     payment_reference = models.CharField(max_length=100, unique=True)
@@ -34,9 +37,7 @@ class Payment(models.Model):
     paid_at = TimestampField(null=True, blank=True)
     expires_at = TimestampField(null=True, blank=True)
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
 
     class Meta:
         db_table = "payments"
@@ -68,9 +69,7 @@ class BankAccount(models.Model):
     is_verified = models.BooleanField(null=True, default=False, db_default=False)
     is_primary = models.BooleanField(null=True, default=False, db_default=False)
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
     deleted_at = TimestampField(null=True, blank=True)
 
     class Meta:

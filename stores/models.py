@@ -43,9 +43,7 @@ class Store(models.Model):
     social_links = models.JSONField(null=True, blank=True)
     is_active = models.BooleanField(null=True, default=True, db_default=True)
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
-    updated_at = TimestampField(
-        null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True
-    )
+    updated_at = TimestampField(null=True, auto_now=True, db_default=CurrentTimestamp(), on_update=True)
     deleted_at = TimestampField(null=True, blank=True)
 
     objects = StoreQuerySet.as_manager()

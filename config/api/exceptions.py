@@ -5,11 +5,10 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 
 from config.errors import RateLimited, ServiceError
 

@@ -73,7 +73,7 @@ REDIS_URL = read("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
-PASSWORD_HASHERS = ["accounts.hashers.BcryptPasswordHasher"]
+# Cost of new password hashes (accounts/passwords.py); the Node.js backend used 10.
 BCRYPT_ROUNDS = read("BCRYPT_ROUNDS", int, default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

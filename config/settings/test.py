@@ -5,7 +5,7 @@ from config.settings.base import REDIS_URL
 from config.settings.environment import database, read
 
 DEBUG = False
-SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+SECRET_KEY = "test-secret-key-not-for-production"
 ALLOWED_HOSTS = ["*"]
 
 DATABASES = {
@@ -22,7 +22,6 @@ CACHES = {
 
 CELERY_TASK_ALWAYS_EAGER = True
 BCRYPT_ROUNDS = 4  # the lowest cost bcrypt allows: hashing speed is not under test
-PASSWORD_HASHERS = ["accounts.hashers.BcryptPasswordHasher"]
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "notifications.sms.ConsoleBackend"

@@ -147,7 +147,5 @@ def differences(seed: dict, ours: dict) -> list[str]:
                 for attribute, expected in theirs[name].items():
                     actual = mine[name].get(attribute)
                     if actual != expected:
-                        lines.append(
-                            f"{table}.{part}.{name}.{attribute}: seed {expected!r}, ours {actual!r}"
-                        )
+                        lines.append(f"{table}.{part}.{name}.{attribute}: seed {expected!r}, ours {actual!r}")
     return lines

@@ -1,0 +1,45 @@
+# The two commands the README starts with: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test install services lint format migrate demo worker beat bench
+
+install:
+	@.ci/bootstrap.sh
+
+services:
+	@.ci/services.sh
+
+## Serves a seeded demo on the embedded defaults (SQLite, eager tasks, simulated Monnify,
+## console email and SMS) at http://127.0.0.1:8000.
+run: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py runserver 127.0.0.1:$${PORT:-8000}
+
+## Installs everything, makes sure MariaDB and Redis run, lints, and runs the whole suite.
+test: install services
+	$(PYTHON) -m ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PYTHON) manage.py makemigrations --check --dry-run
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+format:
+	$(PYTHON) -m ruff check --fix .
+	$(PYTHON) -m ruff format .
+
+migrate:
+	$(PYTHON) manage.py migrate
+
+worker:
+	.venv/bin/celery -A config worker --loglevel=INFO
+
+beat:
+	.venv/bin/celery -A config beat --loglevel=INFO
+
+bench: install services
+	$(PYTHON) bench/run_all.py

@@ -1,0 +1,58 @@
+from decimal import Decimal
+
+import factory
+
+from accounts.models import Role, User, UserSettings
+from catalog.models import Product
+from stores.models import Store, StoreTemplate
+
+DEFAULT_PASSWORD = "a-strong-Passw0rd"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"merchant{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"Merchant {n}")
+    phone = factory.Sequence(lambda n: f"+23480{n:08d}")
+    role = Role.USER
+    email_verified = True
+    phone_verified = True
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def persist_password(self, create, extracted, **kwargs):
+        if create:
+            self.save(update_fields=["password"])
+
+
+class UserSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserSettings
+
+    user = factory.SubFactory(UserFactory)
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Store
+
+    user = factory.SubFactory(UserFactory)
+    username = factory.Sequence(lambda n: f"store-{n}")
+    display_name = factory.Sequence(lambda n: f"Store {n}")
+    description = "Fresh things, delivered across Lagos."
+    template_id = StoreTemplate.PRODUCTS
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    store = factory.SubFactory(StoreFactory)
+    name = factory.Sequence(lambda n: f"Product {n}")
+    description = "A good product."
+    price = Decimal("2500.00")
+    stock_quantity = 10
+    images = factory.LazyFunction(list)
