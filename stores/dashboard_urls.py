@@ -1,6 +1,6 @@
-"""The merchant dashboard: /dashboard/… ."""
+"""The merchant dashboard: /dashboard/… . Each app keeps its pages in its dashboard_urls."""
 
-from django.urls import path
+from django.urls import include, path
 
 from stores import views
 
@@ -8,4 +8,9 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.dashboard_home, name="home"),
+    path("account/", include("accounts.dashboard_urls")),
+    path("products/", include("catalog.dashboard_urls")),
+    path("orders/", include("orders.dashboard_urls")),
+    path("payments/", include("payments.dashboard_urls")),
+    path("notifications/", include("notifications.dashboard_urls")),
 ]
