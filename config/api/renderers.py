@@ -1,4 +1,16 @@
+from decimal import Decimal
+
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+
+class MoneySafeJSONEncoder(JSONEncoder):
+    """DRF's encoder turns Decimal into float; money must keep its kobo exactly."""
+
+    def default(self, obj):
+        if isinstance(obj, Decimal):
+            return str(obj)
+        return super().default(obj)
 
 
 class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
@@ -7,6 +19,8 @@ class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
     Error responses and paginated lists arrive already enveloped (from the exception
     handler and the paginator) and are only camelCased.
     """
+
+    encoder_class = MoneySafeJSONEncoder
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
