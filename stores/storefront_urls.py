@@ -1,6 +1,7 @@
 """The storefront: /<username>/… . Included last by config/urls.py."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from stores import views
 
@@ -8,6 +9,8 @@ app_name = "storefront"
 
 urlpatterns = [
     path("<slug:username>", views.storefront_home, name="home"),
+    # Links shared on WhatsApp often gain a trailing slash: send them to the canonical URL.
+    path("<slug:username>/", RedirectView.as_view(url="/%(username)s", permanent=True)),
     path("<slug:username>/", include("orders.storefront_urls")),
     path("<slug:username>/", include("payments.storefront_urls")),
 ]
