@@ -22,7 +22,7 @@ run: install
 test: install services
 	$(PYTHON) -m ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PYTHON) manage.py makemigrations --check --dry-run
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest --ds=config.settings.test $(PYTEST_ARGS)
 
 lint:
 	$(PYTHON) -m ruff check .
@@ -35,11 +35,12 @@ format:
 migrate:
 	$(PYTHON) manage.py migrate
 
+## A worker and beat against Redis for the local settings (run the server with USE_REDIS=true too).
 worker:
-	.venv/bin/celery -A config worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=config.settings.local USE_REDIS=true .venv/bin/celery -A config worker --loglevel=INFO
 
 beat:
-	.venv/bin/celery -A config beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=config.settings.local USE_REDIS=true .venv/bin/celery -A config beat --loglevel=INFO
 
 bench: install services
 	$(PYTHON) bench/run_all.py
