@@ -13,7 +13,9 @@ def main() -> int:
         if script.name in {"run_all.py", "__init__.py"} or script.name.startswith("_"):
             continue
         print(f"=== {script.name}", flush=True)
-        failures += subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False).returncode != 0
+        failures += (
+            subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False).returncode != 0
+        )
     return 1 if failures else 0
 
 
