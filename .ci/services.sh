@@ -43,6 +43,19 @@ if ! port_open "$DB_HOST" "$DB_PORT"; then
   wait_for MariaDB "$DB_HOST" "$DB_PORT"
 fi
 
+# Django converts time zones in SQL (date filters, admin date hierarchy) with CONVERT_TZ,
+# which returns NULL until the server's time zone tables are loaded.
+if command -v mysql >/dev/null 2>&1 && [ -d /usr/share/zoneinfo ]; then
+  zones=$(mysql -h "$DB_HOST" -P "$DB_PORT" -u "${DB_USER:-root}" ${DB_PASSWORD:+-p"$DB_PASSWORD"} -Nse \
+    "SELECT COUNT(*) FROM mysql.time_zone_name" 2>/dev/null || echo skip)
+  if [ "$zones" = 0 ]; then
+    echo "services: loading time zone tables into MariaDB"
+    tzinfo=$(command -v mariadb-tzinfo-to-sql || command -v mysql_tzinfo_to_sql)
+    "$tzinfo" /usr/share/zoneinfo 2>/dev/null |
+      mysql -h "$DB_HOST" -P "$DB_PORT" -u "${DB_USER:-root}" ${DB_PASSWORD:+-p"$DB_PASSWORD"} mysql
+  fi
+fi
+
 if ! port_open 127.0.0.1 "$REDIS_PORT"; then
   command -v redis-server >/dev/null 2>&1 || install_packages redis-server
   echo "services: starting Redis"
