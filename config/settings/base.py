@@ -234,3 +234,6 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- notifications ---
+TERMII_TIMEOUT_SECONDS = read("TERMII_TIMEOUT_SECONDS", int, default=10)
