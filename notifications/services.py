@@ -2,7 +2,6 @@
 and the merchant's in-dashboard notifications."""
 
 import logging
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -175,7 +174,10 @@ def notification_mark_all_read(*, user) -> int:
 def _queue_delivery(log_id: str) -> None:
     # robust: a broker outage must not undo the caller's committed work (a signup, an
     # order); the log stays queued and can be re-sent from admin.
-    transaction.on_commit(partial(tasks.deliver.delay, log_id), robust=True)
+    def queue():
+        tasks.deliver.delay(log_id)
+
+    transaction.on_commit(queue, robust=True)
 
 
 def _accepted_channels(*, user, category: str, channels: tuple[str, ...]) -> list[str]:

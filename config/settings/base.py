@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (.env.example)."""
 
+import warnings
 from datetime import timedelta
 
 from config.settings.environment import BASE_DIR, read
@@ -237,3 +238,5 @@ LOGGING = {
 
 # --- notifications ---
 TERMII_TIMEOUT_SECONDS = read("TERMII_TIMEOUT_SECONDS", int, default=10)
+# The SendGrid backend warns on every instance that anymail no longer tests it (see ANYMAIL above).
+warnings.filterwarnings("ignore", message="django-anymail has dropped official support for SendGrid")
