@@ -1,0 +1,132 @@
+"""Every write to products. Each function takes the acting merchant and only ever touches
+products in that merchant's own stores: another merchant's id is NotFound."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.images import PreparedImage, StoredImage, image_delete, image_save
+from catalog.models import Product
+from catalog.selectors import owned_products, store_get_for_owner
+from catalog.validation import MAX_IMAGES, PRODUCT_FIELDS, ProductInvalid, clean_product_data
+from config.errors import NotFound, ServiceError
+from stores.models import Store
+
+BULK_ACTIONS = ("activate", "deactivate", "delete")
+MAX_BULK = 500
+
+
+def _locked_product(*, user, product_id) -> Product:
+    try:
+        return owned_products(user=user).select_for_update().get(pk=str(product_id))
+    except Product.DoesNotExist:
+        raise NotFound("Product not found.") from None
+
+
+def _current_values(product: Product) -> dict:
+    return {field: getattr(product, field) for field in PRODUCT_FIELDS}
+
+
+def _store_uploads(
+    store: Store, images: list[str], uploads: Sequence[PreparedImage], stored: list[StoredImage]
+) -> list[str]:
+    """Saves new uploads after the existing images and returns every URL; `stored`
+    collects what was saved so the caller can remove it if the write fails."""
+    if len(images) + len(uploads) > MAX_IMAGES:
+        raise ProductInvalid({"images": [f"At most {MAX_IMAGES} images."]})
+    for prepared in uploads:
+        stored.append(image_save(prepared, folder=f"products/{store.pk}"))
+    return [*images, *(image.url for image in stored)]
+
+
+@contextmanager
+def _uploads_removed_on_failure():
+    stored: list[StoredImage] = []
+    try:
+        yield stored
+    except BaseException:
+        for image in stored:
+            image_delete(image)
+        raise
+
+
+def product_create(*, user, store_id, data: Mapping, uploads: Sequence[PreparedImage] = ()) -> Product:
+    """A product in one of the caller's stores. Raises NotFound for a store that is not
+    theirs and ProductInvalid (every field's problems at once) for bad input."""
+    store = store_get_for_owner(user=user, store_id=store_id)
+    cleaned = clean_product_data(data)
+    with _uploads_removed_on_failure() as stored, transaction.atomic():
+        if uploads:
+            cleaned["images"] = _store_uploads(store, cleaned.get("images", []), uploads, stored)
+        product = Product(store=store, **cleaned)
+        product.save()
+    return product
+
+
+def product_update(
+    *, user, product_id, data: Mapping, replace: bool = False, uploads: Sequence[PreparedImage] = ()
+) -> Product:
+    """Changes the given fields. With `replace` (a PUT) the data is the whole product:
+    fields left out go back to their defaults, and name and price are required."""
+    if replace:
+        data = {field: data.get(field) for field in PRODUCT_FIELDS}
+    with _uploads_removed_on_failure() as stored, transaction.atomic():
+        product = _locked_product(user=user, product_id=product_id)
+        cleaned = clean_product_data(data, current=None if replace else _current_values(product))
+        if uploads:
+            existing = cleaned.get("images", product.images or [])
+            cleaned["images"] = _store_uploads(product.store, existing, uploads, stored)
+        for field, value in cleaned.items():
+            setattr(product, field, value)
+        product.save()
+    return product
+
+
+def product_duplicate(*, user, product_id) -> Product:
+    """A hidden copy to edit: same details and images, no SKU or barcode (they name one
+    item), inactive and not featured until the merchant publishes it."""
+    with transaction.atomic():
+        original = _locked_product(user=user, product_id=product_id)
+        copy = Product(store=original.store, **_current_values(original))
+        copy.name = f"{original.name} (copy)"[:255]
+        copy.sku = None
+        copy.barcode = None
+        copy.is_active = False
+        copy.is_featured = False
+        copy.save()
+    return copy
+
+
+def product_delete(*, user, product_id) -> None:
+    """Soft delete: the row stays for past orders; the product disappears everywhere else."""
+    with transaction.atomic():
+        product = _locked_product(user=user, product_id=product_id)
+        product.deleted_at = timezone.now()
+        product.save(update_fields=["deleted_at", "updated_at"])
+
+
+def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
+    """Activates, deactivates or deletes the caller's products among `product_ids`.
+
+    Ids that are not the caller's (or do not exist) are skipped; the count says how many
+    products changed.
+    """
+    if action not in BULK_ACTIONS:
+        raise ServiceError("Choose activate, deactivate or delete.", code="invalid_action")
+    ids = list(dict.fromkeys(str(product_id) for product_id in product_ids))
+    if not ids:
+        raise ServiceError("Select at least one product.", code="no_products")
+    if len(ids) > MAX_BULK:
+        raise ServiceError(f"Select at most {MAX_BULK} products at a time.", code="too_many_products")
+    now = timezone.now()
+    changes = {
+        "activate": {"is_active": True},
+        "deactivate": {"is_active": False},
+        "delete": {"deleted_at": now},
+    }[action]
+    with transaction.atomic():
+        return Product.objects.filter(
+            pk__in=ids, store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True
+        ).update(updated_at=now, **changes)
