@@ -14,6 +14,13 @@ from catalog.validation import MAX_IMAGES, PRODUCT_FIELDS, ProductInvalid, clean
 from config.errors import NotFound, ServiceError
 from stores.models import Store
 
+
+class ImportInvalid(ServiceError):
+    """Some rows of an import are wrong; `details["rows"]` lists each with its errors."""
+
+    code = "import_invalid"
+
+
 BULK_ACTIONS = ("activate", "deactivate", "delete")
 MAX_BULK = 500
 
@@ -130,3 +137,64 @@ def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
         return Product.objects.filter(
             pk__in=ids, store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True
         ).update(updated_at=now, **changes)
+
+
+def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) -> dict[str, int]:
+    """Creates and updates products from CSV rows (see catalog/csv_format.py), all or nothing.
+
+    Every row is validated before anything is written; if any row is wrong, ImportInvalid
+    lists every wrong row with its errors and no product is created or changed. A row's `id`
+    must name a product in the same store.
+    """
+    store = store_get_for_owner(user=user, store_id=store_id)
+    with transaction.atomic():
+        ids = [data["id"] for _line, data, _errors in rows if data.get("id")]
+        existing = {
+            product.pk: product
+            for product in Product.objects.select_for_update().filter(
+                store=store, deleted_at__isnull=True, pk__in=ids
+            )
+        }
+        report = []
+        creates: list[Product] = []
+        updates: list[Product] = []
+        updated_fields: set[str] = set()
+        seen: set[str] = set()
+        for line, data, read_errors in rows:
+            errors = dict(read_errors)
+            data = dict(data)
+            product_id = data.pop("id", "")
+            product = existing.get(product_id) if product_id else None
+            if product_id and product_id in seen:
+                errors["id"] = ["This product appears more than once in the file."]
+            elif product_id and product is None:
+                errors["id"] = ["No product with this id in this store."]
+            seen.add(product_id)
+            try:
+                cleaned = clean_product_data(data, current=_current_values(product) if product else None)
+            except ProductInvalid as invalid:
+                for field, messages in invalid.errors.items():
+                    errors.setdefault(field, []).extend(messages)
+            if errors:
+                report.append({"row": line, "errors": errors})
+                continue
+            if product is None:
+                creates.append(Product(store=store, **cleaned))
+            else:
+                for field, value in cleaned.items():
+                    setattr(product, field, value)
+                updated_fields.update(cleaned)
+                updates.append(product)
+        if report:
+            count = len(report)
+            raise ImportInvalid(
+                f"{count} {'row has' if count == 1 else 'rows have'} errors; nothing was imported.",
+                details={"rows": report},
+            )
+        Product.objects.bulk_create(creates)
+        if updates:
+            now = timezone.now()
+            for product in updates:
+                product.updated_at = now
+            Product.objects.bulk_update(updates, [*sorted(updated_fields), "updated_at"])
+    return {"created": len(creates), "updated": len(updates)}
