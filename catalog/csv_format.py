@@ -14,6 +14,9 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
 from catalog.models import Product
 from config.errors import ServiceError
 
@@ -76,7 +79,7 @@ def _row(product: Product) -> list[str]:
         "width": dimensions.get("width"),
         "height": dimensions.get("height"),
         "dimension_unit": dimensions.get("unit"),
-        "variations": _variations_text(product.variations),
+        "variations": variations_text(product.variations),
         "category": product.category,
         "tags": ", ".join(product.tags) if isinstance(product.tags, list) else "",
         "images": " ".join(product.images) if isinstance(product.images, list) else "",
@@ -93,7 +96,7 @@ def _row(product: Product) -> list[str]:
     return row
 
 
-def _variations_text(variations) -> str:
+def variations_text(variations, separator: str = "; ") -> str:
     if not variations:
         return ""
     words = [variation["name"] for variation in variations] + [
@@ -101,7 +104,9 @@ def _variations_text(variations) -> str:
     ]
     if any(separator in word for word in words for separator in VARIATION_SEPARATORS):
         return json.dumps(variations, ensure_ascii=False)
-    return "; ".join(f"{variation['name']}: {' | '.join(variation['options'])}" for variation in variations)
+    return separator.join(
+        f"{variation['name']}: {' | '.join(variation['options'])}" for variation in variations
+    )
 
 
 class Echo:
@@ -115,6 +120,16 @@ def stream_csv(rows: Iterable[list[str]]) -> Iterator[str]:
     writer = csv.writer(Echo())
     for row in rows:
         yield writer.writerow(row)
+
+
+def export_response(products) -> StreamingHttpResponse:
+    """The products as a CSV download, written while it is sent (a big catalogue never sits
+    in memory)."""
+    rows = export_rows(products.iterator(chunk_size=500))
+    response = StreamingHttpResponse(stream_csv(rows), content_type="text/csv; charset=utf-8")
+    filename = f"products-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def read_rows(file) -> list[tuple[int, dict, dict]]:
@@ -179,17 +194,17 @@ def _data(values: dict) -> tuple[dict, dict]:
             data["dimensions"] = None
     if data.get("variations") and not data["variations"].startswith("["):
         try:
-            data["variations"] = _parse_variations(data["variations"])
+            data["variations"] = parse_variations(data["variations"])
         except ValueError as error:
             del data["variations"]
             errors["variations"] = [str(error)]
     return data, errors
 
 
-def _parse_variations(text: str) -> list[dict]:
-    """`Size: S | M; Colour: Red` as the list the validator checks."""
+def parse_variations(text: str) -> list[dict]:
+    """`Size: S | M; Colour: Red` (or one variation per line) as the list the validator checks."""
     variations = []
-    for part in text.split(";"):
+    for part in text.replace("\n", ";").split(";"):
         if not part.strip():
             continue
         name, separator, options = part.partition(":")

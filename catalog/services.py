@@ -10,7 +10,13 @@ from django.utils import timezone
 from catalog.images import PreparedImage, StoredImage, image_delete, image_save
 from catalog.models import Product
 from catalog.selectors import owned_products, store_get_for_owner
-from catalog.validation import MAX_IMAGES, PRODUCT_FIELDS, ProductInvalid, clean_product_data
+from catalog.validation import (
+    MAX_IMAGES,
+    PRODUCT_FIELDS,
+    ProductInvalid,
+    clean_product_data,
+    product_values,
+)
 from config.errors import NotFound, ServiceError
 from stores.models import Store
 
@@ -30,10 +36,6 @@ def _locked_product(*, user, product_id) -> Product:
         return owned_products(user=user).select_for_update().get(pk=str(product_id))
     except Product.DoesNotExist:
         raise NotFound("Product not found.") from None
-
-
-def _current_values(product: Product) -> dict:
-    return {field: getattr(product, field) for field in PRODUCT_FIELDS}
 
 
 def _store_uploads(
@@ -81,7 +83,7 @@ def product_update(
         data = {field: data.get(field) for field in PRODUCT_FIELDS}
     with _uploads_removed_on_failure() as stored, transaction.atomic():
         product = _locked_product(user=user, product_id=product_id)
-        cleaned = clean_product_data(data, current=None if replace else _current_values(product))
+        cleaned = clean_product_data(data, current=None if replace else product_values(product))
         if uploads:
             existing = cleaned.get("images", product.images or [])
             cleaned["images"] = _store_uploads(product.store, existing, uploads, stored)
@@ -96,7 +98,7 @@ def product_duplicate(*, user, product_id) -> Product:
     item), inactive and not featured until the merchant publishes it."""
     with transaction.atomic():
         original = _locked_product(user=user, product_id=product_id)
-        copy = Product(store=original.store, **_current_values(original))
+        copy = Product(store=original.store, **product_values(original))
         copy.name = f"{original.name} (copy)"[:255]
         copy.sku = None
         copy.barcode = None
@@ -171,7 +173,7 @@ def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) ->
                 errors["id"] = ["No product with this id in this store."]
             seen.add(product_id)
             try:
-                cleaned = clean_product_data(data, current=_current_values(product) if product else None)
+                cleaned = clean_product_data(data, current=product_values(product) if product else None)
             except ProductInvalid as invalid:
                 for field, messages in invalid.errors.items():
                     errors.setdefault(field, []).extend(messages)

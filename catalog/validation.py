@@ -101,6 +101,11 @@ def clean_product_data(data: Mapping, *, current: Mapping | None = None) -> dict
     return cleaned
 
 
+def product_values(product) -> dict:
+    """A product's current values, as `current` for clean_product_data."""
+    return {field: getattr(product, field) for field in PRODUCT_FIELDS}
+
+
 LABELS = {
     "name": "Name",
     "description": "Description",

@@ -1,5 +1,3 @@
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -130,15 +128,7 @@ class ProductExportApi(GenericAPIView):
     )
     def get(self, request):
         """The caller's products as CSV (the same filters as the list), streamed."""
-        return csv_response(product_list_for_owner(user=request.user, **_filters(request)))
-
-
-def csv_response(products) -> StreamingHttpResponse:
-    rows = csv_format.export_rows(products.iterator(chunk_size=500))
-    response = StreamingHttpResponse(csv_format.stream_csv(rows), content_type="text/csv; charset=utf-8")
-    filename = f"products-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return csv_format.export_response(product_list_for_owner(user=request.user, **_filters(request)))
 
 
 class ProductImportApi(GenericAPIView):
