@@ -9,11 +9,28 @@ from catalog.selectors import ACTIVE_FILTERS
 from catalog.services import BULK_ACTIONS
 from catalog.validation import DIMENSION_UNITS, LABELS, MAX_IMAGES, ProductInvalid
 
+
+class UncheckedChoiceField(forms.ChoiceField):
+    """A select whose submitted value is not checked against its choices. The choices are
+    the merchant's own stores (or categories); the services answer another merchant's
+    store id with NotFound (a 404), as everywhere else, rather than a form error."""
+
+    def valid_value(self, value):
+        return True
+
+
+class IdsField(forms.MultipleChoiceField):
+    """Product ids from the list's checkboxes; the service checks they are the merchant's."""
+
+    def valid_value(self, value):
+        return True
+
+
 MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
 
 
 class ProductForm(forms.Form):
-    store = forms.ChoiceField(label="Store")
+    store = UncheckedChoiceField(label="Store")
     name = forms.CharField(label="Name", required=False, max_length=1000)
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -82,8 +99,6 @@ class ProductForm(forms.Form):
         self.fields["store"].choices = [
             (store.pk, f"{store.display_name} (/{store.username})") for store in stores
         ]
-        # another merchant's store id is the service's NotFound (a 404), not a form error
-        self.fields["store"].valid_value = lambda value: True
         if product is not None:
             del self.fields["store"]
         elif len(stores) == 1:
@@ -165,8 +180,8 @@ class ProductFilterForm(forms.Form):
         label="Search",
         widget=forms.SearchInput(attrs={"placeholder": "Name, SKU or barcode"}),
     )
-    store = forms.ChoiceField(required=False, label="Store")
-    category = forms.ChoiceField(required=False, label="Category")
+    store = UncheckedChoiceField(required=False, label="Store")
+    category = UncheckedChoiceField(required=False, label="Category")
     active = forms.ChoiceField(
         required=False,
         label="Status",
@@ -197,16 +212,11 @@ class ProductFilterForm(forms.Form):
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(action, action.title()) for action in BULK_ACTIONS])
-    ids = forms.MultipleChoiceField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # any id is accepted here; the service ignores ids that are not the merchant's
-        self.fields["ids"].valid_value = lambda value: True
+    ids = IdsField(required=False)
 
 
 class ImportForm(forms.Form):
-    store = forms.ChoiceField(label="Store")
+    store = UncheckedChoiceField(label="Store")
     file = forms.FileField(
         label="CSV file", widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"})
     )

@@ -29,7 +29,8 @@ def product_list_for_owner(
     low_stock: bool = False,
 ) -> QuerySet[Product]:
     """The dashboard and API list: one query for the page (the store comes joined),
-    whatever the number of products."""
+    whatever the number of products. A store filter naming another merchant's store is
+    NotFound, as any other use of their ids."""
     products = owned_products(user=user)
     search = search.strip()
     if search:
@@ -37,7 +38,7 @@ def product_list_for_owner(
             Q(name__icontains=search) | Q(sku__icontains=search) | Q(barcode__icontains=search)
         )
     if store_id:
-        products = products.filter(store_id=store_id)
+        products = products.filter(store=store_get_for_owner(user=user, store_id=store_id))
     if category:
         products = products.filter(category=category)
     if active == "active":

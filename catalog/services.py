@@ -117,11 +117,8 @@ def product_delete(*, user, product_id) -> None:
 
 
 def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
-    """Activates, deactivates or deletes the caller's products among `product_ids`.
-
-    Ids that are not the caller's (or do not exist) are skipped; the count says how many
-    products changed.
-    """
+    """Activates, deactivates or deletes the caller's products among `product_ids`, all or
+    nothing: if any id is not one of the caller's live products, NotFound and no change."""
     if action not in BULK_ACTIONS:
         raise ServiceError("Choose activate, deactivate or delete.", code="invalid_action")
     ids = list(dict.fromkeys(str(product_id) for product_id in product_ids))
@@ -136,9 +133,10 @@ def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
         "delete": {"deleted_at": now},
     }[action]
     with transaction.atomic():
-        return Product.objects.filter(
-            pk__in=ids, store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True
-        ).update(updated_at=now, **changes)
+        products = owned_products(user=user).filter(pk__in=ids)
+        if len(products.select_for_update().values_list("pk", flat=True)) != len(ids):
+            raise NotFound("Some of the selected products were not found; nothing was changed.")
+        return Product.objects.filter(pk__in=ids).update(updated_at=now, **changes)
 
 
 def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) -> dict[str, int]:

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import csv_format
-from catalog.forms import BulkActionForm, ImportForm, ProductFilterForm, ProductForm, uploaded_images_problem
+from catalog.forms import (
+    BulkActionForm,
+    ImportForm,
+    ProductFilterForm,
+    ProductForm,
+    uploaded_images_problem,
+)
 from catalog.images import ImageInvalid, image_prepare
 from catalog.selectors import (
     product_categories_for_owner,
@@ -52,7 +58,10 @@ def product_list(request):
     filter_form = ProductFilterForm(
         request.GET, stores=stores, categories=product_categories_for_owner(user=request.user)
     )
-    products = product_list_for_owner(user=request.user, **filter_form.filters())
+    try:
+        products = product_list_for_owner(user=request.user, **filter_form.filters())
+    except NotFound:
+        raise Http404("No such store") from None
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -178,6 +187,8 @@ def product_bulk_view(request):
             count = product_bulk_action(
                 user=request.user, action=form.cleaned_data["action"], product_ids=form.cleaned_data["ids"]
             )
+        except NotFound:
+            raise Http404("No such product") from None
         except ServiceError as error:
             messages.error(request, error.message)
         else:
@@ -193,10 +204,11 @@ def product_bulk_view(request):
 @require_GET
 def product_export_view(request):
     filter_form = ProductFilterForm(request.GET, stores=[], categories=[])
-    # choices are not needed to export: the selector scopes the ids to the merchant
-    for name in ("store", "category"):
-        filter_form.fields[name].valid_value = lambda value: True
-    return csv_format.export_response(product_list_for_owner(user=request.user, **filter_form.filters()))
+    try:
+        products = product_list_for_owner(user=request.user, **filter_form.filters())
+    except NotFound:
+        raise Http404("No such store") from None
+    return csv_format.export_response(products)
 
 
 @login_required

@@ -310,26 +310,38 @@ def test_another_merchants_product_is_not_found_and_unchanged(other_merchant, pr
     assert Product.objects.count() == 1
 
 
-def test_bulk_actions_touch_only_the_callers_products(merchant, store, other_merchant):
-    mine = ProductFactory.create_batch(3, store=store)
-    theirs = ProductFactory(store=StoreFactory(user=other_merchant))
-    ids = [mine[0].id, mine[1].id, theirs.id, "not-a-product"]
+def test_bulk_actions(merchant, store):
+    products = ProductFactory.create_batch(3, store=store)
+    ids = [products[0].id, products[1].id]
 
     assert product_bulk_action(user=merchant, action="deactivate", product_ids=ids) == 2
-    assert list(
-        Product.objects.filter(is_active=False).values_list("pk", flat=True).order_by("pk")
-    ) == sorted([mine[0].pk, mine[1].pk])
+    assert set(Product.objects.filter(is_active=False).values_list("pk", flat=True)) == set(ids)
 
     assert product_bulk_action(user=merchant, action="activate", product_ids=ids) == 2
     assert Product.objects.filter(is_active=False).count() == 0
 
     assert product_bulk_action(user=merchant, action="delete", product_ids=ids) == 2
-    assert set(Product.objects.filter(deleted_at__isnull=False).values_list("pk", flat=True)) == {
-        mine[0].pk,
-        mine[1].pk,
-    }
-    theirs.refresh_from_db()
-    assert (theirs.is_active, theirs.deleted_at) == (True, None)
+    assert set(Product.objects.filter(deleted_at__isnull=False).values_list("pk", flat=True)) == set(ids)
+
+
+@pytest.mark.parametrize("stranger", ["another merchant's", "unknown", "deleted"])
+def test_bulk_with_any_id_not_the_callers_changes_nothing(merchant, store, other_merchant, stranger):
+    from django.utils import timezone
+
+    mine = ProductFactory(store=store)
+    if stranger == "another merchant's":
+        other_id = ProductFactory(store=StoreFactory(user=other_merchant)).id
+    elif stranger == "deleted":
+        other_id = ProductFactory(store=store, deleted_at=timezone.now()).id
+    else:
+        other_id = "00000000-0000-4000-8000-000000000000"
+    before = list(Product.objects.order_by("pk").values())
+
+    with pytest.raises(NotFound) as raised:
+        product_bulk_action(user=merchant, action="deactivate", product_ids=[mine.id, other_id])
+
+    assert raised.value.message == "Some of the selected products were not found; nothing was changed."
+    assert list(Product.objects.order_by("pk").values()) == before
 
 
 @pytest.mark.parametrize(
