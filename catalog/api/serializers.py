@@ -67,7 +67,6 @@ class ProductInputSerializer(serializers.Serializer):
     """Documents the request body; catalog.validation checks it (one set of rules and
     messages for the API, the dashboard and the CSV import)."""
 
-    store_id = serializers.CharField(help_text="One of your stores (create only).")
     name = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_null=True)
     price = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -87,6 +86,10 @@ class ProductInputSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
     is_featured = serializers.BooleanField(required=False)
+
+
+class ProductCreateSerializer(ProductInputSerializer):
+    store_id = serializers.CharField(help_text="One of your stores.")
 
 
 class BulkActionSerializer(serializers.Serializer):

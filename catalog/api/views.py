@@ -9,6 +9,7 @@ from catalog.api.serializers import (
     BulkActionSerializer,
     ImageUploadSerializer,
     ImportSerializer,
+    ProductCreateSerializer,
     ProductInputSerializer,
     ProductSerializer,
     UploadedImageSerializer,
@@ -68,7 +69,7 @@ class ProductListCreateApi(ProductListMixin, GenericAPIView):
         """The caller's products, across their stores."""
         return self.list_response(request)
 
-    @extend_schema(request=ProductInputSerializer, responses={201: ProductSerializer})
+    @extend_schema(request=ProductCreateSerializer, responses={201: ProductSerializer})
     def post(self, request):
         store_id = request.data.get("store_id")
         if not store_id:

@@ -235,3 +235,14 @@ def test_import_with_bad_rows_is_a_400_listing_rows_and_writes_nothing(merchant_
         ]
     }
     assert Product.objects.count() == 0
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_list_runs_a_fixed_number_of_queries(merchant, merchant_api, django_assert_num_queries, count):
+    for store in StoreFactory.create_batch(2, user=merchant):
+        ProductFactory.create_batch(count, store=store)
+
+    # count, page (the user comes from the token: one more)
+    with django_assert_num_queries(3):
+        response = merchant_api.get("/api/v1/products?limit=100")
+    assert len(response.json()["data"]) == min(2 * count, 100)
