@@ -10,6 +10,7 @@ plain list of URL strings that the other backends can read.
 """
 
 import io
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 # before decoding a byte; between one and two times it only warns, which `image_prepare`
 # turns into a refusal by checking the size itself.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+logger = logging.getLogger(__name__)
 
 OWN_IMAGE_NAME = re.compile(r"(/[0-9a-f]{32})(\.(?:jpg|webp))$")
 
@@ -63,17 +66,17 @@ def image_prepare(file) -> PreparedImage:
             _check_header(probe)
             probe.verify()
         with Image.open(io.BytesIO(data)) as picture:
-            picture.seek(0)  # the first frame of an animated PNG or WebP
-            picture.load()
-            picture = ImageOps.exif_transpose(picture)
             return _encode(picture)
     except ImageInvalid:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
-        if isinstance(error, Image.DecompressionBombError):
-            raise ImageInvalid("The image has too many pixels: at most 40 megapixels.") from None
+    except Image.DecompressionBombError:
+        raise ImageInvalid("The image has too many pixels: at most 40 megapixels.") from None
+    except UnidentifiedImageError:
         raise ImageInvalid("Upload a JPEG, PNG or WebP image.") from None
-    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+    except Exception as error:
+        # Malformed files make Pillow raise many kinds of errors (OSError, SyntaxError,
+        # ValueError, struct.error, …); every one of them is the file's fault.
+        logger.info("refused an image upload: %r", error)
         raise ImageInvalid("The image is damaged or incomplete.") from None
 
 
@@ -93,12 +96,22 @@ def _encode(picture: Image.Image) -> PreparedImage:
     )
     # Opaque pictures become progressive JPEGs (every phone and every link preview reads
     # them); transparent ones become WebP, which keeps the alpha channel.
-    picture = picture.convert("RGBA" if transparent else "RGB")
-    extension = "webp" if transparent else "jpg"
+    mode, extension = ("RGBA", "webp") if transparent else ("RGB", "jpg")
 
-    main = picture.copy()
-    main.thumbnail((MAIN_MAX_SIDE, MAIN_MAX_SIDE), Image.Resampling.LANCZOS)
-    thumbnail = picture.copy()
+    picture.seek(0)  # the first frame of an animated PNG or WebP
+    if picture.format == "JPEG":
+        # decode a big JPEG at 1/2, 1/4 or 1/8 scale straight away: a 40-megapixel photo
+        # never sits in memory at full size
+        picture.draft("RGB", (MAIN_MAX_SIDE, MAIN_MAX_SIDE))
+    picture.load()
+    if picture.mode in ("P", "1"):
+        # palette pictures only resize well once they are true colour
+        picture = picture.convert(mode)
+    picture.thumbnail((MAIN_MAX_SIDE, MAIN_MAX_SIDE), Image.Resampling.LANCZOS)  # in place
+    main = ImageOps.exif_transpose(picture)  # a copy, without the EXIF block
+    if main.mode != mode:
+        main = main.convert(mode)
+    thumbnail = main.copy()
     thumbnail.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE), Image.Resampling.LANCZOS)
     return PreparedImage(
         main=_bytes(main, extension),

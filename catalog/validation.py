@@ -46,7 +46,7 @@ PRODUCT_FIELDS = (
 )
 REQUIRED_FIELDS = ("name", "price")
 TRUE_WORDS = {"true", "1", "yes", "on", "y"}
-FALSE_WORDS = {"false", "0", "no", "off", "n", ""}
+FALSE_WORDS = {"false", "0", "no", "off", "n"}
 URL_PATTERN = re.compile(r"^https?://[^\s]+$")
 
 
@@ -154,7 +154,8 @@ def _decimal(value, label: str, maximum: Decimal) -> Decimal:
         # JSON numbers arrive as floats: their shortest repr is what the client wrote
         value = repr(value)
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
+        # merchants type prices as they write them: "₦12,500"
+        amount = Decimal(str(value).strip().removeprefix("₦").replace(",", "").strip())
     except InvalidOperation:
         raise ValueError(f"{label} must be a number.") from None
     if not amount.is_finite():
@@ -346,7 +347,7 @@ def _images(value):
 
 def _flag(label: str, default: bool):
     def clean(value):
-        if value is None:
+        if _blank(value):
             return default
         if isinstance(value, bool):
             return value

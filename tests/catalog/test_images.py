@@ -57,6 +57,23 @@ def test_a_large_photo_is_resized_with_a_thumbnail_and_its_exif_dropped(stored_n
     assert len(stored_names("products/store-a")) == 2
 
 
+def test_a_photo_taken_sideways_is_turned_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    data = image_bytes("JPEG", size=(300, 200), exif=exif.tobytes())
+
+    prepared = image_prepare(io.BytesIO(data))
+
+    assert (prepared.width, prepared.height) == (200, 300)
+    assert dict(Image.open(io.BytesIO(prepared.main)).getexif()) == {}
+
+
+def test_a_palette_png_is_accepted():
+    data = image_bytes("PNG", size=(64, 64), mode="P", color=3)
+    prepared = image_prepare(io.BytesIO(data))
+    assert (prepared.extension, prepared.width) == ("jpg", 64)
+
+
 def test_a_transparent_png_becomes_webp_and_keeps_its_alpha():
     data = image_bytes("PNG", size=(500, 500), color=(0, 0, 0, 0), mode="RGBA")
 

@@ -75,6 +75,11 @@ def test_create_with_only_name_and_price_takes_defaults(merchant, store):
     )
 
 
+def test_prices_written_with_naira_sign_and_commas(merchant, store):
+    product = product_create(user=merchant, store_id=store.id, data={"name": "Zobo", "price": "₦12,500.5"})
+    assert Product.objects.get(pk=product.pk).price == Decimal("12500.50")
+
+
 def test_a_json_float_price_keeps_its_written_value(merchant, store):
     product = product_create(user=merchant, store_id=store.id, data={"name": "Zobo", "price": 0.1})
     assert Product.objects.get(pk=product.pk).price == Decimal("0.10")
