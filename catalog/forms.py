@@ -31,7 +31,7 @@ MONEY_ATTRS = {"inputmode": "decimal", "autocomplete": "off"}
 
 class ProductForm(forms.Form):
     store = UncheckedChoiceField(label="Store")
-    name = forms.CharField(label="Name", required=False, max_length=1000)
+    name = forms.CharField(label="Name", required=False)
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
