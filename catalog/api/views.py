@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from djangorestframework_camel_case.parser import CamelCaseMultiPartParser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -38,9 +40,16 @@ LIST_PARAMETERS = [
 ]
 
 
+def _body(request) -> Mapping:
+    if not isinstance(request.data, Mapping):
+        raise ServiceError("Send the product as a JSON object.", code="parse_error")
+    return request.data
+
+
 def _product_data(request) -> dict:
     """The product fields present in the body (JSON, form or multipart)."""
-    return {field: request.data.get(field) for field in PRODUCT_FIELDS if field in request.data}
+    body = _body(request)
+    return {field: body.get(field) for field in PRODUCT_FIELDS if field in body}
 
 
 def _filters(request) -> dict:
@@ -71,8 +80,8 @@ class ProductListCreateApi(ProductListMixin, GenericAPIView):
 
     @extend_schema(request=ProductCreateSerializer, responses={201: ProductSerializer})
     def post(self, request):
-        store_id = request.data.get("store_id")
-        if not store_id:
+        store_id = _body(request).get("store_id")
+        if not store_id or not isinstance(store_id, str):
             raise ServiceError(
                 "Choose one of your stores (storeId).", details={"store_id": ["Choose one of your stores."]}
             )

@@ -246,3 +246,24 @@ def test_list_runs_a_fixed_number_of_queries(merchant, merchant_api, django_asse
     with django_assert_num_queries(3):
         response = merchant_api.get("/api/v1/products?limit=100")
     assert len(response.json()["data"]) == min(2 * count, 100)
+
+
+@pytest.mark.parametrize("body", [["name", "price"], "a string", 42])
+@pytest.mark.parametrize("method", ["post", "put", "patch"])
+def test_a_body_that_is_not_an_object_is_a_400(merchant_api, product, method, body):
+    url = "/api/v1/products" if method == "post" else f"/api/v1/products/{product.id}"
+    before = Product.objects.filter(pk=product.pk).values().get()
+
+    response = getattr(merchant_api, method)(url, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == "Send the product as a JSON object."
+    assert Product.objects.count() == 1
+    assert Product.objects.filter(pk=product.pk).values().get() == before
+
+
+def test_a_store_id_that_is_not_text_is_a_400(merchant_api):
+    response = merchant_api.post(
+        "/api/v1/products", {"storeId": ["x"], "name": "A", "price": 1}, format="json"
+    )
+    assert (response.status_code, response.json()["message"]) == (400, "Choose one of your stores (storeId).")
