@@ -3,7 +3,8 @@
 Columns are the product fields, with dimensions split into four columns, tags
 comma-separated, images space-separated and variations written as
 `Size: S | M | L; Colour: Red | Blue` (JSON is accepted too). A row with an `id` updates that
-product; a row without one creates a product.
+product; a row without one creates a product. The `store` column (the store's username) is
+written for the merchant's reference and ignored on import: the merchant picks the store.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @) are written
 with a leading apostrophe, which the import removes again.
@@ -22,6 +23,7 @@ from config.errors import ServiceError
 
 COLUMNS = (
     "id",
+    "store",
     "name",
     "description",
     "price",
@@ -65,6 +67,7 @@ def _row(product: Product) -> list[str]:
     dimensions = product.dimensions if isinstance(product.dimensions, dict) else {}
     values = {
         "id": product.pk,
+        "store": product.store.username,
         "name": product.name,
         "description": product.description,
         "price": product.price,
@@ -175,7 +178,7 @@ def _data(values: dict) -> tuple[dict, dict]:
     data = {}
     errors = {}
     for column, value in values.items():
-        if column not in COLUMNS or column in DIMENSION_COLUMNS:
+        if column not in COLUMNS or column in (*DIMENSION_COLUMNS, "store"):
             continue
         value = value.strip()
         if column in TEXT_COLUMNS and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):

@@ -196,7 +196,12 @@ def test_export_streams_csv(merchant_api, store):
     assert response["Content-Disposition"].startswith('attachment; filename="products-')
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 1
-    assert (rows[0]["name"], rows[0]["price"], rows[0]["tags"]) == ("'=HYPERLINK(evil)", "10.00", "a, b")
+    assert (rows[0]["store"], rows[0]["name"], rows[0]["price"], rows[0]["tags"]) == (
+        store.username,
+        "'=HYPERLINK(evil)",
+        "10.00",
+        "a, b",
+    )
 
 
 def test_import_creates_products(merchant_api, store):

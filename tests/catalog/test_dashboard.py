@@ -200,7 +200,7 @@ def test_export_and_import_round_trip(merchant_client, store):
     before = Product.objects.filter(pk=original.pk).values().get()
     exported = b"".join(merchant_client.get("/dashboard/products/export/").streaming_content)
     # the merchant adds a row in the spreadsheet
-    exported += b",New item,,250,,,,,1,,,,,,,,,,,true,false\r\n"
+    exported += b",,New item,,250,,,,,1,,,,,,,,,,,true,false\r\n"
 
     response = merchant_client.post(
         "/dashboard/products/import/",
