@@ -136,6 +136,9 @@ def product_edit_view(request, product_id):
     form = ProductForm(request.POST or None, stores=[], product=product)
     if request.method == "POST" and form.is_valid():
         kept = [url for url in request.POST.getlist("keep_images") if url in (product.images or [])]
+        main = request.POST.get("main_image")
+        if main in kept:
+            kept = [main, *(url for url in kept if url != main)]
         data = form.product_data(kept_images=kept)
         uploads = _prepared_uploads(request, form)
         if form.errors:

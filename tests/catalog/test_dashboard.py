@@ -144,7 +144,9 @@ def test_create_with_bad_fields_shows_each_error_and_writes_nothing(merchant_cli
 
 
 def test_edit_keeps_unticked_images_out_and_saves(merchant_client, store):
-    product = ProductFactory(store=store, images=["https://cdn.test/a.jpg", "https://cdn.test/b.jpg"])
+    product = ProductFactory(
+        store=store, images=["https://cdn.test/a.jpg", "https://cdn.test/b.jpg", "https://cdn.test/c.jpg"]
+    )
 
     response = merchant_client.get(f"/dashboard/products/{product.pk}/")
     assert response.status_code == 200
@@ -152,11 +154,15 @@ def test_edit_keeps_unticked_images_out_and_saves(merchant_client, store):
 
     response = merchant_client.post(
         f"/dashboard/products/{product.pk}/",
-        {**form_data(name="Renamed"), "keep_images": ["https://cdn.test/b.jpg", "https://evil.test/x.jpg"]},
+        {
+            **form_data(name="Renamed"),
+            "keep_images": ["https://cdn.test/b.jpg", "https://cdn.test/c.jpg", "https://evil.test/x.jpg"],
+            "main_image": "https://cdn.test/c.jpg",
+        },
     )
     assert response.status_code == 302
     product.refresh_from_db()
-    assert (product.name, product.images) == ("Renamed", ["https://cdn.test/b.jpg"])
+    assert (product.name, product.images) == ("Renamed", ["https://cdn.test/c.jpg", "https://cdn.test/b.jpg"])
 
 
 def test_duplicate_and_delete(merchant_client, product):
