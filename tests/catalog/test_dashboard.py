@@ -254,3 +254,21 @@ def test_import_of_a_non_utf8_file_is_explained(merchant_client, store):
     assert response.status_code == 400
     assert "save it as “CSV UTF-8”" in response.content.decode()
     assert Product.objects.count() == 0
+
+
+def test_more_than_ten_images_in_all_is_refused_and_nothing_is_stored(merchant_client, store, stored_names):
+    images = [f"https://cdn.test/{n}.jpg" for n in range(9)]
+    product = ProductFactory(store=store, images=images)
+    files = [
+        SimpleUploadedFile(f"{n}.jpg", image_bytes("JPEG", size=(20, 20)), "image/jpeg") for n in range(2)
+    ]
+
+    response = merchant_client.post(
+        f"/dashboard/products/{product.pk}/", {**form_data(), "keep_images": images, "images": files}
+    )
+
+    assert response.status_code == 400
+    assert "Images: At most 10 images." in response.content.decode()
+    product.refresh_from_db()
+    assert product.images == images
+    assert stored_names(f"products/{store.id}") == []
