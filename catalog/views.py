@@ -66,7 +66,6 @@ def product_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "stores": stores,
         "filter_form": filter_form,
         "page": page,
         "query": query.urlencode(),
