@@ -1,18 +1,235 @@
+"""Storefront pages at /<username>/… . Each page is rendered from the database once per store
+version and then served from the cache (stores/storefront_cache.py)."""
+
+from functools import wraps
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods
 
-from stores.selectors import store_get_live, store_list_for_owner, storefront_products
+from stores.branding import brand_css_variables, whatsapp_digits
+from stores.forms import BookingForm, EnquiryForm
+from stores.models import StoreTemplate
+from stores.presentation import stock_state
+from stores.selectors import (
+    normalise_sort,
+    store_get_live,
+    store_list_for_owner,
+    storefront_categories,
+    storefront_featured,
+    storefront_product,
+    storefront_product_list,
+    storefront_products,
+)
+from stores.seo import product_meta, store_meta
+from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
+from stores.tasks import send_store_enquiry
+from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
+FEATURED_COUNT = 8
+SORT_LABELS = {
+    "newest": "Newest",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "name": "Name",
+}
+
+
+def _serve(request, content: bytes) -> HttpResponse:
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return HttpResponse(content)
+
+
+def cached_page(view):
+    """Serves the page from the cache when its store has not changed since it was rendered.
+
+    The key is taken before any database read, so a page rendered from rows that a write
+    changed meanwhile is stored under an old version and never served.
+    """
+
+    @wraps(view)
+    def wrapper(request, username, **kwargs):
+        key = page_key(username, request)
+        if key is not None:
+            content = page_get(key)
+            if content is not None:
+                return _serve(request, content)
+        content, store = view(request, username, **kwargs)
+        if key is None:
+            remember_store_id(username, store.pk)
+        else:
+            page_set(key, content)
+        return _serve(request, content)
+
+    return wrapper
+
+
+def _context(request, store, meta, *, cached=True, **extra) -> dict:
+    context = {
+        "store": store,
+        "meta": meta,
+        "brand": brand_css_variables(store),
+        "social": {key: value for key, value in (store.social_links or {}).items() if key != "whatsapp"},
+        "whatsapp": whatsapp_digits(store),
+        **extra,
+    }
+    if cached:
+        # Cached pages carry no per-visitor state: no flash messages, a placeholder token.
+        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER)
+    return context
+
+
+def _render(request, template, context) -> bytes:
+    return render_to_string(template, context, request=request).encode()
 
 
 @require_GET
+@cached_page
 def storefront_home(request, username):
     store = store_get_live(username=username)
-    page = Paginator(storefront_products(store=store), PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "storefront/home.html", {"store": store, "page": page})
+    template_id = store.template_id or StoreTemplate.PRODUCTS
+    handler = {StoreTemplate.BOOKINGS: _bookings_home, StoreTemplate.PORTFOLIO: _portfolio_home}.get(
+        template_id, _products_home
+    )
+    return handler(request, store), store
+
+
+def _page(request, products):
+    return Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _products_home(request, store) -> bytes:
+    query = request.GET.get("q", "").strip()[:100]
+    category = request.GET.get("category", "").strip()[:100]
+    sort = normalise_sort(request.GET.get("sort"))
+    products = storefront_product_list(
+        store=store, query=query, category=category, sort=request.GET.get("sort", "")
+    )
+    page = _page(request, products)
+    filtering = bool(query or category)
+    featured = (
+        storefront_featured(store=store, limit=FEATURED_COUNT) if not filtering and page.number == 1 else []
+    )
+    title = f"Search results for “{query}” · {store.display_name}" if query else None
+    params = {key: value for key, value in (("q", query), ("category", category), ("sort", sort)) if value}
+    context = _context(
+        request,
+        store,
+        store_meta(store, title=title),
+        page=page,
+        featured=featured,
+        categories=storefront_categories(store=store),
+        query=query,
+        category=category,
+        sort=sort,
+        sort_labels=SORT_LABELS,
+        page_query="&".join(f"{key}={quote(value)}" for key, value in params.items()),
+    )
+    return _render(request, "storefront/products/home.html", context)
+
+
+def _bookings_home(request, store) -> bytes:
+    page = _page(request, storefront_products(store=store).order_by("name", "id"))
+    return _render(
+        request, "storefront/bookings/home.html", _context(request, store, store_meta(store), page=page)
+    )
+
+
+def _portfolio_home(request, store) -> bytes:
+    page = _page(request, storefront_products(store=store).order_by("-is_featured", "-created_at", "-id"))
+    context = _context(request, store, store_meta(store), page=page, form=EnquiryForm())
+    return _render(request, "storefront/portfolio/home.html", context)
+
+
+@cached_page
+def _product_page(request, username, product_id):
+    product = storefront_product(username=username, product_id=product_id)
+    store = product.store
+    meta = product_meta(product)
+    images = [image for image in (product.images or []) if isinstance(image, str) and image]
+    variations = [
+        variation
+        for variation in (product.variations or [])
+        if isinstance(variation, dict) and variation.get("name") and variation.get("options")
+    ]
+    share_text = quote(f"{product.name}: {meta.canonical}")
+    order_text = quote(
+        f"Hello {store.display_name}, I would like to order: {product.name} ({meta.canonical})"
+    )
+    context = _context(
+        request,
+        store,
+        meta,
+        product=product,
+        images=images,
+        variations=variations,
+        stock=stock_state(product),
+        share_whatsapp=f"https://wa.me/?text={share_text}",
+        order_whatsapp=f"https://wa.me/{whatsapp_digits(store)}?text={order_text}"
+        if whatsapp_digits(store)
+        else "",
+    )
+    return _render(request, "storefront/product.html", context), store
+
+
+@require_GET
+def storefront_product_page(request, username, product_id):
+    response = _product_page(request, username, product_id=product_id)
+    # Counted in the cache on every view, served from the cache or not; written in batches.
+    product_view_record(product_id=product_id)
+    return response
+
+
+@require_GET
+@cached_page
+def storefront_about(request, username):
+    store = store_get_live(username=username)
+    meta = store_meta(store, path="/about", title=f"About {store.display_name}")
+    return _render(request, "storefront/about.html", _context(request, store, meta)), store
+
+
+@require_http_methods(["GET", "POST"])
+def storefront_book(request, username):
+    """A date and time-slot request for a service of a bookings store.
+
+    Until checkout places it as an order (the slot in the order item's variant
+    selection, see BookingForm.variant_selection), a valid request is confirmed on screen.
+    """
+    store = store_get_live(username=username)
+    services = list(storefront_products(store=store).order_by("name", "id"))
+    initial = {"service": request.GET.get("service")} if request.method == "GET" else None
+    form = BookingForm(request.POST or None, services=services, initial=initial)
+    meta = store_meta(store, path="/book", title=f"Book · {store.display_name}")
+    context = _context(request, store, meta, cached=False, form=form)
+    if request.method == "POST" and form.is_valid():
+        context.update(
+            booking=form.cleaned_data, service=form.chosen_service, selection=form.variant_selection()
+        )
+        return render(request, "storefront/bookings/requested.html", context)
+    return render(request, "storefront/bookings/book.html", context, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["POST"])
+def storefront_enquire(request, username):
+    """The portfolio enquiry form: emailed to the merchant, nothing stored."""
+    store = store_get_live(username=username)
+    form = EnquiryForm(request.POST)
+    meta = store_meta(store, path="/enquire", title=f"Enquiry · {store.display_name}")
+    context = _context(request, store, meta, cached=False, form=form)
+    if not form.is_valid():
+        return render(request, "storefront/portfolio/enquire.html", context, status=400)
+    if not form.cleaned_data["website"]:
+        data = {key: form.cleaned_data[key] for key in ("name", "email", "phone", "message")}
+        transaction.on_commit(lambda: send_store_enquiry.delay(store_id=str(store.pk), **data))
+    return render(request, "storefront/portfolio/enquiry_sent.html", context)
 
 
 @login_required

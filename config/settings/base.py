@@ -234,3 +234,12 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- stores ---
+# Seconds a rendered storefront page stays cached; writes invalidate it sooner.
+STOREFRONT_CACHE_SECONDS = read("STOREFRONT_CACHE_SECONDS", int, default=600)
+STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
+CELERY_BEAT_SCHEDULE["stores-flush-product-views"] = {
+    "task": "stores.flush_product_views",
+    "schedule": STOREFRONT_VIEW_FLUSH_SECONDS,
+}
