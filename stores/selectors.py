@@ -77,9 +77,11 @@ def store_username_availability(*, username: str) -> UsernameAvailability:
     return UsernameAvailability(username, False, message, store_username_suggestions(username=username))
 
 
-def storefront_products(*, store: Store):
-    """Products a shopper can see in this store (the store itself is known to be live)."""
-    return Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True).only(*CARD_FIELDS)
+def storefront_products(*, store: Store, fields: tuple[str, ...] | None = CARD_FIELDS):
+    """Products a shopper can see in this store (the store itself is known to be live).
+    `fields` limits the columns read (product cards); None reads all of them."""
+    products = Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
+    return products.only(*fields) if fields else products
 
 
 def storefront_featured(*, store: Store, limit: int = 8) -> list[Product]:
@@ -153,9 +155,10 @@ def storefront_product_list(
     min_price=None,
     max_price=None,
     in_stock: bool = False,
+    fields: tuple[str, ...] | None = CARD_FIELDS,
 ):
     """The filtered, sorted products of the storefront and the public API."""
-    products = storefront_products(store=store)
+    products = storefront_products(store=store, fields=fields)
     if category:
         products = products.filter(category=category)
     low, high = parse_price(min_price), parse_price(max_price)

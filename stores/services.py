@@ -47,6 +47,7 @@ UPDATABLE_FIELDS = (
     "social_links",
     "logo_url",
     "banner_url",
+    "is_active",
 )
 
 
@@ -115,6 +116,14 @@ def _clean(data: Mapping, *, creating: bool) -> dict:
         text(field, IMAGE_URL_MAX_LENGTH)
         if cleaned.get(field) and not cleaned[field].startswith(("https://", "http://", "/media/")):
             errors.setdefault(field, []).append("Use an uploaded image's address.")
+    if "is_active" in data:
+        value = data["is_active"]
+        if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+            value = value.strip().lower() == "true"
+        if isinstance(value, bool):
+            cleaned["is_active"] = value
+        else:
+            errors.setdefault("is_active", []).append("Must be true or false.")
     if "template_id" in data:
         if data["template_id"] in StoreTemplate.values:
             cleaned["template_id"] = data["template_id"]
