@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from stores.branding import COLOUR_KEYS, DEFAULT_COLOURS, DEFAULT_FONT, FONTS, SOCIAL_NETWORKS
+from stores.models import StoreTemplate
 from stores.presentation import product_duration_minutes
 
 BOOKING_SLOTS = [f"{hour:02d}:00" for hour in range(9, 18)]
@@ -98,3 +100,120 @@ class EnquiryForm(forms.Form):
         if not cleaned.get("email") and not cleaned.get("phone") and not self.errors.get("phone"):
             raise forms.ValidationError("Give an email address or a phone number so the merchant can reply.")
         return cleaned
+
+
+FONT_CHOICES = [(key, label) for key, (label, _stack) in FONTS.items()]
+TEMPLATE_HELP = {
+    StoreTemplate.PRODUCTS: "A shop: featured and all products, categories, search.",
+    StoreTemplate.BOOKINGS: "Services with prices and durations; customers request a date and time.",
+    StoreTemplate.PORTFOLIO: "A gallery of your work and an enquiry form.",
+}
+
+
+class BusinessForm(forms.Form):
+    display_name = forms.CharField(label="Business name", max_length=100)
+    username = forms.CharField(
+        label="Store link",
+        max_length=30,
+        help_text="3 to 30 lower-case letters, digits and single hyphens. It cannot be changed later.",
+    )
+
+
+class TemplateForm(forms.Form):
+    template_id = forms.ChoiceField(
+        label="Template",
+        choices=[(value, f"{label}: {TEMPLATE_HELP[value]}") for value, label in StoreTemplate.choices],
+        widget=forms.RadioSelect,
+    )
+
+
+class BrandingForm(forms.Form):
+    primary = forms.CharField(
+        label="Primary colour", required=False, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    secondary = forms.CharField(
+        label="Secondary colour", required=False, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    accent = forms.CharField(
+        label="Accent colour", required=False, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    heading_font = forms.ChoiceField(label="Heading font", choices=FONT_CHOICES)
+    body_font = forms.ChoiceField(label="Body font", choices=FONT_CHOICES)
+    logo = forms.FileField(
+        label="Logo (JPEG, PNG or WebP)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    banner = forms.FileField(
+        label="Banner (JPEG, PNG or WebP)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    @classmethod
+    def initial_for(cls, store) -> dict:
+        colours = store.custom_colors or {}
+        fonts = store.custom_fonts or {}
+        return {
+            **{key: colours.get(key, DEFAULT_COLOURS[key]) for key in COLOUR_KEYS},
+            "heading_font": fonts.get("heading", DEFAULT_FONT),
+            "body_font": fonts.get("body", DEFAULT_FONT),
+        }
+
+    def store_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "custom_colors": {key: data[key] for key in COLOUR_KEYS if data.get(key)},
+            "custom_fonts": {"heading": data["heading_font"], "body": data["body_font"]},
+        }
+
+
+class FirstProductForm(forms.Form):
+    name = forms.CharField(label="Product or service name", max_length=255)
+    price = forms.CharField(label="Price (₦)", max_length=20)
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StoreSettingsForm(BrandingForm):
+    display_name = forms.CharField(label="Business name", max_length=100)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.CharField(label="Category", required=False, max_length=100)
+    template_id = TemplateForm.base_fields["template_id"]
+    whatsapp = forms.CharField(label="WhatsApp number", required=False, max_length=20)
+    field_order = ["display_name", "description", "category", "template_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for network in SOCIAL_NETWORKS:
+            self.fields[network] = forms.CharField(
+                label=f"{network.capitalize()} link",
+                required=False,
+                max_length=500,
+                widget=forms.URLInput(attrs={"placeholder": "https://"}),
+            )
+
+    @classmethod
+    def initial_for(cls, store) -> dict:
+        return {
+            **BrandingForm.initial_for(store),
+            "display_name": store.display_name,
+            "description": store.description,
+            "category": store.category,
+            "template_id": store.template_id,
+            **(store.social_links or {}),
+        }
+
+    def store_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **super().store_data(),
+            "display_name": data["display_name"],
+            "description": data["description"],
+            "category": data["category"],
+            "template_id": data["template_id"],
+            "social_links": {key: data[key] for key in (*SOCIAL_NETWORKS, "whatsapp") if data.get(key)},
+        }

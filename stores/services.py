@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
 from stores.branding import clean_colours, clean_fonts, clean_social_links
+from stores.branding_images import SIZES, branding_image_store
 from stores.models import Store, StoreTemplate
 from stores.storefront_cache import storefront_cache_bump
 from stores.usernames import USERNAME_MAX_LENGTH, username_problem
@@ -22,8 +24,10 @@ from stores.view_counts import pending_views_restore, pending_views_take
 __all__ = [
     "onboarding_complete",
     "product_views_flush",
+    "store_branding_image_set",
     "store_create",
     "store_delete",
+    "store_enquiry_send",
     "store_first_product_create",
     "store_set_active",
     "store_update",
@@ -212,6 +216,15 @@ def store_update(*, user, store_id, data: Mapping) -> Store:
     return store
 
 
+def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
+    """Replaces the store's logo or banner with an uploaded image (validated by content)."""
+    if kind not in SIZES:
+        raise StoreInvalid({"kind": ["Choose logo or banner."]})
+    store = _owned_store(user=user, store_id=store_id)
+    url = branding_image_store(file, kind=kind, folder=f"stores/{store.pk}")
+    return store_update(user=user, store_id=store.pk, data={f"{kind}_url": url})
+
+
 def store_set_active(*, user, store_id, is_active: bool) -> Store:
     with transaction.atomic():
         store = _owned_store(user=user, store_id=store_id, lock=True)
@@ -262,7 +275,7 @@ def store_first_product_create(*, user, store_id, name, price, description="") -
 
 def onboarding_complete(*, user) -> None:
     with transaction.atomic():
-        type(user).objects.filter(pk=user.pk).update(has_completed_onboarding=True)
+        get_user_model().objects.filter(pk=user.pk).update(has_completed_onboarding=True)
     user.has_completed_onboarding = True
 
 

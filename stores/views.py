@@ -4,23 +4,36 @@ version and then served from the cache (stores/storefront_cache.py)."""
 from functools import wraps
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.errors import ServiceError
 from stores.branding import brand_css_variables, whatsapp_digits
-from stores.forms import BookingForm, EnquiryForm
+from stores.forms import (
+    BookingForm,
+    BrandingForm,
+    BusinessForm,
+    EnquiryForm,
+    FirstProductForm,
+    StoreSettingsForm,
+    TemplateForm,
+)
 from stores.models import StoreTemplate
 from stores.presentation import stock_state
 from stores.selectors import (
     normalise_sort,
     store_get_live,
+    store_get_owned,
     store_list_for_owner,
+    store_username_availability,
     storefront_categories,
     storefront_featured,
     storefront_product,
@@ -28,6 +41,17 @@ from stores.selectors import (
     storefront_products,
 )
 from stores.seo import product_meta, store_meta
+from stores.services import (
+    StoreInvalid,
+    UsernameTaken,
+    onboarding_complete,
+    store_branding_image_set,
+    store_create,
+    store_delete,
+    store_first_product_create,
+    store_set_active,
+    store_update,
+)
 from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
 from stores.tasks import send_store_enquiry
 from stores.view_counts import product_view_record
@@ -232,8 +256,176 @@ def storefront_enquire(request, username):
     return render(request, "storefront/portfolio/enquiry_sent.html", context)
 
 
+# --- Dashboard: onboarding and store settings (/dashboard/…) ---
+
+
 @login_required
 @require_GET
 def dashboard_home(request):
     stores = list(store_list_for_owner(user=request.user))
     return render(request, "dashboard/home.html", {"stores": stores})
+
+
+def _show_errors(form, error: ServiceError, fields: dict[str, str] | None = None) -> None:
+    """Puts a service's field errors on the form fields they came from."""
+    fields = fields or {}
+    details = getattr(error, "errors", None) or {}
+    if not details:
+        form.add_error(None, error.message)
+    for name, problems in details.items():
+        if name == "suggestions":
+            continue
+        target = fields.get(name, name)
+        for message in problems if isinstance(problems, list) else [problems]:
+            form.add_error(target if target in form.fields else None, message)
+
+
+@login_required
+@require_GET
+def onboarding_username_check(request):
+    """The live availability check of the username field (an htmx fragment)."""
+    result = store_username_availability(username=request.GET.get("username", ""))
+    return render(request, "stores/_username_status.html", {"result": result})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_business(request):
+    form = BusinessForm(request.POST or None)
+    suggestions = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            store = store_create(user=request.user, **form.cleaned_data)
+        except UsernameTaken as error:
+            form.add_error("username", error.message)
+            suggestions = error.details["suggestions"]
+        except StoreInvalid as error:
+            _show_errors(form, error)
+        else:
+            return redirect("dashboard:onboarding-template", store_id=store.pk)
+    return render(
+        request, "stores/onboarding/business.html", {"form": form, "suggestions": suggestions, "step": 1}
+    )
+
+
+def _onboarding_step(request, store_id, form, template, step, save, next_step):
+    store = store_get_owned(user=request.user, store_id=store_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(store, form)
+        except StoreInvalid as error:
+            _show_errors(form, error, {"custom_colors": None, "custom_fonts": None})
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(next_step, store_id=store.pk)
+    return render(request, template, {"form": form, "store": store, "step": step})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_template(request, store_id):
+    store = store_get_owned(user=request.user, store_id=store_id)
+    form = TemplateForm(request.POST or None, initial={"template_id": store.template_id})
+
+    def save(store, form):
+        store_update(user=request.user, store_id=store.pk, data=form.cleaned_data)
+
+    return _onboarding_step(
+        request, store_id, form, "stores/onboarding/template.html", 2, save, "dashboard:onboarding-branding"
+    )
+
+
+def _save_branding(request, store, form):
+    with transaction.atomic():
+        store_update(user=request.user, store_id=store.pk, data=form.store_data())
+        for kind in ("logo", "banner"):
+            if form.cleaned_data.get(kind):
+                store_branding_image_set(
+                    user=request.user, store_id=store.pk, kind=kind, file=form.cleaned_data[kind]
+                )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_branding(request, store_id):
+    store = store_get_owned(user=request.user, store_id=store_id)
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=BrandingForm.initial_for(store))
+    return _onboarding_step(
+        request,
+        store_id,
+        form,
+        "stores/onboarding/branding.html",
+        3,
+        lambda store, form: _save_branding(request, store, form),
+        "dashboard:onboarding-product",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_product(request, store_id):
+    if request.method == "POST" and "skip" in request.POST:
+        store = store_get_owned(user=request.user, store_id=store_id)
+        return redirect("dashboard:onboarding-bank", store_id=store.pk)
+    form = FirstProductForm(request.POST or None)
+
+    def save(store, form):
+        store_first_product_create(user=request.user, store_id=store.pk, **form.cleaned_data)
+
+    return _onboarding_step(
+        request, store_id, form, "stores/onboarding/product.html", 4, save, "dashboard:onboarding-bank"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_bank(request, store_id):
+    """Bank account step: payouts come with the payments work; until then it is skipped."""
+    store = store_get_owned(user=request.user, store_id=store_id)
+    if request.method == "POST":
+        onboarding_complete(user=request.user)
+        messages.success(request, f"{store.display_name} is live at {settings.SITE_URL}/{store.username}.")
+        return redirect("dashboard:home")
+    return render(request, "stores/onboarding/bank.html", {"store": store, "step": 5})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def store_settings(request, store_id):
+    store = store_get_owned(user=request.user, store_id=store_id)
+    form = StoreSettingsForm(
+        request.POST or None, request.FILES or None, initial=StoreSettingsForm.initial_for(store)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_branding(request, store, form)
+        except StoreInvalid as error:
+            _show_errors(form, error, {"social_links": None, "custom_colors": None, "custom_fonts": None})
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Store settings saved.")
+            return redirect("dashboard:store-settings", store_id=store.pk)
+    return render(request, "stores/settings.html", {"form": form, "store": store})
+
+
+@login_required
+@require_POST
+def store_status(request, store_id):
+    active = request.POST.get("is_active") == "true"
+    store = store_get_owned(user=request.user, store_id=store_id)
+    store = store_set_active(user=request.user, store_id=store.pk, is_active=active)
+    messages.success(request, f"{store.display_name} is now {'live' if active else 'hidden from shoppers'}.")
+    return redirect("dashboard:store-settings", store_id=store.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def store_delete_page(request, store_id):
+    store = store_get_owned(user=request.user, store_id=store_id)
+    if request.method == "POST":
+        store_delete(user=request.user, store_id=store.pk)
+        messages.success(request, f"{store.display_name} was deleted.")
+        return redirect("dashboard:home")
+    return render(request, "stores/delete.html", {"store": store})
