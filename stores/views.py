@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -220,6 +220,13 @@ def storefront_about(request, username):
     return _render(request, "storefront/about.html", _context(request, store, meta)), store
 
 
+def _live_store_with_template(username, template_id):
+    store = store_get_live(username=username)
+    if store.template_id != template_id:
+        raise Http404("This store does not take bookings or enquiries")
+    return store
+
+
 @require_http_methods(["GET", "POST"])
 def storefront_book(request, username):
     """A date and time-slot request for a service of a bookings store.
@@ -227,7 +234,7 @@ def storefront_book(request, username):
     Until checkout places it as an order (the slot in the order item's variant
     selection, see BookingForm.variant_selection), a valid request is confirmed on screen.
     """
-    store = store_get_live(username=username)
+    store = _live_store_with_template(username, StoreTemplate.BOOKINGS)
     services = list(storefront_products(store=store).order_by("name", "id"))
     initial = {"service": request.GET.get("service")} if request.method == "GET" else None
     form = BookingForm(request.POST or None, services=services, initial=initial)
@@ -244,7 +251,7 @@ def storefront_book(request, username):
 @require_http_methods(["POST"])
 def storefront_enquire(request, username):
     """The portfolio enquiry form: emailed to the merchant, nothing stored."""
-    store = store_get_live(username=username)
+    store = _live_store_with_template(username, StoreTemplate.PORTFOLIO)
     form = EnquiryForm(request.POST)
     meta = store_meta(store, path="/enquire", title=f"Enquiry · {store.display_name}")
     context = _context(request, store, meta, cached=False, form=form)

@@ -16,4 +16,6 @@ def test_admin_store_list_links_to_the_storefront_and_searches(client):
 
     assert 'href="http://127.0.0.1:8000/ada-shoes"' in text
     assert "Bola Bags" not in text
-    assert client.get("/admin/stores/store/?template_id__exact=products&is_active__exact=1").status_code == 200
+    assert (
+        client.get("/admin/stores/store/?template_id__exact=products&is_active__exact=1").status_code == 200
+    )

@@ -413,6 +413,14 @@ def test_enquiry_is_emailed_to_the_merchant(client, django_capture_on_commit_cal
     assert "Wedding on 12 Dec?" in message.body
 
 
+def test_booking_and_enquiry_pages_exist_only_for_their_templates(client):
+    shop = StoreFactory(template_id=StoreTemplate.PRODUCTS)
+
+    assert client.get(f"/{shop.username}/book").status_code == 404
+    assert client.post(f"/{shop.username}/enquire", {"name": "A", "message": "B"}).status_code == 404
+    assert mail.outbox == []
+
+
 def test_enquiry_without_a_way_to_reply_is_refused(client, django_capture_on_commit_callbacks):
     store = StoreFactory(template_id=StoreTemplate.PORTFOLIO)
     with django_capture_on_commit_callbacks(execute=True):
