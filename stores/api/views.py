@@ -36,6 +36,7 @@ class StoreListCreateView(GenericAPIView):
     def get_queryset(self):
         return store_list_for_owner(user=self.request.user)
 
+    @extend_schema(operation_id="stores_list", responses=StoreSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(StoreSerializer(page, many=True).data)
@@ -57,12 +58,16 @@ class StoreListCreateView(GenericAPIView):
 class MyStoresView(StoreListCreateView):
     http_method_names = ["get", "head", "options"]
 
+    @extend_schema(operation_id="stores_my_stores", responses=StoreSerializer(many=True))
+    def get(self, request):
+        return super().get(request)
+
 
 class UsernameCheckView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=UsernameCheckSerializer)
+    @extend_schema(operation_id="stores_check_username", responses=UsernameCheckSerializer)
     def get(self, request, username):
         result = store_username_availability(username=username)
         return success_response(asdict(result), message=result.message)
@@ -71,7 +76,7 @@ class UsernameCheckView(APIView):
 class OwnedStoreView(APIView):
     """One of the caller's stores by id; another merchant's id is a 404."""
 
-    @extend_schema(responses=StoreSerializer)
+    @extend_schema(operation_id="stores_retrieve_own", responses=StoreSerializer)
     def get(self, request, store_id):
         return success_response(StoreSerializer(store_get_owned(user=request.user, store_id=store_id)).data)
 
@@ -83,6 +88,7 @@ class OwnedStoreView(APIView):
     def patch(self, request, store_id):
         return self._update(request, store_id, require_name=False)
 
+    @extend_schema(responses={200: None})
     def delete(self, request, store_id):
         store_delete(user=request.user, store_id=store_id)
         return success_response(None, message="Store deleted")
@@ -106,7 +112,7 @@ class PublicStoreView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=PublicStoreSerializer)
+    @extend_schema(operation_id="stores_public_retrieve", responses=PublicStoreSerializer)
     def get(self, request, username):
         return success_response(PublicStoreSerializer(store_get_live(username=username)).data)
 
@@ -117,6 +123,8 @@ class PublicProductListView(GenericAPIView):
     serializer_class = StorefrontProductSerializer
 
     @extend_schema(
+        operation_id="stores_public_products_list",
+        responses=StorefrontProductSerializer(many=True),
         parameters=[
             OpenApiParameter("search", str),
             OpenApiParameter("category", str),
@@ -126,7 +134,7 @@ class PublicProductListView(GenericAPIView):
             OpenApiParameter("sort", str, enum=["newest", "price_asc", "price_desc", "name"]),
             OpenApiParameter("page", int),
             OpenApiParameter("limit", int),
-        ]
+        ],
     )
     def get(self, request, username):
         store = store_get_live(username=username)
@@ -160,7 +168,7 @@ class PublicProductView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=StorefrontProductSerializer)
+    @extend_schema(operation_id="stores_public_product_retrieve", responses=StorefrontProductSerializer)
     def get(self, request, username, product_id):
         product = storefront_product(username=username, product_id=product_id)
         return success_response(StorefrontProductSerializer(product, context={"username": username}).data)
