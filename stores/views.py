@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from config.errors import ServiceError
 from stores.branding import brand_css_variables, whatsapp_digits
@@ -115,7 +115,7 @@ def _render(request, template, context) -> bytes:
     return render_to_string(template, context, request=request).encode()
 
 
-@require_GET
+@require_safe
 @cached_page
 def storefront_home(request, username):
     store = store_get_live(username=username)
@@ -204,7 +204,7 @@ def _product_page(request, username, product_id):
     return _render(request, "storefront/product.html", context), store
 
 
-@require_GET
+@require_safe
 def storefront_product_page(request, username, product_id):
     response = _product_page(request, username, product_id=product_id)
     # Counted in the cache on every view, served from the cache or not; written in batches.
@@ -212,7 +212,7 @@ def storefront_product_page(request, username, product_id):
     return response
 
 
-@require_GET
+@require_safe
 @cached_page
 def storefront_about(request, username):
     store = store_get_live(username=username)
