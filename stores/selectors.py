@@ -9,6 +9,7 @@ from django.http import Http404
 
 from catalog.models import Product
 from stores.models import Store
+from stores.services import normalise_username, store_username_suggestions
 from stores.usernames import username_problem
 
 SORTS = {
@@ -67,8 +68,6 @@ class UsernameAvailability:
 
 
 def store_username_availability(*, username: str) -> UsernameAvailability:
-    from stores.services import normalise_username, store_username_suggestions
-
     username = normalise_username(username)
     problem = username_problem(username)
     if problem is None and not Store.objects.filter(username=username).exists():

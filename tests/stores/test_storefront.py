@@ -444,3 +444,13 @@ def test_sitemap_lists_live_stores_and_products(client):
     assert f"/{store.username}/p/{product.pk}</loc>" in text
     assert str(hidden.pk) not in text
     assert f"/{closed.username}<" not in text
+
+
+def test_view_counts_are_flushed_by_celery_beat():
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["stores-flush-product-views"]
+    assert entry == {"task": "stores.flush_product_views", "schedule": 300}
+    assert "stores.flush_product_views" in app.tasks
