@@ -81,6 +81,10 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, username, **kwargs):
+        if username != username.lower():
+            # Usernames are lower-case; a link typed with capitals still arrives.
+            path = request.get_full_path().replace(f"/{username}", f"/{username.lower()}", 1)
+            return redirect(path, permanent=True)
         key = page_key(username, request)
         if key is not None:
             content = page_get(key)

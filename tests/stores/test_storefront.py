@@ -192,6 +192,16 @@ def test_products_of_an_inactive_or_deleted_store_are_404(client, state):
     assert client.get(f"/{store.username}/about").status_code == 404
 
 
+def test_a_username_typed_with_capitals_redirects(client):
+    store = StoreFactory(username="ada-shoes")
+    product = ProductFactory(store=store)
+
+    response = client.get(f"/Ada-Shoes/p/{product.pk}?ref=wa")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/ada-shoes/p/{product.pk}?ref=wa"
+
+
 def test_hidden_products_are_not_listed(client):
     store = StoreFactory()
     ProductFactory(store=store, name="Visible thing")
