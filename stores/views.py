@@ -211,8 +211,9 @@ def _product_page(request, username, product_id):
 @require_safe
 def storefront_product_page(request, username, product_id):
     response = _product_page(request, username, product_id=product_id)
-    # Counted in the cache on every view, served from the cache or not; written in batches.
-    product_view_record(product_id=product_id)
+    if response.status_code == 200:
+        # Counted in the cache on every view, served from the cache or not; written in batches.
+        product_view_record(product_id=product_id)
     return response
 
 
