@@ -1,7 +1,42 @@
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.db.models import FloatField, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from catalog.models import Product
 from stores.models import Store
+from stores.services import normalise_username, store_username_suggestions
+from stores.usernames import username_problem
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "price_asc": ("price", "-created_at", "id"),
+    "price_desc": ("-price", "-created_at", "id"),
+    "name": ("name", "id"),
+}
+DEFAULT_SORT = "newest"
+CARD_FIELDS = (
+    "id",
+    "store_id",
+    "name",
+    "description",
+    "price",
+    "compare_at_price",
+    "images",
+    "stock_quantity",
+    "low_stock_threshold",
+    "is_featured",
+    "category",
+    "dimensions",
+    "created_at",
+)
+# InnoDB's FULLTEXT index skips words shorter than innodb_ft_min_token_size (3 by default).
+FULLTEXT_MIN_WORD = 3
+MAX_SEARCH_WORDS = 8
 
 
 def store_get_live(*, username: str) -> Store:
@@ -16,9 +51,134 @@ def store_list_for_owner(*, user):
     return Store.objects.owned_by(user).order_by("-created_at")
 
 
-def storefront_products(*, store: Store):
-    return (
-        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
-        .only("id", "name", "price", "compare_at_price", "images", "stock_quantity", "is_featured")
-        .order_by("-is_featured", "-created_at")
+def store_get_owned(*, user, store_id) -> Store:
+    """The caller's store by id; another merchant's store is not found (404)."""
+    try:
+        return Store.objects.owned_by(user).get(pk=str(store_id))
+    except Store.DoesNotExist:
+        raise Http404("No such store") from None
+
+
+@dataclass(frozen=True)
+class UsernameAvailability:
+    username: str
+    available: bool
+    message: str
+    suggestions: list[str]
+
+
+def store_username_availability(*, username: str) -> UsernameAvailability:
+    username = normalise_username(username)
+    problem = username_problem(username)
+    if problem is None and not Store.objects.filter(username=username).exists():
+        return UsernameAvailability(username, True, "This username is available.", [])
+    message = problem or "This username is taken."
+    return UsernameAvailability(username, False, message, store_username_suggestions(username=username))
+
+
+def storefront_products(*, store: Store, fields: tuple[str, ...] | None = CARD_FIELDS):
+    """Products a shopper can see in this store (the store itself is known to be live).
+    `fields` limits the columns read (product cards); None reads all of them."""
+    products = Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
+    return products.only(*fields) if fields else products
+
+
+def storefront_featured(*, store: Store, limit: int = 8) -> list[Product]:
+    return list(
+        storefront_products(store=store).filter(is_featured=True).order_by("-created_at", "-id")[:limit]
     )
+
+
+def storefront_categories(*, store: Store) -> list[str]:
+    return list(
+        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
+        .exclude(category__isnull=True)
+        .exclude(category="")
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+def search_words(query: str) -> list[str]:
+    return re.findall(r"\w+", query or "")[:MAX_SEARCH_WORDS]
+
+
+def product_search(queryset, query: str):
+    """Products matching every word of `query`, best match first on MySQL.
+
+    MySQL/MariaDB use the seed's FULLTEXT index idx_search in BOOLEAN MODE, each word
+    required and matched as a prefix ("+shoe* +red*"); words too short for the index and
+    other databases use a case-insensitive substring match on name and description.
+    """
+    words = search_words(query)
+    if not words:
+        return queryset
+    long_words = [word for word in words if len(word) >= FULLTEXT_MIN_WORD]
+    if connection.vendor == "mysql" and long_words:
+        table = Product._meta.db_table
+        against = " ".join(f"+{word}*" for word in long_words)
+        relevance = RawSQL(  # noqa: S611 (the words go as a parameter; the table name is ours)
+            f"MATCH(`{table}`.`name`, `{table}`.`description`) AGAINST (%s IN BOOLEAN MODE)",
+            (against,),
+            output_field=FloatField(),
+        )
+        queryset = queryset.annotate(relevance=relevance).filter(relevance__gt=0)
+        words = [word for word in words if len(word) < FULLTEXT_MIN_WORD]
+    for word in words:
+        queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    return queryset
+
+
+def normalise_sort(value) -> str:
+    value = str(value or "").strip().replace("-", "_").lower()
+    aliases = {"priceasc": "price_asc", "pricedesc": "price_desc", "price": "price_asc", "": DEFAULT_SORT}
+    value = aliases.get(value, value)
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def parse_price(value) -> Decimal | None:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() and amount >= 0 else None
+
+
+def storefront_product_list(
+    *,
+    store: Store,
+    query: str = "",
+    category: str = "",
+    sort: str = "",
+    min_price=None,
+    max_price=None,
+    in_stock: bool = False,
+    fields: tuple[str, ...] | None = CARD_FIELDS,
+):
+    """The filtered, sorted products of the storefront and the public API."""
+    products = storefront_products(store=store, fields=fields)
+    if category:
+        products = products.filter(category=category)
+    low, high = parse_price(min_price), parse_price(max_price)
+    if low is not None:
+        products = products.filter(price__gte=low)
+    if high is not None:
+        products = products.filter(price__lte=high)
+    if in_stock:
+        products = products.filter(stock_quantity__gt=0)
+    products = product_search(products, query)
+    chosen = normalise_sort(sort)
+    if search_words(query) and not sort and "relevance" in products.query.annotations:
+        return products.order_by("-relevance", "-created_at", "id")
+    return products.order_by(*SORTS[chosen])
+
+
+def storefront_product(*, username: str, product_id: str) -> Product:
+    """A live product of a live store, with its store (one query)."""
+    try:
+        return (
+            Product.objects.live().select_related("store").get(pk=str(product_id), store__username=username)
+        )
+    except Product.DoesNotExist:
+        raise Http404("No such product") from None

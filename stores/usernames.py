@@ -70,6 +70,9 @@ RESERVED_USERNAMES = frozenset(
         "edit",
         "delete",
         "search",
+        # API paths beside /api/v1/stores/<username>
+        "my-stores",
+        "check",
     }
 )
 

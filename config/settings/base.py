@@ -245,3 +245,12 @@ CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
     "task": "notifications.tasks.requeue_stale_deliveries",
     "schedule": 15 * 60,
 }
+
+# --- stores ---
+# Seconds a rendered storefront page stays cached; writes invalidate it sooner.
+STOREFRONT_CACHE_SECONDS = read("STOREFRONT_CACHE_SECONDS", int, default=600)
+STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
+CELERY_BEAT_SCHEDULE["stores-flush-product-views"] = {
+    "task": "stores.flush_product_views",
+    "schedule": STOREFRONT_VIEW_FLUSH_SECONDS,
+}

@@ -1,0 +1,11 @@
+// "Copy link" buttons: shown only where the clipboard works; without JavaScript the
+// link stays in a read-only field to copy by hand.
+document.querySelectorAll("[data-copy]").forEach(function (button) {
+  if (!navigator.clipboard) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(button.dataset.copy).then(function () {
+      button.textContent = "Link copied";
+    });
+  });
+});

@@ -1,0 +1,52 @@
+"""How products read on the storefront: first image, stock state, service duration."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+# Bookings-template services keep their length in the product's `dimensions` JSON under
+# this key (the seed has no duration column); the catalog's dimensions form leaves it alone.
+DURATION_KEY = "duration_minutes"
+
+
+@dataclass(frozen=True)
+class StockState:
+    code: str  # "in_stock", "low", "sold_out"
+    label: str
+    available: bool
+
+
+def product_image(product) -> str | None:
+    images = product.images or []
+    first = images[0] if images else None
+    if isinstance(first, dict):
+        first = first.get("url")
+    return first if isinstance(first, str) and first else None
+
+
+def absolute_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.SITE_URL}{url if url.startswith('/') else '/' + url}"
+
+
+def stock_state(product) -> StockState:
+    quantity = product.stock_quantity
+    if quantity is None:
+        return StockState("in_stock", "In stock", True)
+    if quantity <= 0:
+        return StockState("sold_out", "Sold out", False)
+    threshold = product.low_stock_threshold if product.low_stock_threshold is not None else 5
+    if quantity <= threshold:
+        return StockState("low", f"Only {quantity} left", True)
+    return StockState("in_stock", "In stock", True)
+
+
+def product_duration_minutes(product) -> int | None:
+    dimensions = product.dimensions if isinstance(product.dimensions, dict) else {}
+    minutes = dimensions.get(DURATION_KEY)
+    if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0:
+        return None
+    return int(minutes)

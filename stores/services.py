@@ -1,0 +1,318 @@
+"""Every write to stores: create, update, activate, soft delete, onboarding."""
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
+
+from catalog.models import Product
+from config.errors import Conflict, NotFound, ServiceError
+from stores.branding import clean_colours, clean_fonts, clean_social_links
+from stores.branding_images import SIZES, branding_image_store
+from stores.models import Store, StoreTemplate
+from stores.storefront_cache import storefront_cache_bump
+from stores.usernames import USERNAME_MAX_LENGTH, username_problem
+from stores.view_counts import pending_views_restore, pending_views_take
+
+__all__ = [
+    "onboarding_complete",
+    "product_views_flush",
+    "store_branding_image_set",
+    "store_create",
+    "store_delete",
+    "store_enquiry_send",
+    "store_first_product_create",
+    "store_set_active",
+    "store_update",
+    "store_username_suggestions",
+    "storefront_cache_bump",
+]
+
+DISPLAY_NAME_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 2000
+CATEGORY_MAX_LENGTH = 100
+IMAGE_URL_MAX_LENGTH = 500
+MONEY_MAX = Decimal("9999999999.99")
+SUGGESTION_COUNT = 5
+UPDATABLE_FIELDS = (
+    "display_name",
+    "description",
+    "category",
+    "template_id",
+    "custom_colors",
+    "custom_fonts",
+    "social_links",
+    "logo_url",
+    "banner_url",
+    "is_active",
+)
+
+
+class StoreInvalid(ServiceError):
+    """One or more fields are wrong; `details` maps each field to its messages."""
+
+    code = "validation_error"
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(next(iter(errors.values()))[0], details=errors)
+        self.errors = errors
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+
+def normalise_username(raw) -> str:
+    return str(raw or "").strip().lower()
+
+
+def store_username_suggestions(*, username: str, count: int = SUGGESTION_COUNT) -> list[str]:
+    """Free usernames close to `username`, for when it is taken or not allowed."""
+    base = slugify(username).replace("_", "-").strip("-")
+    while "--" in base:
+        base = base.replace("--", "-")
+    base = base[: USERNAME_MAX_LENGTH - 5].strip("-") or "store"
+    candidates = [
+        base,
+        f"{base}-ng",
+        f"{base}-shop",
+        f"{base}-store",
+        f"{base}-hq",
+        f"shop-{base}",
+        f"the-{base}",
+        *(f"{base}{number}" for number in range(1, 10)),
+        *(f"{base}-{number}" for number in (2, 3, 24, 100, 234)),
+    ]
+    candidates = list(dict.fromkeys(name for name in candidates if username_problem(name) is None))
+    taken = set(Store.objects.filter(username__in=candidates).values_list("username", flat=True))
+    return [name for name in candidates if name not in taken][:count]
+
+
+def _clean(data: Mapping, *, creating: bool) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+
+    def text(field, max_length, *, required=False):
+        if field not in data:
+            if required and creating:
+                errors.setdefault(field, []).append("This field is required.")
+            return
+        value = data[field]
+        value = "" if value is None else str(value).strip()
+        if required and not value:
+            errors.setdefault(field, []).append("This field is required.")
+        elif len(value) > max_length:
+            errors.setdefault(field, []).append(f"Use at most {max_length} characters.")
+        else:
+            cleaned[field] = value or None
+
+    text("display_name", DISPLAY_NAME_MAX_LENGTH, required=True)
+    text("description", DESCRIPTION_MAX_LENGTH)
+    text("category", CATEGORY_MAX_LENGTH)
+    for field in ("logo_url", "banner_url"):
+        text(field, IMAGE_URL_MAX_LENGTH)
+        if cleaned.get(field) and not cleaned[field].startswith(("https://", "http://", "/media/")):
+            errors.setdefault(field, []).append("Use an uploaded image's address.")
+    if "is_active" in data:
+        value = data["is_active"]
+        if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+            value = value.strip().lower() == "true"
+        if isinstance(value, bool):
+            cleaned["is_active"] = value
+        else:
+            errors.setdefault("is_active", []).append("Must be true or false.")
+    if "template_id" in data:
+        if data["template_id"] in StoreTemplate.values:
+            cleaned["template_id"] = data["template_id"]
+        else:
+            errors.setdefault("template_id", []).append(f"Choose one of: {', '.join(StoreTemplate.values)}.")
+    for field, clean in (
+        ("custom_colors", clean_colours),
+        ("custom_fonts", clean_fonts),
+        ("social_links", clean_social_links),
+    ):
+        if field not in data:
+            continue
+        if data[field] in (None, ""):
+            cleaned[field] = None
+            continue
+        try:
+            cleaned[field] = clean(data[field]) or None
+        except ValueError as error:
+            errors.setdefault(field, []).append(str(error))
+    if errors:
+        raise StoreInvalid(errors)
+    return cleaned
+
+
+def store_create(*, user, username, display_name, **fields) -> Store:
+    """A new store owned by `user`; a merchant may own several.
+
+    Raises StoreInvalid for bad input and UsernameTaken (with suggestions) when another
+    store, live or deleted, has the username.
+    """
+    username = normalise_username(username)
+    errors: dict[str, list[str]] = {}
+    problem = username_problem(username)
+    if problem:
+        errors["username"] = [problem]
+    try:
+        cleaned = _clean({**fields, "display_name": display_name}, creating=True)
+    except StoreInvalid as error:
+        errors.update(error.errors)
+    if errors:
+        raise StoreInvalid(errors)
+    taken = Store.objects.filter(username=username).exists()
+    if not taken:
+        try:
+            with transaction.atomic():
+                store = Store.objects.create(user=user, username=username, **cleaned)
+        except IntegrityError:
+            taken = True  # another request took it in between
+    if taken:
+        raise UsernameTaken(
+            "This username is taken.",
+            details={
+                "username": ["This username is taken."],
+                "suggestions": store_username_suggestions(username=username),
+            },
+        )
+    storefront_cache_bump(store.pk)
+    return store
+
+
+def _owned_store(*, user, store_id, lock: bool = False) -> Store:
+    stores = Store.objects.owned_by(user)
+    if lock:
+        stores = stores.select_for_update()
+    try:
+        return stores.get(pk=str(store_id))
+    except (Store.DoesNotExist, ValueError):
+        raise NotFound("Store not found.") from None
+
+
+def store_update(*, user, store_id, data: Mapping) -> Store:
+    """Changes the given fields of the caller's store. The username cannot change: links
+    to /<username> shared on WhatsApp must keep working."""
+    if "username" in data:
+        current = Store.objects.owned_by(user).filter(pk=str(store_id)).values_list("username", flat=True)
+        if normalise_username(data["username"]) not in list(current):
+            raise StoreInvalid({"username": ["A store's username cannot be changed."]})
+    cleaned = _clean({key: data[key] for key in UPDATABLE_FIELDS if key in data}, creating=False)
+    with transaction.atomic():
+        store = _owned_store(user=user, store_id=store_id, lock=True)
+        for field, value in cleaned.items():
+            setattr(store, field, value)
+        if cleaned:
+            store.save(update_fields=[*cleaned, "updated_at"])
+        storefront_cache_bump(store.pk)
+    return store
+
+
+def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
+    """Replaces the store's logo or banner with an uploaded image (validated by content)."""
+    if kind not in SIZES:
+        raise StoreInvalid({"kind": ["Choose logo or banner."]})
+    store = _owned_store(user=user, store_id=store_id)
+    url = branding_image_store(file, kind=kind, folder=f"stores/{store.pk}")
+    return store_update(user=user, store_id=store.pk, data={f"{kind}_url": url})
+
+
+def store_set_active(*, user, store_id, is_active: bool) -> Store:
+    with transaction.atomic():
+        store = _owned_store(user=user, store_id=store_id, lock=True)
+        store.is_active = bool(is_active)
+        store.save(update_fields=["is_active", "updated_at"])
+        storefront_cache_bump(store.pk)
+    return store
+
+
+def store_delete(*, user, store_id) -> None:
+    """Soft delete: the row (and its username) stays, the storefront is a 404."""
+    with transaction.atomic():
+        store = _owned_store(user=user, store_id=store_id, lock=True)
+        store.deleted_at = timezone.now()
+        store.save(update_fields=["deleted_at", "updated_at"])
+        storefront_cache_bump(store.pk)
+
+
+def store_first_product_create(*, user, store_id, name, price, description="") -> Product:
+    """The optional first product of onboarding: the few fields the wizard asks for.
+    Everything else is edited later in the products area."""
+    errors: dict[str, list[str]] = {}
+    name = str(name or "").strip()
+    if not name:
+        errors["name"] = ["This field is required."]
+    elif len(name) > 255:
+        errors["name"] = ["Use at most 255 characters."]
+    try:
+        amount = Decimal(str(price).replace(",", "").strip())
+        if not amount.is_finite() or amount <= 0 or amount > MONEY_MAX:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["price"] = ["Enter a price above 0, like 2500."]
+        amount = None
+    description = str(description or "").strip()
+    if len(description) > 5000:
+        errors["description"] = ["Use at most 5000 characters."]
+    if errors:
+        raise StoreInvalid(errors)
+    with transaction.atomic():
+        store = _owned_store(user=user, store_id=store_id)
+        product = Product.objects.create(
+            store=store, name=name, price=amount.quantize(Decimal("0.01")), description=description or None
+        )
+        storefront_cache_bump(store.pk)
+    return product
+
+
+def onboarding_complete(*, user) -> None:
+    with transaction.atomic():
+        get_user_model().objects.filter(pk=user.pk).update(has_completed_onboarding=True)
+    user.has_completed_onboarding = True
+
+
+def product_views_flush() -> int:
+    """Adds the views counted in the cache to `products.view_count`; returns how many
+    products were updated. View counts are not shown to shoppers: no cache bump."""
+    counts = pending_views_take()
+    try:
+        with transaction.atomic():
+            for product_id, count in sorted(counts.items()):
+                # updated_at keeps its value: a view is not an edit (the seed's column
+                # would otherwise refresh itself ON UPDATE).
+                Product.objects.filter(pk=product_id).update(
+                    view_count=Coalesce(F("view_count"), Value(0)) + count, updated_at=F("updated_at")
+                )
+    except Exception:
+        pending_views_restore(counts)
+        raise
+    return len(counts)
+
+
+def store_enquiry_send(*, store_id, name: str, email: str, phone: str, message: str) -> None:
+    """Emails a shopper's enquiry to the store's owner, replying to the shopper.
+    Nothing is stored: the merchant's inbox is the record."""
+    store = Store.objects.select_related("user").filter(pk=store_id, deleted_at__isnull=True).first()
+    if store is None:
+        return
+    contact = "\n".join(
+        line for line in (f"Email: {email}" if email else "", f"Phone: {phone}" if phone else "") if line
+    )
+    body = (
+        f"{name} sent an enquiry through your store {store.display_name} "
+        f"({settings.SITE_URL}{store.get_absolute_url()}):\n\n{message}\n\n{contact}\n"
+    )
+    EmailMessage(
+        subject=f"New enquiry from {name} - {store.display_name}",
+        body=body,
+        to=[store.user.email],
+        reply_to=[email] if email else None,
+    ).send()
