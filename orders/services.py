@@ -193,7 +193,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
                 code="price_mismatch",
                 details={"product_id": product.pk, "price": str(product.price)},
             )
-        _check_variant(product, line.variant_selection)
+        check_variant_selection(product, line.variant_selection)
         wanted[product.pk] = wanted.get(product.pk, 0) + line.quantity
     for product_id in sorted(wanted):
         product = products[product_id]
@@ -337,7 +337,7 @@ def _lock_coupon(*, store, code, subtotal, phone) -> Coupon | None:
     return coupon
 
 
-def _check_variant(product, selection: dict | None) -> None:
+def check_variant_selection(product, selection: dict | None) -> None:
     variations = product.variations or []
     choices = {
         variation["name"]: variation["options"]
