@@ -1,13 +1,17 @@
 """HTML pages: the shopper's cart, checkout, order placed and tracking pages, and the
 merchant's order dashboard. They translate forms into service calls and nothing more."""
 
+import csv
 import secrets
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
 from config.errors import NotFound, ServiceError
@@ -16,8 +20,14 @@ from orders.forms import (
     CartAddForm,
     CartUpdateForm,
     CheckoutForm,
+    CouponForm,
+    DeliveryRateForm,
+    DeliverySettingsForm,
+    OrderFilterForm,
+    StatusForm,
     TrackForm,
 )
+from orders.models import OrderStatus
 from stores.selectors import store_get_live
 
 ORDERS_PER_PAGE = 25
@@ -175,3 +185,268 @@ def track_page(request, order_number):
         "storefront/track.html",
         {"store": order.store, "order": order, "form": form, "show_customer": show_customer},
     )
+
+
+# --- Merchant dashboard ---
+
+
+def _filters(request, stores):
+    form = OrderFilterForm(request.GET or None, stores=stores)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters
+
+
+@login_required
+@require_GET
+def dashboard_order_list(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    form, filters = _filters(request, stores)
+    page = Paginator(
+        selectors.order_list_for_owner(user=request.user, filters=filters), ORDERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orders/order_list.html",
+        {"form": form, "page": page, "stores": stores, "query": query.urlencode()},
+    )
+
+
+CSV_COLUMNS = [
+    ("Order number", "order_number"),
+    ("Store", "store__username"),
+    ("Placed at", "created_at"),
+    ("Status", "status"),
+    ("Payment status", "payment_status"),
+    ("Customer", "customer_name"),
+    ("Phone", "customer_phone"),
+    ("Email", "customer_email"),
+    ("State", "delivery_state"),
+    ("LGA", "delivery_lga"),
+    ("Subtotal", "subtotal"),
+    ("Discount", "discount"),
+    ("Delivery", "shipping_fee"),
+    ("AGM fee", "agm_fee"),
+    ("Total", "total"),
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(orders):
+    """The CSV, one line at a time, so a big export never sits in memory."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([title for title, _field in CSV_COLUMNS])
+    for row in orders.values_list(*[field for _title, field in CSV_COLUMNS]).iterator(chunk_size=500):
+        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+        yield writer.writerow(
+            ["'" + value if isinstance(value, str) and value[:1] in "=+-@" else value for value in row]
+        )
+
+
+@login_required
+@require_GET
+def dashboard_order_export(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    _form, filters = _filters(request, stores)
+    orders = selectors.order_list_for_owner(user=request.user, filters=filters)
+    response = StreamingHttpResponse(csv_rows(orders), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+    return response
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def dashboard_order_detail(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "payments": order.payments.all(),
+            "next_statuses": [
+                (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def dashboard_order_invoice(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    return render(request, "orders/order_invoice.html", {"order": order})
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_order_status(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid status.")
+    else:
+        try:
+            order = services.order_transition(
+                order=order,
+                to_status=form.cleaned_data["status"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(
+                request, f"Order {order.order_number} is now {order.get_status_display().lower()}."
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+    return redirect("dashboard:orders_dashboard:detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_order_cancel(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    try:
+        order = services.order_cancel(
+            order=order, actor=request.user, note=request.POST.get("note", "")[:2000]
+        )
+        messages.success(request, f"Order {order.order_number} is cancelled and its stock returned.")
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("dashboard:orders_dashboard:detail", order_id=order.pk)
+
+
+@login_required
+@require_GET
+def dashboard_customers(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    store_id = request.GET.get("store") if request.GET.get("store") in {s.pk for s in stores} else None
+    search = request.GET.get("q", "")[:100]
+    page = Paginator(
+        selectors.customer_list_for_owner(user=request.user, store_id=store_id, search=search),
+        ORDERS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/customer_list.html",
+        {"page": page, "stores": stores, "store_id": store_id, "search": search},
+    )
+
+
+def _chosen_store(request, stores):
+    wanted = request.GET.get("store") or request.POST.get("store")
+    for store in stores:
+        if store.pk == wanted:
+            return store
+    if wanted:
+        raise Http404("No such store.")
+    return stores[0] if stores else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_delivery(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    store = _chosen_store(request, stores)
+    if store is None:
+        return render(request, "orders/delivery.html", {"stores": stores, "store": None})
+    current = selectors.delivery_settings_for(store=store)
+    settings_form = DeliverySettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={
+            "default_fee": current.default_fee,
+            "free_pickup": current.free_pickup,
+            "free_delivery_threshold": current.free_delivery_threshold,
+        },
+    )
+    rate_form = DeliveryRateForm(request.POST if request.POST.get("form") == "rate" else None)
+    target = f"{request.path}?store={store.pk}"
+    try:
+        if settings_form.is_bound and settings_form.is_valid():
+            services.delivery_settings_update(store=store, **settings_form.cleaned_data)
+            messages.success(request, "Delivery settings saved.")
+            return redirect(target)
+        if rate_form.is_bound and rate_form.is_valid():
+            services.delivery_rate_save(store=store, **rate_form.cleaned_data)
+            messages.success(request, "Delivery rate saved.")
+            return redirect(target)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return render(
+        request,
+        "orders/delivery.html",
+        {
+            "stores": stores,
+            "store": store,
+            "settings_form": settings_form,
+            "rate_form": rate_form,
+            "rates": selectors.delivery_rates_for_owner(user=request.user, store_id=store.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_delivery_rate_delete(request, rate_id):
+    rate = selectors.delivery_rate_get_for_owner(user=request.user, rate_id=rate_id)
+    store_id = rate.store_id
+    services.delivery_rate_delete(rate=rate)
+    messages.success(request, "Delivery rate deleted.")
+    return redirect(reverse("dashboard:orders_dashboard:delivery") + f"?store={store_id}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_coupons(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    store = _chosen_store(request, stores)
+    form = CouponForm(request.POST or None)
+    if store is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.coupon_save(store=store, data=form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Coupon created.")
+            return redirect(f"{request.path}?store={store.pk}")
+    coupons = selectors.coupons_for_owner(user=request.user, store_id=store.pk) if store else []
+    return render(
+        request, "orders/coupons.html", {"stores": stores, "store": store, "form": form, "coupons": coupons}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def dashboard_coupon_edit(request, coupon_id):
+    coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
+    form = CouponForm(request.POST or None, instance=coupon)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coupon_save(store=coupon.store, data=form.cleaned_data, coupon=coupon)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Coupon saved.")
+            return redirect(reverse("dashboard:orders_dashboard:coupons") + f"?store={coupon.store_id}")
+    return render(request, "orders/coupon_edit.html", {"coupon": coupon, "form": form})
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_coupon_delete(request, coupon_id):
+    coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
+    store_id = coupon.store_id
+    services.coupon_delete(coupon=coupon)
+    messages.success(request, "Coupon removed.")
+    return redirect(reverse("dashboard:orders_dashboard:coupons") + f"?store={store_id}")
