@@ -234,3 +234,11 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- orders ---
+# A variant selection's keys are the merchant's option names ("Size", "Shoe size"): the API's
+# camelCase/snake_case conversion must leave them as they are.
+REST_FRAMEWORK["JSON_UNDERSCOREIZE"]["ignore_fields"] = (
+    *REST_FRAMEWORK["JSON_UNDERSCOREIZE"].get("ignore_fields", ()),
+    "variant_selection",
+)
