@@ -193,7 +193,11 @@ class OrderExportApi(APIView):
 class DeliveryRateListApi(GenericAPIView):
     serializer_class = DeliveryRateSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("store", str)])
+    @extend_schema(
+        operation_id="orders_delivery_rates_list",
+        parameters=[OpenApiParameter("store", str)],
+        responses=DeliveryRateSerializer(many=True),
+    )
     def get(self, request):
         rates = selectors.delivery_rates_for_owner(
             user=request.user, store_id=request.query_params.get("store")
@@ -271,7 +275,11 @@ class DeliverySettingsApi(GenericAPIView):
 class CouponListApi(GenericAPIView):
     serializer_class = CouponSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("store", str)])
+    @extend_schema(
+        operation_id="orders_coupons_list",
+        parameters=[OpenApiParameter("store", str)],
+        responses=CouponSerializer(many=True),
+    )
     def get(self, request):
         coupons = selectors.coupons_for_owner(user=request.user, store_id=request.query_params.get("store"))
         page = self.paginate_queryset(coupons)
