@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
-from config.errors import NotFound, ServiceError
-from orders import cart, selectors, services
+from config.errors import NotFound, RateLimited, ServiceError
+from orders import cart, selectors, services, tracking
 from orders.forms import (
     CartAddForm,
     CartUpdateForm,
@@ -177,9 +177,13 @@ def track_page(request, order_number):
     form = TrackForm(request.POST or None)
     show_customer = False
     if request.method == "POST" and form.is_valid():
-        show_customer = selectors.order_contact_matches(order, form.cleaned_data["contact"])
-        if not show_customer:
-            form.add_error("contact", "This is not the phone number or email on the order.")
+        try:
+            show_customer = tracking.track_contact_check(order=order, contact=form.cleaned_data["contact"])
+        except RateLimited as error:
+            form.add_error("contact", error.message)
+        else:
+            if not show_customer:
+                form.add_error("contact", "This is not the phone number or email on the order.")
     return render(
         request,
         "storefront/track.html",

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from config.api.responses import success_response
 from config.errors import NotFound
-from orders import selectors, services
+from orders import selectors, services, tracking
 from orders.api.serializers import (
     CancelSerializer,
     CheckoutSerializer,
@@ -171,7 +171,7 @@ class OrderTrackApi(APIView):
         order = selectors.order_get_by_number(order_number=order_number)
         contact = request.query_params.get("contact") or request.query_params.get("phone") or ""
         contact = contact or request.query_params.get("email", "")
-        if selectors.order_contact_matches(order, contact):
+        if contact and tracking.track_contact_check(order=order, contact=contact):
             return success_response(PlacedOrderSerializer(order).data)
         return success_response(PublicOrderSerializer(order).data)
 

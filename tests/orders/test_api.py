@@ -365,3 +365,28 @@ def test_owner_endpoints_need_a_token(store):
         "/api/v1/orders/delivery-rates",
     ]:
         assert client.get(url).status_code == 401
+
+
+def test_track_api_stops_after_ten_wrong_guesses(api_client, store, shirt):
+    order = order_place(
+        store=store,
+        customer={"name": "Ada", "phone": "08031234567"},
+        delivery_method="pickup",
+        lines=[{"product_id": shirt.pk, "quantity": 1, "variant_selection": {"Shoe size": "42"}}],
+    )
+    url = f"/api/v1/orders/track/{order.order_number}"
+    for guess in range(10):
+        assert api_client.get(f"{url}?contact=0803000{guess:04d}").status_code == 200
+    blocked = api_client.get(f"{url}?contact=08031234567")
+    assert blocked.status_code == 429
+    assert blocked["Retry-After"] == "3600"
+    assert api_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_order_list_api_runs_a_fixed_number_of_queries(merchant_api, store, count, django_assert_num_queries):
+    OrderFactory.create_batch(count, store=store)
+    # user, count, page
+    with django_assert_num_queries(3):
+        response = merchant_api.get("/api/v1/orders?limit=50")
+    assert len(response.json()["data"]) == min(count, 50)

@@ -168,3 +168,22 @@ def test_track_page_shows_customer_details_only_to_the_matching_contact(client, 
         assert right.context["show_customer"] is True
         assert "Ada Obi" in right.content.decode() and "Allen Avenue" in right.content.decode()
     assert client.get("/track/AGM-NOPE0000").status_code == 404
+
+
+def test_track_page_stops_after_ten_wrong_guesses(client, store, kaftan, shopper):
+    from orders.services import order_place
+
+    order = order_place(
+        store=store,
+        customer=shopper,
+        lines=[{"product_id": kaftan.pk, "quantity": 1, "variant_selection": {"Size": "M"}}],
+    )
+    url = f"/track/{order.order_number}"
+    for guess in range(10):
+        assert client.post(url, {"contact": f"0803000{guess:04d}"}).context["show_customer"] is False
+    blocked = client.post(url, {"contact": "08031234567"})
+    assert blocked.context["show_customer"] is False
+    assert blocked.context["form"].errors == {
+        "contact": ["Too many wrong phone numbers or emails for this order. Try again in an hour."]
+    }
+    assert "Ada Obi" not in blocked.content.decode()
