@@ -140,6 +140,12 @@ def checkout_page(request, username):
                 idempotency_key="form:" + data["token"],
                 delivery_method=data["delivery_method"],
             )
+        except services.IdempotencyConflict:
+            # This form already placed an order and the cart changed since: a fresh form.
+            form = CheckoutForm(initial={**data, "token": secrets.token_urlsafe(24)})
+            messages.info(
+                request, "This form was already used for an order. Check your details and submit again."
+            )
         except ServiceError as error:
             form.add_error(None, error.message)
         else:

@@ -187,3 +187,20 @@ def test_track_page_stops_after_ten_wrong_guesses(client, store, kaftan, shopper
         "contact": ["Too many wrong phone numbers or emails for this order. Try again in an hour."]
     }
     assert "Ada Obi" not in blocked.content.decode()
+
+
+def test_reusing_a_used_form_for_a_different_cart_asks_to_submit_again(client, store, kaftan):
+    cart_url = f"/{store.username}/cart"
+    client.post(cart_url, {"action": "add", "product_id": kaftan.pk, "quantity": 1, "option-Size": "M"})
+    data = checkout_data(client, store)
+    client.post(f"/{store.username}/checkout", data)
+    client.post(cart_url, {"action": "add", "product_id": kaftan.pk, "quantity": 2, "option-Size": "L"})
+    response = client.post(f"/{store.username}/checkout", data)
+    assert response.status_code == 200
+    assert response.context["form"]["token"].value() != data["token"]
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "This form was already used for an order. Check your details and submit again."
+    )
+    assert Order.objects.count() == 1
+    client.post(f"/{store.username}/checkout", {**data, "token": response.context["form"]["token"].value()})
+    assert Order.objects.count() == 2
