@@ -117,3 +117,13 @@ def order_totals(
         agm_fee=agm_fee,
         total=to_kobo(total),
     )
+
+
+def fee_charged_to_customer(order) -> Decimal:
+    """The platform fee the shopper paid on top of the goods and delivery (0 when the merchant bore it).
+
+    Read from the order's own figures, so it stays right for orders placed before a change
+    of AGM_FEE_BEARER.
+    """
+    goods_and_delivery = order.subtotal - (order.discount or ZERO) + (order.shipping_fee or ZERO)
+    return order.agm_fee if order.agm_fee and order.total - goods_and_delivery == order.agm_fee else ZERO

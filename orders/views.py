@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Product
 from config.errors import NotFound, RateLimited, ServiceError
-from orders import cart, selectors, services, tracking
+from orders import cart, pricing, selectors, services, tracking
 from orders.forms import (
     CartAddForm,
     CartUpdateForm,
@@ -172,7 +172,14 @@ def order_placed_page(request, username, order_number):
     order = selectors.order_get_by_number(order_number=order_number, store=store)
     mine = order.order_number in request.session.get(PLACED_SESSION_KEY, [])
     return render(
-        request, "storefront/checkout_placed.html", {"store": store, "order": order, "show_customer": mine}
+        request,
+        "storefront/checkout_placed.html",
+        {
+            "store": store,
+            "order": order,
+            "show_customer": mine,
+            "service_fee": pricing.fee_charged_to_customer(order),
+        },
     )
 
 
@@ -193,7 +200,13 @@ def track_page(request, order_number):
     return render(
         request,
         "storefront/track.html",
-        {"store": order.store, "order": order, "form": form, "show_customer": show_customer},
+        {
+            "store": order.store,
+            "order": order,
+            "form": form,
+            "show_customer": show_customer,
+            "service_fee": pricing.fee_charged_to_customer(order),
+        },
     )
 
 
@@ -279,6 +292,7 @@ def dashboard_order_detail(request, order_id):
         "orders/order_detail.html",
         {
             "order": order,
+            "service_fee": pricing.fee_charged_to_customer(order),
             "payments": order.payments.all(),
             "next_statuses": [
                 (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)
@@ -292,7 +306,11 @@ def dashboard_order_detail(request, order_id):
 @not_found_as_404
 def dashboard_order_invoice(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
-    return render(request, "orders/order_invoice.html", {"order": order})
+    return render(
+        request,
+        "orders/order_invoice.html",
+        {"order": order, "service_fee": pricing.fee_charged_to_customer(order)},
+    )
 
 
 @login_required

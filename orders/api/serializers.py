@@ -10,7 +10,7 @@ from orders.models import (
     OrderStatus,
     PaymentStatus,
 )
-from orders.pricing import DeliveryMethod
+from orders.pricing import DeliveryMethod, fee_charged_to_customer
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -42,6 +42,7 @@ class PublicOrderSerializer(serializers.ModelSerializer):
     store_username = serializers.CharField(source="store.username")
     store_name = serializers.CharField(source="store.display_name")
     items = OrderItemSerializer(source="order_items", many=True)
+    service_fee = serializers.SerializerMethodField()
     timeline = OrderEventSerializer(source="events", many=True)
 
     class Meta:
@@ -57,10 +58,15 @@ class PublicOrderSerializer(serializers.ModelSerializer):
             "subtotal",
             "discount",
             "shipping_fee",
+            "service_fee",
             "total",
             "timeline",
             "created_at",
         ]
+
+    def get_service_fee(self, order) -> str:
+        """The platform fee, when the shopper paid it on top (AGM_FEE_BEARER=customer)."""
+        return str(fee_charged_to_customer(order))
 
 
 class OrderCustomerSerializer(serializers.ModelSerializer):
@@ -90,7 +96,7 @@ class PlacedOrderSerializer(PublicOrderSerializer):
     customer = OrderCustomerSerializer(source="*")
 
     class Meta(PublicOrderSerializer.Meta):
-        fields = [*PublicOrderSerializer.Meta.fields, "customer", "agm_fee"]
+        fields = [*PublicOrderSerializer.Meta.fields, "customer"]
 
 
 class OrderSerializer(PlacedOrderSerializer):
@@ -99,7 +105,7 @@ class OrderSerializer(PlacedOrderSerializer):
     store_id = serializers.CharField()
 
     class Meta(PlacedOrderSerializer.Meta):
-        fields = [*PlacedOrderSerializer.Meta.fields, "store_id", "updated_at"]
+        fields = [*PlacedOrderSerializer.Meta.fields, "agm_fee", "store_id", "updated_at"]
 
 
 class OrderListSerializer(serializers.ModelSerializer):

@@ -52,12 +52,14 @@ def test_public_checkout(api_client, store, shirt):
     body = response.json()
     assert (body["success"], body["message"]) == (True, "Order placed")
     data = body["data"]
-    assert (data["subtotal"], data["shippingFee"], data["total"], data["agmFee"]) == (
+    assert (data["subtotal"], data["shippingFee"], data["serviceFee"], data["total"]) == (
         "9000.00",
         "1000.00",
+        "0.00",
         "10000.00",
-        "225.00",
     )
+    assert "agmFee" not in data
+    assert Order.objects.get().agm_fee == D("225.00")
     assert data["items"][0]["variantSelection"] == {"Shoe size": "43"}
     assert data["customer"]["customerPhone"] == "+2348031234567"
     assert data["customer"]["deliveryMethod"] == "delivery"
@@ -390,3 +392,17 @@ def test_order_list_api_runs_a_fixed_number_of_queries(merchant_api, store, coun
     with django_assert_num_queries(3):
         response = merchant_api.get("/api/v1/orders?limit=50")
     assert len(response.json()["data"]) == min(count, 50)
+
+
+def test_service_fee_is_shown_only_when_the_shopper_pays_it(api_client, merchant_api, settings, store, shirt):
+    body = checkout_body(store, shirt, deliveryMethod="pickup")
+    merchant_pays = api_client.post("/api/v1/orders", body, format="json").json()["data"]
+    assert (merchant_pays["serviceFee"], merchant_pays["total"]) == ("0.00", "9000.00")
+    assert "agmFee" not in merchant_pays
+    settings.AGM_FEE_BEARER = "customer"
+    shopper_pays = api_client.post("/api/v1/orders", body, format="json").json()["data"]
+    assert (shopper_pays["serviceFee"], shopper_pays["total"]) == ("225.00", "9225.00")
+    owner_view = merchant_api.get(f"/api/v1/orders/{merchant_pays['id']}").json()["data"]
+    assert (owner_view["agmFee"], owner_view["serviceFee"]) == ("225.00", "0.00")
+    page = api_client.get(f"/track/{shopper_pays['orderNumber']}")
+    assert page.context["service_fee"] == D("225.00")
