@@ -599,8 +599,7 @@ def delivery_settings_update(*, store: Store, default_fee, free_pickup: bool, fr
     return settings_row
 
 
-def delivery_rate_save(*, store: Store, state: str, lga: str | None, fee, rate: DeliveryRate | None = None):
-    """Create or change a state's (or one LGA's) delivery fee; one rate per state/LGA."""
+def _rate_place(state, lga) -> tuple[str, str]:
     canonical_state = geography.canonical_state(state or "")
     if canonical_state is None:
         raise ServiceError(f"{state!r} is not a Nigerian state.", details={"state": "Unknown state."})
@@ -611,6 +610,12 @@ def delivery_rate_save(*, store: Store, state: str, lga: str | None, fee, rate: 
             raise ServiceError(
                 f"{lga!r} is not an LGA of {canonical_state}.", details={"lga": "Unknown LGA."}
             )
+    return canonical_state, canonical_lga
+
+
+def delivery_rate_save(*, store: Store, state: str, lga: str | None, fee, rate: DeliveryRate | None = None):
+    """Create a state's (or one LGA's) delivery fee, or change `rate`; one rate per state/LGA (409)."""
+    canonical_state, canonical_lga = _rate_place(state, lga)
     amount = _money(fee, "fee")
     rate = rate or DeliveryRate(store=store)
     rate.state, rate.lga, rate.fee = canonical_state, canonical_lga, amount
@@ -620,6 +625,17 @@ def delivery_rate_save(*, store: Store, state: str, lga: str | None, fee, rate: 
     except IntegrityError:
         where = f"{canonical_lga}, {canonical_state}" if canonical_lga else canonical_state
         raise Conflict(f"There is already a delivery rate for {where}.") from None
+    return rate
+
+
+def delivery_rate_set(*, store: Store, state: str, lga: str | None, fee) -> DeliveryRate:
+    """The fee to this state (or LGA), whether or not it had one: the dashboard's "add or change"."""
+    canonical_state, canonical_lga = _rate_place(state, lga)
+    amount = _money(fee, "fee")
+    with transaction.atomic():
+        rate, _created = DeliveryRate.objects.update_or_create(
+            store=store, state=canonical_state, lga=canonical_lga, defaults={"fee": amount}
+        )
     return rate
 
 

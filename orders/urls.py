@@ -7,5 +7,6 @@ from orders import views
 app_name = "orders"
 
 urlpatterns = [
+    path("", views.track_lookup_page, name="lookup"),
     path("<str:order_number>", views.track_page, name="track"),
 ]

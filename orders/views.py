@@ -183,6 +183,14 @@ def order_placed_page(request, username, order_number):
     )
 
 
+@require_GET
+def track_lookup_page(request):
+    number = request.GET.get("number", "").strip().upper()[:50]
+    if number:
+        return redirect("orders:track", order_number=number)
+    return render(request, "storefront/track_lookup.html")
+
+
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def track_page(request, order_number):
@@ -403,7 +411,7 @@ def dashboard_delivery(request):
             messages.success(request, "Delivery settings saved.")
             return redirect(target)
         if rate_form.is_bound and rate_form.is_valid():
-            services.delivery_rate_save(store=store, **rate_form.cleaned_data)
+            services.delivery_rate_set(store=store, **rate_form.cleaned_data)
             messages.success(request, "Delivery rate saved.")
             return redirect(target)
     except ServiceError as error:

@@ -158,6 +158,11 @@ def test_delivery_settings_and_rates(logged_in, store):
         ("Lagos", "", D("2000.00")),
         ("Lagos", "Ikeja", D("1200.00")),
     ]
+    logged_in.post(url, {"form": "rate", "store": store.pk, "state": "Lagos", "lga": "Ikeja", "fee": "1300"})
+    assert sorted(DeliveryRate.objects.values_list("state", "lga", "fee")) == [
+        ("Lagos", "", D("2000.00")),
+        ("Lagos", "Ikeja", D("1300.00")),
+    ]
     rate = DeliveryRate.objects.get(lga="Ikeja")
     logged_in.post(f"/dashboard/orders/delivery/rates/{rate.pk}/delete")
     assert DeliveryRate.objects.count() == 1

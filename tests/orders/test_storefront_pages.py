@@ -204,3 +204,9 @@ def test_reusing_a_used_form_for_a_different_cart_asks_to_submit_again(client, s
     assert Order.objects.count() == 1
     client.post(f"/{store.username}/checkout", {**data, "token": response.context["form"]["token"].value()})
     assert Order.objects.count() == 2
+
+
+def test_track_lookup_form_leads_to_the_order(client):
+    assert client.get("/track/").status_code == 200
+    response = client.get("/track/?number=agm-abcd1234")
+    assert response["Location"] == "/track/AGM-ABCD1234"
