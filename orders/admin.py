@@ -1,20 +1,38 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from orders.models import Order, OrderItem
+from config.errors import ServiceError
+from orders import services
+from orders.models import (
+    Coupon,
+    CouponRedemption,
+    DeliveryRate,
+    DeliverySettings,
+    Order,
+    OrderEvent,
+    OrderItem,
+)
+
+MONEY_FIELDS = ("subtotal", "discount", "shipping_fee", "agm_fee", "total")
 
 
 class OrderItemInline(admin.TabularInline):
     model = OrderItem
     extra = 0
     can_delete = False
-    readonly_fields = [
-        "product",
-        "product_name",
-        "product_price",
-        "quantity",
-        "subtotal",
-        "variant_selection",
-    ]
+    fields = ("product", "product_name", "product_price", "quantity", "subtotal", "variant_selection")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "status", "note", "actor")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -22,33 +40,100 @@ class OrderItemInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = [
+    """Orders are placed by checkout and moved by the status machine, so money, items and
+    status are read-only here; the cancel action goes through the service (it restocks)."""
+
+    list_display = (
         "order_number",
         "store",
         "customer_name",
         "customer_phone",
+        "status",
+        "payment_status",
         "total",
+        "created_at",
+    )
+    list_filter = ("status", "payment_status", "created_at")
+    search_fields = ("order_number", "customer_name", "customer_phone", "customer_email", "store__username")
+    list_select_related = ("store",)
+    date_hierarchy = "created_at"
+    inlines = [OrderItemInline, OrderEventInline]
+    readonly_fields = (
+        "order_number",
+        "store",
+        "items",
+        *MONEY_FIELDS,
         "status",
         "payment_status",
         "created_at",
-    ]
-    list_filter = ["status", "payment_status", "created_at"]
-    search_fields = ["order_number", "customer_name", "customer_phone", "customer_email", "store__username"]
-    list_select_related = ["store"]
-    date_hierarchy = "created_at"
-    inlines = [OrderItemInline]
-    # Totals and the items snapshot are what the shopper agreed to pay; they never change here.
-    readonly_fields = [
-        "id",
-        "store",
+        "updated_at",
+    )
+    fields = (
         "order_number",
-        "items",
-        "subtotal",
-        "discount",
-        "shipping_fee",
-        "agm_fee",
-        "total",
+        "store",
+        "status",
         "payment_status",
+        "customer_name",
+        "customer_phone",
+        "customer_email",
+        "delivery_address",
+        "delivery_state",
+        "delivery_lga",
+        "notes",
+        *MONEY_FIELDS,
+        "items",
         "created_at",
         "updated_at",
-    ]
+    )
+    actions = ["cancel_orders"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Cancel the selected orders and return their stock")
+    def cancel_orders(self, request, queryset):
+        cancelled = 0
+        for order in queryset:
+            try:
+                services.order_cancel(order=order, actor=request.user, note="Cancelled by platform staff.")
+                cancelled += 1
+            except ServiceError as error:
+                self.message_user(request, f"{order.order_number}: {error.message}", messages.WARNING)
+        self.message_user(request, f"{cancelled} order(s) cancelled.")
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    list_display = ("code", "store", "kind", "value", "used_count", "usage_limit", "is_active", "ends_at")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "store__username")
+    list_select_related = ("store",)
+    raw_id_fields = ("store",)
+    readonly_fields = ("used_count", "created_at", "updated_at")
+
+
+@admin.register(CouponRedemption)
+class CouponRedemptionAdmin(admin.ModelAdmin):
+    list_display = ("coupon", "order", "customer_phone", "amount", "created_at")
+    search_fields = ("coupon__code", "order__order_number", "customer_phone")
+    list_select_related = ("coupon", "order")
+    readonly_fields = ("coupon", "order", "customer_phone", "amount", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DeliveryRate)
+class DeliveryRateAdmin(admin.ModelAdmin):
+    list_display = ("store", "state", "lga", "fee")
+    list_filter = ("state",)
+    search_fields = ("store__username", "state", "lga")
+    list_select_related = ("store",)
+    raw_id_fields = ("store",)
+
+
+@admin.register(DeliverySettings)
+class DeliverySettingsAdmin(admin.ModelAdmin):
+    list_display = ("store", "default_fee", "free_pickup", "free_delivery_threshold")
+    search_fields = ("store__username",)
+    raw_id_fields = ("store",)

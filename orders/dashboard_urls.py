@@ -1,5 +1,22 @@
-"""Dashboard pages of the orders app, under /dashboard/ (see stores/dashboard_urls.py)."""
+"""Dashboard pages of the orders app, under /dashboard/orders/ (see stores/dashboard_urls.py)."""
+
+from django.urls import path
+
+from orders import views
 
 app_name = "orders_dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_order_list, name="list"),
+    path("export.csv", views.dashboard_order_export, name="export"),
+    path("customers", views.dashboard_customers, name="customers"),
+    path("delivery", views.dashboard_delivery, name="delivery"),
+    path("delivery/rates/<int:rate_id>/delete", views.dashboard_delivery_rate_delete, name="rate-delete"),
+    path("coupons", views.dashboard_coupons, name="coupons"),
+    path("coupons/<int:coupon_id>", views.dashboard_coupon_edit, name="coupon-edit"),
+    path("coupons/<int:coupon_id>/delete", views.dashboard_coupon_delete, name="coupon-delete"),
+    path("<uuid:order_id>", views.dashboard_order_detail, name="detail"),
+    path("<uuid:order_id>/invoice", views.dashboard_order_invoice, name="invoice"),
+    path("<uuid:order_id>/status", views.dashboard_order_status, name="status"),
+    path("<uuid:order_id>/cancel", views.dashboard_order_cancel, name="cancel"),
+]

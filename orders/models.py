@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from catalog.models import Product
@@ -98,3 +99,139 @@ class OrderItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.product_name}"
+
+
+# --- Tables the seed lacks (orders/migrations/0002) ---
+
+
+class DeliverySettings(models.Model):
+    """A store's delivery defaults; per-state and per-LGA fees live in DeliveryRate."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="delivery_settings")
+    default_fee = money(default=0)
+    free_pickup = models.BooleanField(
+        default=True, help_text="Shoppers may collect their order from the store at no charge."
+    )
+    free_delivery_threshold = money(
+        null=True, blank=True, help_text="Delivery is free when the subtotal reaches this amount."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "orders_delivery_settings"
+        verbose_name_plural = "delivery settings"
+
+    def __str__(self):
+        return f"Delivery settings of {self.store_id}"
+
+
+class DeliveryRate(models.Model):
+    """The delivery fee to a state, or to one LGA of it (which overrides the state's fee).
+
+    A state-wide rate has an empty `lga` rather than NULL: MySQL's unique keys treat NULLs
+    as distinct, so a NULL would let a store hold two rates for the same state.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="delivery_rates")
+    state = models.CharField(max_length=100)
+    lga = models.CharField(max_length=100, blank=True, default="")
+    fee = money()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "orders_delivery_rates"
+        ordering = ["state", "lga"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "state", "lga"], name="orders_delivery_rate_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.state} / {self.lga or 'all LGAs'}: {self.fee}"
+
+
+class CouponKind(models.TextChoices):
+    PERCENTAGE = "percentage", "Percentage of the subtotal"
+    FIXED = "fixed", "Fixed amount"
+
+
+class Coupon(models.Model):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="coupons")
+    code = models.CharField(max_length=40, help_text="Stored in capitals; shoppers may type any case.")
+    kind = models.CharField(max_length=10, choices=CouponKind.choices, default=CouponKind.PERCENTAGE)
+    value = money()
+    minimum_order = money(default=0)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(null=True, blank=True)
+    per_customer_limit = models.PositiveIntegerField(null=True, blank=True)
+    used_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "orders_coupons"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "code"], name="orders_coupon_code_unique"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class CouponRedemption(models.Model):
+    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="redemptions")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="coupon_redemption")
+    customer_phone = models.CharField(max_length=20)
+    amount = money()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_coupon_redemptions"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["coupon", "customer_phone"], name="orders_redemption_phone")]
+
+    def __str__(self):
+        return f"{self.coupon_id} on {self.order_id}"
+
+
+class OrderEvent(models.Model):
+    """One entry of an order's timeline: a status change or a note, who made it, when."""
+
+    id = models.BigAutoField(primary_key=True)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    note = models.TextField(blank=True, default="")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_events"
+        # The id breaks ties between events written within the same second.
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.status}"
+
+
+class IdempotencyKey(models.Model):
+    """A checkout already submitted under this key; the same key gives back the same order."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_idempotency_keys"
+        constraints = [
+            models.UniqueConstraint(fields=["store", "key"], name="orders_idempotency_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.key

@@ -1,5 +1,13 @@
 """Storefront pages of the orders app, under /<username>/ (see stores/storefront_urls.py)."""
 
+from django.urls import path
+
+from orders import views
+
 app_name = "orders_storefront"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("cart", views.cart_page, name="cart"),
+    path("checkout", views.checkout_page, name="checkout"),
+    path("orders/<str:order_number>", views.order_placed_page, name="placed"),
+]

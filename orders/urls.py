@@ -1,3 +1,12 @@
+"""Order tracking for shoppers, under /track/."""
+
+from django.urls import path
+
+from orders import views
+
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.track_lookup_page, name="lookup"),
+    path("<str:order_number>", views.track_page, name="track"),
+]

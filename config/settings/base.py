@@ -254,3 +254,11 @@ CELERY_BEAT_SCHEDULE["stores-flush-product-views"] = {
     "task": "stores.flush_product_views",
     "schedule": STOREFRONT_VIEW_FLUSH_SECONDS,
 }
+
+# --- orders ---
+# A variant selection's keys are the merchant's option names ("Size", "Shoe size"): the API's
+# camelCase/snake_case conversion must leave them as they are.
+REST_FRAMEWORK["JSON_UNDERSCOREIZE"]["ignore_fields"] = (
+    *REST_FRAMEWORK["JSON_UNDERSCOREIZE"].get("ignore_fields", ()),
+    "variant_selection",
+)

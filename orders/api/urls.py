@@ -1,1 +1,25 @@
-urlpatterns: list = []
+from django.urls import path
+
+from orders.api import views
+
+urlpatterns = [
+    path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
+    path("orders/export", views.OrderExportApi.as_view(), name="orders-api-export"),
+    path("orders/track/<str:order_number>", views.OrderTrackApi.as_view(), name="orders-api-track"),
+    path("orders/delivery-rates", views.DeliveryRateListApi.as_view(), name="orders-api-delivery-rates"),
+    path(
+        "orders/delivery-rates/<int:rate_id>",
+        views.DeliveryRateDetailApi.as_view(),
+        name="orders-api-delivery-rate",
+    ),
+    path(
+        "orders/delivery-settings/<str:store_id>",
+        views.DeliverySettingsApi.as_view(),
+        name="orders-api-delivery-settings",
+    ),
+    path("orders/coupons", views.CouponListApi.as_view(), name="orders-api-coupons"),
+    path("orders/coupons/<int:coupon_id>", views.CouponDetailApi.as_view(), name="orders-api-coupon"),
+    path("orders/<uuid:order_id>", views.OrderDetailApi.as_view(), name="orders-api-detail"),
+    path("orders/<uuid:order_id>/status", views.OrderStatusApi.as_view(), name="orders-api-status"),
+    path("orders/<uuid:order_id>/cancel", views.OrderCancelApi.as_view(), name="orders-api-cancel"),
+]

@@ -1,0 +1,231 @@
+from rest_framework import serializers
+
+from orders.models import (
+    Coupon,
+    CouponKind,
+    DeliveryRate,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OrderStatus,
+    PaymentStatus,
+)
+from orders.pricing import DeliveryMethod, fee_charged_to_customer
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItem
+        fields = [
+            "id",
+            "product_id",
+            "product_name",
+            "product_image",
+            "product_price",
+            "quantity",
+            "subtotal",
+            "variant_selection",
+        ]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.full_name", default=None)
+
+    class Meta:
+        model = OrderEvent
+        fields = ["status", "note", "actor_name", "created_at"]
+
+
+class PublicOrderSerializer(serializers.ModelSerializer):
+    """What a shopper may see of an order: no merchant-only figures, no personal details."""
+
+    store_username = serializers.CharField(source="store.username")
+    store_name = serializers.CharField(source="store.display_name")
+    items = OrderItemSerializer(source="order_items", many=True)
+    service_fee = serializers.SerializerMethodField()
+    timeline = OrderEventSerializer(source="events", many=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "order_number",
+            "store_username",
+            "store_name",
+            "status",
+            "payment_status",
+            "items",
+            "subtotal",
+            "discount",
+            "shipping_fee",
+            "service_fee",
+            "total",
+            "timeline",
+            "created_at",
+        ]
+
+    def get_service_fee(self, order) -> str:
+        """The platform fee, when the shopper paid it on top (AGM_FEE_BEARER=customer)."""
+        return str(fee_charged_to_customer(order))
+
+
+class OrderCustomerSerializer(serializers.ModelSerializer):
+    delivery_method = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "customer_name",
+            "customer_phone",
+            "customer_email",
+            "delivery_method",
+            "delivery_address",
+            "delivery_state",
+            "delivery_lga",
+            "notes",
+        ]
+
+    def get_delivery_method(self, order) -> str:
+        address = order.customer_address if isinstance(order.customer_address, dict) else {}
+        return address.get("delivery_method") or DeliveryMethod.DELIVERY
+
+
+class PlacedOrderSerializer(PublicOrderSerializer):
+    """The answer to the shopper who placed the order (and to a retry of the same request)."""
+
+    customer = OrderCustomerSerializer(source="*")
+
+    class Meta(PublicOrderSerializer.Meta):
+        fields = [*PublicOrderSerializer.Meta.fields, "customer"]
+
+
+class OrderSerializer(PlacedOrderSerializer):
+    """The merchant's view of an order."""
+
+    store_id = serializers.CharField()
+
+    class Meta(PlacedOrderSerializer.Meta):
+        fields = [*PlacedOrderSerializer.Meta.fields, "agm_fee", "store_id", "updated_at"]
+
+
+class OrderListSerializer(serializers.ModelSerializer):
+    store_username = serializers.CharField(source="store.username")
+    item_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "order_number",
+            "store_id",
+            "store_username",
+            "customer_name",
+            "customer_phone",
+            "customer_email",
+            "status",
+            "payment_status",
+            "subtotal",
+            "discount",
+            "shipping_fee",
+            "agm_fee",
+            "total",
+            "item_count",
+            "created_at",
+        ]
+
+    def get_item_count(self, order) -> int:
+        return (
+            sum(item.get("quantity", 0) for item in order.items if isinstance(item, dict))
+            if isinstance(order.items, list)
+            else 0
+        )
+
+
+class OrderFilterSerializer(serializers.Serializer):
+    store = serializers.CharField(required=False, max_length=36)
+    status = serializers.ChoiceField(required=False, choices=OrderStatus.choices)
+    payment_status = serializers.ChoiceField(required=False, choices=PaymentStatus.choices)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    q = serializers.CharField(required=False, max_length=100)
+
+
+class CheckoutSerializer(serializers.Serializer):
+    """A public checkout. Lines are checked by the service (it names the product at fault);
+    prices are the database's, a `price` sent with a line must match it."""
+
+    store_username = serializers.CharField(required=False, max_length=100)
+    store_id = serializers.CharField(required=False, max_length=36)
+    customer_name = serializers.CharField(max_length=255)
+    customer_phone = serializers.CharField(max_length=30)
+    customer_email = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=255)
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.CHOICES, default=DeliveryMethod.DELIVERY)
+    delivery_address = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=2000
+    )
+    delivery_state = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
+    delivery_lga = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=2000)
+    coupon_code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
+    items = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=50)
+    total = serializers.CharField(required=False, allow_null=True, max_length=30)
+
+    def validate(self, attrs):
+        if not attrs.get("store_username") and not attrs.get("store_id"):
+            raise serializers.ValidationError({"store_username": "Give storeUsername or storeId."})
+        return attrs
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CancelSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class DeliveryRateSerializer(serializers.ModelSerializer):
+    store_id = serializers.CharField(max_length=36)
+    lga = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=100)
+    fee = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = DeliveryRate
+        fields = ["id", "store_id", "state", "lga", "fee", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []
+
+
+class DeliverySettingsSerializer(serializers.Serializer):
+    default_fee = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    free_pickup = serializers.BooleanField()
+    free_delivery_threshold = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+
+class CouponSerializer(serializers.ModelSerializer):
+    store_id = serializers.CharField(max_length=36)
+    kind = serializers.ChoiceField(choices=CouponKind.choices)
+
+    class Meta:
+        model = Coupon
+        fields = [
+            "id",
+            "store_id",
+            "code",
+            "kind",
+            "value",
+            "minimum_order",
+            "starts_at",
+            "ends_at",
+            "usage_limit",
+            "per_customer_limit",
+            "used_count",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "used_count", "created_at", "updated_at"]
+        validators = []

@@ -1,0 +1,28 @@
+"""Who may see an order's personal details on the public tracking page and endpoint.
+
+Order numbers are random, but a known number plus guessed phone numbers would reveal a
+shopper's address: wrong guesses are counted per order and cut off after a few.
+"""
+
+from django.core.cache import cache
+
+from config.errors import RateLimited
+from orders.models import Order
+from orders.selectors import order_contact_matches
+
+WRONG_GUESSES_ALLOWED = 10
+GUESS_WINDOW_SECONDS = 3600
+
+
+def track_contact_check(*, order: Order, contact: str) -> bool:
+    key = f"orders:track-wrong-guesses:{order.pk}"
+    if (cache.get(key) or 0) >= WRONG_GUESSES_ALLOWED:
+        raise RateLimited(
+            "Too many wrong phone numbers or emails for this order. Try again in an hour.",
+            retry_after=GUESS_WINDOW_SECONDS,
+        )
+    if order_contact_matches(order, contact):
+        return True
+    cache.add(key, 0, GUESS_WINDOW_SECONDS)
+    cache.incr(key)
+    return False

@@ -1,0 +1,488 @@
+"""HTML pages: the shopper's cart, checkout, order placed and tracking pages, and the
+merchant's order dashboard. They translate forms into service calls and nothing more."""
+
+import csv
+import secrets
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog.models import Product
+from config.errors import NotFound, RateLimited, ServiceError
+from orders import cart, pricing, selectors, services, tracking
+from orders.forms import (
+    CartAddForm,
+    CartUpdateForm,
+    CheckoutForm,
+    CouponForm,
+    DeliveryRateForm,
+    DeliverySettingsForm,
+    OrderFilterForm,
+    StatusForm,
+    TrackForm,
+)
+from orders.models import OrderStatus
+from stores.selectors import store_get_live
+
+ORDERS_PER_PAGE = 25
+PLACED_SESSION_KEY = "orders:placed"
+
+
+def not_found_as_404(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+
+    return wrapper
+
+
+# --- Storefront: cart, checkout, order placed, tracking ---
+
+
+@require_http_methods(["GET", "POST"])
+def cart_page(request, username):
+    store = store_get_live(username=username)
+    if request.method == "POST":
+        action = request.POST.get("action", "add")
+        if action == "add":
+            _cart_add(request, store)
+        elif action in ("update", "remove"):
+            form = CartUpdateForm(
+                {
+                    "key": request.POST.get("key"),
+                    "quantity": 0 if action == "remove" else request.POST.get("quantity"),
+                }
+            )
+            if form.is_valid():
+                cart.cart_set_quantity(request.session, store=store, **form.cleaned_data)
+            else:
+                messages.error(request, "Quantities are whole numbers from 0 to 999.")
+        return redirect("storefront:orders_storefront:cart", username=store.username)
+    lines = cart.cart_lines(request.session, store=store)
+    subtotal = sum((line.subtotal for line in lines), 0)
+    return render(
+        request,
+        "storefront/cart.html",
+        {
+            "store": store,
+            "lines": lines,
+            "subtotal": subtotal,
+            "blocked": any(line.problem for line in lines),
+        },
+    )
+
+
+def _cart_add(request, store):
+    form = CartAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a quantity from 1 to 999.")
+        return
+    product = Product.objects.live().filter(store=store, pk=form.cleaned_data["product_id"]).first()
+    if product is None:
+        messages.error(request, "This product is no longer available.")
+        return
+    selection = {
+        key.removeprefix("option-"): value for key, value in request.POST.items() if key.startswith("option-")
+    }
+    try:
+        services.check_variant_selection(product, selection)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return
+    cart.cart_add(
+        request.session,
+        store=store,
+        product_id=product.pk,
+        quantity=form.cleaned_data["quantity"],
+        variant_selection=selection or None,
+    )
+    messages.success(request, f"{product.name} is in your cart.")
+
+
+@require_http_methods(["GET", "POST"])
+def checkout_page(request, username):
+    store = store_get_live(username=username)
+    lines = cart.cart_lines(request.session, store=store)
+    if not lines and request.method == "POST":
+        # A second click on "Place order" after the first one emptied the cart.
+        earlier = selectors.order_for_idempotency_key(
+            store=store, key="form:" + request.POST.get("token", "")
+        )
+        if earlier:
+            return redirect(
+                "storefront:orders_storefront:placed",
+                username=store.username,
+                order_number=earlier.order_number,
+            )
+    if not lines:
+        messages.info(request, "Your cart is empty.")
+        return redirect("storefront:orders_storefront:cart", username=store.username)
+    form = CheckoutForm(request.POST or None, initial={"token": secrets.token_urlsafe(24)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.order_place(
+                store=store,
+                customer={
+                    key: data[key] for key in ("name", "phone", "email", "address", "state", "lga", "notes")
+                },
+                lines=cart.cart_checkout_lines(request.session, store=store),
+                coupon_code=data["coupon"],
+                idempotency_key="form:" + data["token"],
+                delivery_method=data["delivery_method"],
+            )
+        except services.IdempotencyConflict:
+            # This form already placed an order and the cart changed since: a fresh form.
+            form = CheckoutForm(initial={**data, "token": secrets.token_urlsafe(24)})
+            messages.info(
+                request, "This form was already used for an order. Check your details and submit again."
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            cart.cart_clear(request.session, store=store)
+            placed = request.session.get(PLACED_SESSION_KEY, [])
+            request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
+            return redirect(
+                "storefront:orders_storefront:placed",
+                username=store.username,
+                order_number=order.order_number,
+            )
+    subtotal = sum((line.subtotal for line in lines), 0)
+    return render(
+        request,
+        "storefront/checkout.html",
+        {"store": store, "lines": lines, "subtotal": subtotal, "form": form},
+    )
+
+
+@require_GET
+@not_found_as_404
+def order_placed_page(request, username, order_number):
+    store = store_get_live(username=username)
+    order = selectors.order_get_by_number(order_number=order_number, store=store)
+    mine = order.order_number in request.session.get(PLACED_SESSION_KEY, [])
+    return render(
+        request,
+        "storefront/checkout_placed.html",
+        {
+            "store": store,
+            "order": order,
+            "show_customer": mine,
+            "service_fee": pricing.fee_charged_to_customer(order),
+        },
+    )
+
+
+@require_GET
+def track_lookup_page(request):
+    number = request.GET.get("number", "").strip().upper()[:50]
+    if number:
+        return redirect("orders:track", order_number=number)
+    return render(request, "storefront/track_lookup.html")
+
+
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def track_page(request, order_number):
+    order = selectors.order_get_by_number(order_number=order_number)
+    form = TrackForm(request.POST or None)
+    show_customer = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            show_customer = tracking.track_contact_check(order=order, contact=form.cleaned_data["contact"])
+        except RateLimited as error:
+            form.add_error("contact", error.message)
+        else:
+            if not show_customer:
+                form.add_error("contact", "This is not the phone number or email on the order.")
+    return render(
+        request,
+        "storefront/track.html",
+        {
+            "store": order.store,
+            "order": order,
+            "form": form,
+            "show_customer": show_customer,
+            "service_fee": pricing.fee_charged_to_customer(order),
+        },
+    )
+
+
+# --- Merchant dashboard ---
+
+
+def _filters(request, stores):
+    form = OrderFilterForm(request.GET or None, stores=stores)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters
+
+
+@login_required
+@require_GET
+def dashboard_order_list(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    form, filters = _filters(request, stores)
+    page = Paginator(
+        selectors.order_list_for_owner(user=request.user, filters=filters), ORDERS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orders/order_list.html",
+        {"form": form, "page": page, "stores": stores, "query": query.urlencode()},
+    )
+
+
+CSV_COLUMNS = [
+    ("Order number", "order_number"),
+    ("Store", "store__username"),
+    ("Placed at", "created_at"),
+    ("Status", "status"),
+    ("Payment status", "payment_status"),
+    ("Customer", "customer_name"),
+    ("Phone", "customer_phone"),
+    ("Email", "customer_email"),
+    ("State", "delivery_state"),
+    ("LGA", "delivery_lga"),
+    ("Subtotal", "subtotal"),
+    ("Discount", "discount"),
+    ("Delivery", "shipping_fee"),
+    ("AGM fee", "agm_fee"),
+    ("Total", "total"),
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(orders):
+    """The CSV, one line at a time, so a big export never sits in memory."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([title for title, _field in CSV_COLUMNS])
+    for row in orders.values_list(*[field for _title, field in CSV_COLUMNS]).iterator(chunk_size=500):
+        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+        yield writer.writerow(
+            ["'" + value if isinstance(value, str) and value[:1] in "=+-@" else value for value in row]
+        )
+
+
+@login_required
+@require_GET
+def dashboard_order_export(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    _form, filters = _filters(request, stores)
+    orders = selectors.order_list_for_owner(user=request.user, filters=filters)
+    response = StreamingHttpResponse(csv_rows(orders), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+    return response
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def dashboard_order_detail(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "service_fee": pricing.fee_charged_to_customer(order),
+            "payments": order.payments.all(),
+            "next_statuses": [
+                (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def dashboard_order_invoice(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    return render(
+        request,
+        "orders/order_invoice.html",
+        {"order": order, "service_fee": pricing.fee_charged_to_customer(order)},
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_order_status(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid status.")
+    else:
+        try:
+            order = services.order_transition(
+                order=order,
+                to_status=form.cleaned_data["status"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(
+                request, f"Order {order.order_number} is now {order.get_status_display().lower()}."
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+    return redirect("dashboard:orders_dashboard:detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_order_cancel(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    try:
+        order = services.order_cancel(
+            order=order, actor=request.user, note=request.POST.get("note", "")[:2000]
+        )
+        messages.success(request, f"Order {order.order_number} is cancelled and its stock returned.")
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("dashboard:orders_dashboard:detail", order_id=order.pk)
+
+
+@login_required
+@require_GET
+def dashboard_customers(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    store_id = request.GET.get("store") if request.GET.get("store") in {s.pk for s in stores} else None
+    search = request.GET.get("q", "")[:100]
+    page = Paginator(
+        selectors.customer_list_for_owner(user=request.user, store_id=store_id, search=search),
+        ORDERS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/customer_list.html",
+        {"page": page, "stores": stores, "store_id": store_id, "search": search},
+    )
+
+
+def _chosen_store(request, stores):
+    wanted = request.GET.get("store") or request.POST.get("store")
+    for store in stores:
+        if store.pk == wanted:
+            return store
+    if wanted:
+        raise Http404("No such store.")
+    return stores[0] if stores else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_delivery(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    store = _chosen_store(request, stores)
+    if store is None:
+        return render(request, "orders/delivery.html", {"stores": stores, "store": None})
+    current = selectors.delivery_settings_for(store=store)
+    settings_form = DeliverySettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={
+            "default_fee": current.default_fee,
+            "free_pickup": current.free_pickup,
+            "free_delivery_threshold": current.free_delivery_threshold,
+        },
+    )
+    rate_form = DeliveryRateForm(request.POST if request.POST.get("form") == "rate" else None)
+    target = f"{request.path}?store={store.pk}"
+    try:
+        if settings_form.is_bound and settings_form.is_valid():
+            services.delivery_settings_update(store=store, **settings_form.cleaned_data)
+            messages.success(request, "Delivery settings saved.")
+            return redirect(target)
+        if rate_form.is_bound and rate_form.is_valid():
+            services.delivery_rate_set(store=store, **rate_form.cleaned_data)
+            messages.success(request, "Delivery rate saved.")
+            return redirect(target)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return render(
+        request,
+        "orders/delivery.html",
+        {
+            "stores": stores,
+            "store": store,
+            "settings_form": settings_form,
+            "rate_form": rate_form,
+            "rates": selectors.delivery_rates_for_owner(user=request.user, store_id=store.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_delivery_rate_delete(request, rate_id):
+    rate = selectors.delivery_rate_get_for_owner(user=request.user, rate_id=rate_id)
+    store_id = rate.store_id
+    services.delivery_rate_delete(rate=rate)
+    messages.success(request, "Delivery rate deleted.")
+    return redirect(reverse("dashboard:orders_dashboard:delivery") + f"?store={store_id}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_coupons(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    store = _chosen_store(request, stores)
+    form = CouponForm(request.POST or None)
+    if store is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.coupon_save(store=store, data=form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Coupon created.")
+            return redirect(f"{request.path}?store={store.pk}")
+    coupons = selectors.coupons_for_owner(user=request.user, store_id=store.pk) if store else []
+    return render(
+        request, "orders/coupons.html", {"stores": stores, "store": store, "form": form, "coupons": coupons}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def dashboard_coupon_edit(request, coupon_id):
+    coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
+    form = CouponForm(request.POST or None, instance=coupon)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coupon_save(store=coupon.store, data=form.cleaned_data, coupon=coupon)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Coupon saved.")
+            return redirect(reverse("dashboard:orders_dashboard:coupons") + f"?store={coupon.store_id}")
+    return render(request, "orders/coupon_edit.html", {"coupon": coupon, "form": form})
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def dashboard_coupon_delete(request, coupon_id):
+    coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
+    store_id = coupon.store_id
+    services.coupon_delete(coupon=coupon)
+    messages.success(request, "Coupon removed.")
+    return redirect(reverse("dashboard:orders_dashboard:coupons") + f"?store={store_id}")
