@@ -1,7 +1,8 @@
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 
-from accounts.tokens import access_token_not_before
+from accounts.tokens import access_token_is_current
 
 
 class ActiveUserJWTAuthentication(JWTAuthentication):
@@ -12,9 +13,14 @@ class ActiveUserJWTAuthentication(JWTAuthentication):
         user = super().get_user(validated_token)
         if not user.is_active or user.is_deleted:
             raise AuthenticationFailed("This account is disabled.", code="user_inactive")
-        not_before = access_token_not_before(user_id=user.pk)
-        if not_before is not None and validated_token.get("iat", 0) < not_before:
+        if not access_token_is_current(user_id=user.pk, claims=validated_token):
             raise AuthenticationFailed(
                 "This token is no longer valid. Sign in again.", code="token_not_valid"
             )
         return user
+
+
+class ActiveUserJWTScheme(SimpleJWTScheme):
+    """The OpenAPI security scheme (Bearer JWT) for the class above."""
+
+    target_class = "accounts.authentication.ActiveUserJWTAuthentication"

@@ -42,6 +42,7 @@ class InvalidOtp(ServiceError):
 EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
 PHONE_TAKEN = "An account with this phone number already exists."
 WRONG_LOGIN = "Incorrect email or password."
+FORGOT_ANSWER = "If an account uses this email address, we have sent it a code to reset the password."
 ACCOUNT_DISABLED = "This account has been disabled. Contact support if you think this is a mistake."
 AVATAR_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 SETTINGS_FIELDS = (

@@ -39,6 +39,8 @@ def _hash(raw: str) -> str:
 def access_token_for(*, user: User) -> str:
     token = AccessToken.for_user(user)
     token["role"] = user.role
+    # "iat" has whole seconds; a password change and the new token can share that second.
+    token["iat_ms"] = int(time.time() * 1000)
     return str(token)
 
 
@@ -104,11 +106,15 @@ def access_tokens_invalidate(*, user: User) -> None:
     that long is enough; accounts.authentication checks it.
     """
     lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
-    cache.set(_not_before_key(user.pk), int(time.time()), timeout=int(lifetime) + 60)
+    cache.set(_not_before_key(user.pk), int(time.time() * 1000), timeout=int(lifetime) + 60)
 
 
-def access_token_not_before(*, user_id: str) -> int | None:
-    return cache.get(_not_before_key(user_id))
+def access_token_is_current(*, user_id: str, claims) -> bool:
+    not_before = cache.get(_not_before_key(user_id))
+    if not_before is None:
+        return True
+    issued_ms = claims.get("iat_ms") or claims.get("iat", 0) * 1000
+    return issued_ms >= not_before
 
 
 def _not_before_key(user_id) -> str:
