@@ -1,0 +1,101 @@
+from django.conf import settings
+from django.db import models
+
+from config.db import uuid_primary_key
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "SMS"
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Category(models.TextChoices):
+    SECURITY = "security", "Security"
+    ACCOUNT = "account", "Account"
+    ORDER = "order", "Order"
+    PAYMENT = "payment", "Payment"
+    PAYOUT = "payout", "Payout"
+    MARKETING = "marketing", "Marketing"
+
+
+class DeliveryLog(models.Model):
+    """One message on one channel: what was sent, to whom, and what the provider said.
+
+    The content is rendered when the event happens, so a retry or a re-send from admin
+    delivers exactly what was first queued.
+    """
+
+    id = uuid_primary_key()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    recipient = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delivery_logs",
+    )
+    template = models.CharField(max_length=100)
+    subject = models.CharField(max_length=255, blank=True, default="")
+    body_text = models.TextField(blank=True, default="")
+    body_html = models.TextField(blank=True, default="")
+    from_name = models.CharField(max_length=255, blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    provider_message_id = models.CharField(max_length=255, blank=True, default="")
+    last_error = models.TextField(blank=True, default="")
+    idempotency_key = models.CharField(max_length=255)
+    related_type = models.CharField(max_length=50, blank=True, default="")
+    related_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "notification_delivery_logs"
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key", "channel"], name="uniq_delivery_idempotency_channel"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["related_type", "related_id"], name="idx_delivery_related"),
+            models.Index(fields=["recipient"], name="idx_delivery_recipient"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.template} to {self.recipient} ({self.status})"
+
+
+class Notification(models.Model):
+    """A message in the merchant's dashboard (the bell)."""
+
+    id = uuid_primary_key()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True, default="")
+    link = models.CharField(max_length=500, blank=True, default="")
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "notifications"
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"], name="idx_notification_user_read")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

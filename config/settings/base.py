@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (.env.example)."""
 
+import warnings
 from datetime import timedelta
 
 from config.settings.environment import BASE_DIR, read
@@ -61,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -234,6 +236,11 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- notifications ---
+TERMII_TIMEOUT_SECONDS = read("TERMII_TIMEOUT_SECONDS", int, default=10)
+# The SendGrid backend warns on every instance that anymail no longer tests it (see ANYMAIL above).
+warnings.filterwarnings("ignore", message="django-anymail has dropped official support for SendGrid")
 
 # --- accounts ---
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["accounts.authentication.ActiveUserJWTAuthentication"]

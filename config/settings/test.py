@@ -20,7 +20,8 @@ CACHES = {
     }
 }
 
-CELERY_TASK_ALWAYS_EAGER = True
+# A test that runs a real worker starts it with CELERY_TASK_ALWAYS_EAGER=false.
+CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=True)
 BCRYPT_ROUNDS = 4  # the lowest cost bcrypt allows: hashing speed is not under test
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

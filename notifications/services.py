@@ -1,0 +1,249 @@
+"""Every write of the notifications app: send a message on its channels, deliver it, re-send it,
+and the merchant's in-dashboard notifications."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from accounts.models import UserSettings
+from config.errors import NotFound
+from notifications import tasks
+from notifications.channels import DeliveryPermanentError, DeliveryTemporaryError, deliver_message
+from notifications.models import Category, Channel, DeliveryLog, DeliveryStatus, Notification
+from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from notifications.rendering import render_email, render_sms
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_SETTINGS = {
+    Category.ORDER: "order_notifications",
+    Category.PAYMENT: "payment_notifications",
+    Category.PAYOUT: "payout_notifications",
+    Category.MARKETING: "marketing_notifications",
+}
+CHANNEL_SETTINGS = {
+    Channel.EMAIL: "email_notifications",
+    Channel.SMS: "sms_notifications",
+}
+
+
+def notification_send(
+    *,
+    template: str,
+    context: dict,
+    channels: tuple[str, ...],
+    email: str | None = None,
+    phone: str | None = None,
+    user=None,
+    category: str,
+    idempotency_key: str,
+    related=None,
+) -> list[DeliveryLog]:
+    """Record one DeliveryLog per channel the recipient accepts and queue its delivery.
+
+    `user` is the merchant the message is for (their preferences apply; their email and
+    phone fill in missing addresses); None means a shopper, who only gets transactional
+    messages. A channel without an address is skipped. The same idempotency_key and channel
+    again returns the existing log and sends nothing. An address that cannot be delivered to
+    (malformed email, non-Nigerian phone) is recorded as failed and never sent.
+    """
+    if category not in Category.values:
+        raise ValueError(f"Unknown notification category {category!r}")
+    unknown = set(channels) - set(Channel.values)
+    if unknown:
+        raise ValueError(f"Unknown notification channels {sorted(unknown)}")
+    if not idempotency_key:
+        raise ValueError("An idempotency key is required")
+
+    related_type, related_id = _related(related)
+    logs = []
+    with transaction.atomic():
+        for channel in _accepted_channels(user=user, category=category, channels=channels):
+            address = _address(channel=channel, email=email, phone=phone, user=user)
+            if not address:
+                continue
+            existing = DeliveryLog.objects.filter(idempotency_key=idempotency_key, channel=channel).first()
+            if existing is not None:
+                logs.append(existing)
+                continue
+            log = DeliveryLog(
+                channel=channel,
+                category=category,
+                user=user,
+                template=template,
+                idempotency_key=idempotency_key,
+                related_type=related_type,
+                related_id=related_id,
+            )
+            _address_and_content(log, address=address, template=template, context=context)
+            try:
+                with transaction.atomic():
+                    log.save(force_insert=True)
+            except IntegrityError:
+                # The same event raced us between the lookup and the insert.
+                raced = DeliveryLog.objects.select_for_update()
+                logs.append(raced.get(idempotency_key=idempotency_key, channel=channel))
+                continue
+            if log.status == DeliveryStatus.QUEUED:
+                _queue_delivery(log.id)
+            logs.append(log)
+    return logs
+
+
+def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
+    """Send a queued log once. Raises DeliveryTemporaryError when another attempt may succeed.
+
+    The row stays locked while the provider is called, so two workers holding the same
+    log (a redelivered task, a re-send racing a retry) cannot both send it: the second
+    one finds it sent.
+    """
+    retry_error = None
+    with transaction.atomic():
+        log = DeliveryLog.objects.select_for_update().filter(pk=log_id).first()
+        if log is None or log.status != DeliveryStatus.QUEUED:
+            return log
+        log.attempts += 1
+        try:
+            problem = _recipient_problem(log.channel, log.recipient)
+            if problem:
+                raise DeliveryPermanentError(problem)
+            log.provider_message_id = deliver_message(log)
+        except DeliveryPermanentError as error:
+            log.status = DeliveryStatus.FAILED
+            log.last_error = str(error)
+        except DeliveryTemporaryError as error:
+            log.last_error = str(error)
+            if final_attempt:
+                log.status = DeliveryStatus.FAILED
+            else:
+                retry_error = error
+        else:
+            log.status = DeliveryStatus.SENT
+            log.sent_at = timezone.now()
+            log.last_error = ""
+        log.save(
+            update_fields=["attempts", "status", "last_error", "provider_message_id", "sent_at", "updated_at"]
+        )
+    if log.status == DeliveryStatus.FAILED:
+        logger.warning("Delivery %s (%s) failed: %s", log.id, log.channel, log.last_error)
+    if retry_error is not None:
+        raise retry_error
+    return log
+
+
+def delivery_resend(*, log_ids) -> int:
+    """Queue failed (or stuck queued) logs again; sent ones are left alone. Returns how many."""
+    with transaction.atomic():
+        logs = list(
+            DeliveryLog.objects.select_for_update()
+            .filter(pk__in=list(log_ids), status__in=[DeliveryStatus.FAILED, DeliveryStatus.QUEUED])
+            .order_by("pk")
+        )
+        for log in logs:
+            log.status = DeliveryStatus.QUEUED
+            log.save(update_fields=["status", "updated_at"])
+            _queue_delivery(log.id)
+    return len(logs)
+
+
+def notification_create(*, user, title: str, body: str = "", link: str = "") -> Notification:
+    with transaction.atomic():
+        return Notification.objects.create(user=user, title=title[:255], body=body, link=link[:500])
+
+
+def notification_mark_read(*, user, notification_id: str) -> Notification:
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id, user=user).first()
+        if notification is None:
+            raise NotFound("Notification not found.")
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    with transaction.atomic():
+        return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def _queue_delivery(log_id: str) -> None:
+    # robust: a broker outage must not undo the caller's committed work (a signup, an
+    # order); the log stays queued and can be re-sent from admin.
+    def queue():
+        tasks.deliver.delay(log_id)
+
+    transaction.on_commit(queue, robust=True)
+
+
+def _accepted_channels(*, user, category: str, channels: tuple[str, ...]) -> list[str]:
+    requested = list(dict.fromkeys(channels))
+    if category == Category.SECURITY:
+        return requested
+    if user is None:
+        # Shoppers gave no consent to marketing; they get transactional messages only.
+        return [] if category == Category.MARKETING else requested
+    preferences = UserSettings.objects.filter(user=user).first()
+
+    def enabled(field: str) -> bool:
+        value = getattr(preferences, field, None) if preferences is not None else None
+        if value is None:
+            return UserSettings._meta.get_field(field).default
+        return value
+
+    category_setting = CATEGORY_SETTINGS.get(category)
+    if category_setting and not enabled(category_setting):
+        return []
+    return [channel for channel in requested if enabled(CHANNEL_SETTINGS[channel])]
+
+
+def _address(*, channel: str, email: str | None, phone: str | None, user) -> str:
+    if channel == Channel.EMAIL:
+        return (email or (user.email if user is not None else "") or "").strip()
+    return (phone or (user.phone if user is not None else "") or "").strip()
+
+
+def _address_and_content(log: DeliveryLog, *, address: str, template: str, context: dict) -> None:
+    if log.channel == Channel.EMAIL:
+        rendered = render_email(template, context)
+        log.subject, log.body_text, log.body_html = rendered.subject, rendered.text, rendered.html
+        log.from_name = rendered.from_name
+        log.recipient = address[:255]
+    else:
+        log.body_text = render_sms(template, context)
+        try:
+            log.recipient = normalise_phone(address)
+        except InvalidPhoneNumber:
+            log.recipient = address[:255]
+    problem = _recipient_problem(log.channel, log.recipient)
+    if problem:
+        log.status = DeliveryStatus.FAILED
+        log.last_error = problem
+
+
+def _recipient_problem(channel: str, recipient: str) -> str | None:
+    """Why this address can never be delivered to, or None."""
+    if channel == Channel.EMAIL:
+        try:
+            validate_email(recipient)
+        except ValidationError:
+            return f"Invalid email address {recipient!r}: not sent."
+        return None
+    try:
+        normalise_phone(recipient)
+    except InvalidPhoneNumber as error:
+        return f"Invalid phone number {recipient!r}: {error.message} Not sent."
+    return None
+
+
+def _related(related) -> tuple[str, str]:
+    if related is None:
+        return "", ""
+    if isinstance(related, Model):
+        return related._meta.label_lower, str(related.pk)
+    related_type, related_id = related
+    return str(related_type), str(related_id)

@@ -1,0 +1,19 @@
+from celery import shared_task
+
+from notifications import services
+from notifications.channels import DeliveryTemporaryError
+
+MAX_RETRIES = 5
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(DeliveryTemporaryError,),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def deliver(self, log_id: str) -> None:
+    """Send one DeliveryLog; provider outages retry at about 30 s, 1, 2, 4, 8 minutes."""
+    services.delivery_attempt(log_id=log_id, final_attempt=self.request.retries >= self.max_retries)

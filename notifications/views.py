@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import NotFound
+from notifications.selectors import notification_list, notification_unread_count
+from notifications.services import notification_mark_all_read, notification_mark_read
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def notification_index(request):
+    unread_only = request.GET.get("filter") == "unread"
+    page = Paginator(
+        notification_list(user=request.user, unread_only=unread_only), NOTIFICATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_count": notification_unread_count(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    try:
+        notification = notification_mark_read(user=request.user, notification_id=notification_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    if request.htmx:
+        return render(request, "notifications/_item.html", {"notification": notification})
+    if request.POST.get("open") and notification.link.startswith("/"):
+        return redirect(notification.link)
+    return redirect("dashboard:notifications_dashboard:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notification_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("dashboard:notifications_dashboard:list")
