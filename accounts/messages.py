@@ -1,61 +1,69 @@
-"""Every message the accounts app sends, in one place: welcome, codes, sign-in alerts.
+"""Every message the accounts app sends, in one place, through notifications.notification_send.
 
-Security messages (codes, password reset, sign-in alerts) go whatever the user's
-notification preferences say; the welcome message is an account message.
+Codes, password resets and sign-in alerts are security messages: they go whatever the
+user's notification preferences say. The welcome message is an account message.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import OtpType, OtpVerification, User
-
-logger = logging.getLogger(__name__)
+from notifications.models import Category, Channel
+from notifications.services import notification_send
 
 PURPOSES = {
-    OtpType.EMAIL: "confirm your email address",
-    OtpType.PHONE: "confirm your phone number",
-    OtpType.PASSWORD_RESET: "reset your password",
-    OtpType.LOGIN: "sign in",
+    OtpType.EMAIL: "Use this code to confirm your email address",
+    OtpType.PHONE: "Use this code to confirm your phone number",
+    OtpType.PASSWORD_RESET: "Use this code to set a new password",
+    OtpType.LOGIN: "Use this code to finish signing in",
 }
 
 
 def send_welcome(*, user: User) -> None:
-    _email(
-        to=user.email,
-        subject=f"Welcome to {settings.SITE_NAME}",
-        body=f"Hello {user.get_short_name()},\n\nYour {settings.SITE_NAME} account is ready.",
+    notification_send(
+        template="welcome",
+        context={"name": user.get_short_name()},
+        channels=(Channel.EMAIL,),
+        user=user,
+        category=Category.ACCOUNT,
+        idempotency_key=f"welcome:{user.pk}",
+        related=user,
     )
 
 
 def send_otp(*, otp: OtpVerification) -> None:
-    minutes = settings.OTP_EXPIRE_MINUTES
-    text = (
-        f"{otp.code} is your {settings.SITE_NAME} code to {PURPOSES[otp.type]}. "
-        f"It expires in {minutes} minutes."
+    """Phone codes by SMS, every other code by email; each code is one message (keyed by its id)."""
+    phone_code = otp.type == OtpType.PHONE
+    notification_send(
+        template="password_reset" if otp.type == OtpType.PASSWORD_RESET else "otp",
+        context={
+            "code": otp.code,
+            "purpose": PURPOSES[otp.type],
+            "expires_minutes": settings.OTP_EXPIRE_MINUTES,
+            "email": otp.email,
+        },
+        channels=(Channel.SMS,) if phone_code else (Channel.EMAIL,),
+        email=None if phone_code else otp.email,
+        phone=otp.phone if phone_code else None,
+        category=Category.SECURITY,
+        idempotency_key=f"otp:{otp.pk}",
+        related=otp,
     )
-    if otp.type == OtpType.PHONE:
-        _sms(to=otp.phone, text=text)
-    else:
-        _email(to=otp.email, subject=f"Your {settings.SITE_NAME} code: {otp.code}", body=text)
 
 
 def send_login_alert(*, user: User, ip: str | None, user_agent: str) -> None:
-    _email(
-        to=user.email,
-        subject=f"New sign-in to your {settings.SITE_NAME} account",
-        body=(
-            f"Someone signed in to your account from {ip or 'an unknown address'} "
-            f"({user_agent or 'unknown device'})."
-        ),
+    now = timezone.now()
+    notification_send(
+        template="login_alert",
+        context={
+            "name": user.get_short_name(),
+            "ip": ip or "an unknown address",
+            "device": user_agent or "an unknown device",
+            "when": timezone.localtime(now),
+        },
+        channels=(Channel.EMAIL,),
+        user=user,
+        category=Category.SECURITY,
+        idempotency_key=f"login-alert:{user.pk}:{now.timestamp():.6f}",
+        related=user,
     )
-
-
-def _email(*, to: str, subject: str, body: str) -> None:
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
-
-
-def _sms(*, to: str, text: str) -> None:
-    transaction.on_commit(lambda: logger.info("SMS to %s: %s", to, text))

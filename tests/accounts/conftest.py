@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core import mail
 
-from accounts.models import OtpType, OtpVerification
+from notifications.models import Channel, DeliveryLog
 
 CODE = re.compile(r"\b(\d{6})\b")
 
@@ -17,7 +17,10 @@ def emailed_code(address: str) -> str:
 
 
 def texted_code(phone: str) -> str:
-    return OtpVerification.objects.get(phone=phone, type=OtpType.PHONE, verified=False).code
+    """The code in the last SMS to `phone`, from the delivery log (the console SMS backend sent it)."""
+    log = DeliveryLog.objects.filter(channel=Channel.SMS, recipient=phone).order_by("-created_at").first()
+    assert log is not None, f"no SMS to {phone}"
+    return CODE.search(log.body_text).group(1)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.models import OtpType, OtpVerification, RefreshToken, User, UserSettings
+from notifications.models import DeliveryLog
 from tests.accounts.conftest import emailed_code, texted_code
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -193,12 +194,15 @@ def test_forgot_password_same_answer_for_unknown_email_and_reset(call):
     user = UserFactory(email="known@example.com")
     unknown = call("post", "auth/forgot-password", {"email": "unknown@example.com"})
     assert OtpVerification.objects.count() == 0
+    assert DeliveryLog.objects.count() == 0
     assert mail.outbox == []
     known = call("post", "auth/forgot-password", {"email": "known@example.com"})
     assert (unknown.status_code, unknown.json()) == (known.status_code, known.json())
     assert OtpVerification.objects.filter(type=OtpType.PASSWORD_RESET, email="known@example.com").count() == 1
 
     code = emailed_code("known@example.com")
+    assert mail.outbox[-1].subject == f"{code} is your AGM Store Builder password reset code"
+    assert "/auth/password/reset/?email=known%40example.com" in mail.outbox[-1].body
     weak = call(
         "post", "auth/reset-password", {"email": "known@example.com", "code": code, "newPassword": "12345678"}
     )
@@ -383,3 +387,14 @@ def test_me_needs_a_token(call):
     response = call("get", "users/me")
     assert response.status_code == 401
     assert response.json()["success"] is False
+
+
+def test_security_messages_ignore_preferences_and_alerts_can_be_turned_off(call):
+    user = UserFactory(email="quiet@example.com")
+    UserSettings.objects.create(user=user, email_notifications=False, login_alerts=True)
+    call("post", "auth/login", {"email": "quiet@example.com", "password": DEFAULT_PASSWORD})
+    assert list(DeliveryLog.objects.values_list("template", "status")) == [("login_alert", "sent")]
+
+    UserSettings.objects.filter(user=user).update(login_alerts=False)
+    call("post", "auth/login", {"email": "quiet@example.com", "password": DEFAULT_PASSWORD})
+    assert DeliveryLog.objects.count() == 1

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import OtpType, OtpVerification, User, UserSettings
 from config.errors import Conflict, RateLimited
+from notifications.models import DeliveryLog
 from notifications.phone_numbers import InvalidPhoneNumber
 from tests.accounts.conftest import emailed_code
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -36,9 +37,15 @@ def test_register_creates_an_unverified_user_with_settings_and_codes(
         (OtpType.EMAIL, "ada.obi@example.com", None),
         (OtpType.PHONE, None, "+2348031234567"),
     ]
-    assert sorted(message.subject.split(":")[0] for message in mail.outbox) == [
-        "Welcome to AGM Store Builder",
-        "Your AGM Store Builder code",
+    sent = DeliveryLog.objects.order_by("template", "channel")
+    assert [(log.template, log.channel, log.recipient, log.category, log.status) for log in sent] == [
+        ("otp", "email", "ada.obi@example.com", "security", "sent"),
+        ("otp", "sms", "+2348031234567", "security", "sent"),
+        ("welcome", "email", "ada.obi@example.com", "account", "sent"),
+    ]
+    assert sorted(message.subject for message in mail.outbox) == [
+        f"{codes[0].code} is your AGM Store Builder code",
+        "Welcome to AGM Store Builder, Ada",
     ]
 
 
@@ -64,7 +71,7 @@ def test_register_refuses_bad_input_and_writes_nothing(signup_data, change, erro
     assert User.objects.count() == 1
     assert UserSettings.objects.count() == 0
     assert OtpVerification.objects.count() == 0
-    assert mail.outbox == []
+    assert DeliveryLog.objects.count() == 0
 
 
 def test_otp_verify_marks_email_verified_and_is_single_use(signup_data, django_capture_on_commit_callbacks):
