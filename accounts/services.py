@@ -22,7 +22,15 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from accounts import messages
-from accounts.models import OtpType, OtpVerification, ProfileVisibility, User, UserSettings
+from accounts.models import (
+    OtpType,
+    OtpVerification,
+    ProfileVisibility,
+    RefreshToken,
+    Role,
+    User,
+    UserSettings,
+)
 from accounts.passwords import hash_password, verify_password
 from accounts.throttles import HOUR, auth_throttle, throttle_hit
 from accounts.tokens import access_tokens_invalidate, refresh_tokens_revoke_all
@@ -463,3 +471,37 @@ def user_delete(*, user: User, password: str) -> None:
             OtpVerification.objects.filter(phone=old_phone).delete()
         Store.objects.filter(user=user, deleted_at__isnull=True).update(is_active=False)
     access_tokens_invalidate(user=user)
+
+
+# --- operations -----------------------------------------------------------------------------
+
+
+def admin_create(*, email: str, password: str, full_name: str, superuser: bool = False) -> User:
+    """A staff account for Django admin, verified and ready (create_admin command)."""
+    email = normalise_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(EMAIL_TAKEN, details={"email": [EMAIL_TAKEN]})
+    user = User(
+        email=email,
+        full_name=(full_name or "").strip() or "Administrator",
+        role=Role.SUPER_ADMIN if superuser else Role.ADMIN,
+        email_verified=True,
+    )
+    _validate_new_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(force_insert=True)
+        UserSettings.objects.create(user=user)
+    return user
+
+
+def expired_cleanup() -> tuple[int, int]:
+    """Delete expired codes and expired refresh tokens; returns how many of each.
+
+    Revoked tokens stay until they expire: presenting one is how reuse is detected.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        otps, _ = OtpVerification.objects.filter(expires_at__lt=now).delete()
+        tokens, _ = RefreshToken.objects.filter(expires_at__lt=now).delete()
+    return otps, tokens
