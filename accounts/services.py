@@ -505,3 +505,13 @@ def expired_cleanup() -> tuple[int, int]:
         otps, _ = OtpVerification.objects.filter(expires_at__lt=now).delete()
         tokens, _ = RefreshToken.objects.filter(expires_at__lt=now).delete()
     return otps, tokens
+
+
+def user_set_active(*, user: User, active: bool) -> None:
+    """Staff switch an account off or on; switching off ends its tokens straight away."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        if not active:
+            refresh_tokens_revoke_all(user=user)
+    if not active:
+        access_tokens_invalidate(user=user)
