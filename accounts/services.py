@@ -35,7 +35,7 @@ from accounts.passwords import hash_password, verify_password
 from accounts.throttles import HOUR, auth_throttle, throttle_hit
 from accounts.tokens import access_tokens_invalidate, refresh_tokens_revoke_all
 from config.errors import Conflict, PermissionDenied, RateLimited, ServiceError
-from notifications.phone_numbers import normalise_phone
+from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 
 class InvalidCredentials(ServiceError):
@@ -80,6 +80,14 @@ def normalise_email(raw: str) -> str:
     return email
 
 
+def normalise_user_phone(raw: str | None) -> str:
+    """+234… or InvalidPhoneNumber naming the `phone` field, for forms and the API alike."""
+    try:
+        return normalise_phone(raw or "")
+    except InvalidPhoneNumber as error:
+        raise InvalidPhoneNumber(error.message, details={"phone": [error.message]}) from None
+
+
 # --- sign-up ---------------------------------------------------------------------------------
 
 
@@ -87,7 +95,7 @@ def user_register(*, email: str, password: str, full_name: str, phone: str, ip: 
     """A new merchant, unverified; a welcome message and a code for the email and the phone go out."""
     email = normalise_email(email)
     auth_throttle(scope="register", identity=email, ip=ip)
-    phone = normalise_phone(phone)
+    phone = normalise_user_phone(phone)
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationError({"full_name": ["Enter your full name."]})
@@ -175,7 +183,7 @@ def otp_resend(
 ) -> None:
     """A new code, if the identity is waiting for one; the same answer either way."""
     if otp_type == OtpType.PHONE:
-        identity = normalise_phone(phone)
+        identity = normalise_user_phone(phone)
         user = User.objects.filter(phone=identity, is_active=True, deleted_at__isnull=True).first()
         waiting = user is not None and not user.phone_verified
     else:
@@ -203,7 +211,7 @@ def otp_verify(
 ) -> OtpVerification:
     """Check a code; five wrong tries burn it. Email and phone codes mark the user verified."""
     field = _otp_field(otp_type)
-    identity = normalise_phone(phone) if otp_type == OtpType.PHONE else normalise_email(email)
+    identity = normalise_user_phone(phone) if otp_type == OtpType.PHONE else normalise_email(email)
     auth_throttle(scope="otp-verify", identity=identity, ip=ip)
     otp = (
         OtpVerification.objects.filter(type=otp_type, verified=False, **{field: identity})
@@ -275,6 +283,18 @@ def login_needs_otp(*, user: User) -> bool:
 
 
 def login_otp_issue(*, user: User, ip: str | None = None) -> OtpVerification:
+    """The code for a two-factor sign-in. A password entered again within the resend cool-down
+    keeps the code just sent (which still works) instead of being refused."""
+    now = timezone.now()
+    recent = OtpVerification.objects.filter(
+        type=OtpType.LOGIN,
+        email=user.email,
+        verified=False,
+        expires_at__gt=now,
+        created_at__gte=now - timedelta(seconds=settings.OTP_RESEND_COOLDOWN_SECONDS),
+    ).first()
+    if recent is not None:
+        return recent
     return otp_issue(otp_type=OtpType.LOGIN, email=user.email, ip=ip)
 
 
@@ -373,7 +393,7 @@ def user_profile_update(
             fields.append("full_name")
     new_phone = None
     if phone is not None:
-        normalised = normalise_phone(phone)
+        normalised = normalise_user_phone(phone)
         if normalised != user.phone:
             if User.objects.filter(phone=normalised).exclude(pk=user.pk).exists():
                 raise Conflict(PHONE_TAKEN, details={"phone": [PHONE_TAKEN]})

@@ -26,7 +26,8 @@ def _show_error(form, error) -> None:
     elif isinstance(error, ValidationError):
         form.add_error(None, error.messages)
     else:
-        form.add_error(None, error.message)
+        fields = [field for field in error.details if field in form.fields]
+        form.add_error(fields[0] if fields else None, error.message)
 
 
 def _next_url(request) -> str:

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import OtpType, OtpVerification, RefreshToken, User, UserSettings
 from notifications.models import DeliveryLog
@@ -75,6 +76,10 @@ def test_sign_up_verify_sign_in_refresh_reuse_and_logout(call):
     assert user.last_login is not None
     assert mail.outbox[-1].subject == "New sign-in to your AGM Store Builder account"
 
+    claims = AccessToken(tokens["accessToken"])
+    assert (claims["user_id"], claims["role"], claims["token_type"]) == (user.pk, "user", "access")
+    assert claims["exp"] - claims["iat"] == 15 * 60
+
     me = call("get", "users/me", client=bearer(tokens["accessToken"]))
     assert me.status_code == 200
     assert me.json()["data"]["fullName"] == "Ada Obi"
@@ -122,7 +127,7 @@ def test_refresh_tokens_are_stored_hashed(call):
         ({"phone": "0803 999 0000"}, 409, "conflict", "phone"),
         ({"password": "password123"}, 400, "validation_error", "password"),
         ({"password": "short"}, 400, "validation_error", "password"),
-        ({"phone": "0123"}, 400, "invalid_phone", None),
+        ({"phone": "0123"}, 400, "invalid_phone", "phone"),
         ({"email": "nope"}, 400, "validation_error", "email"),
     ],
 )
@@ -270,6 +275,10 @@ def test_two_factor_login_needs_the_emailed_code(call):
     assert response.json()["data"] == {"otpRequired": True, "email": "2fa@example.com"}
     assert RefreshToken.objects.count() == 0
 
+    again = call("post", "auth/login", {"email": "2fa@example.com", "password": DEFAULT_PASSWORD})
+    assert again.status_code == 202
+    assert OtpVerification.objects.filter(type=OtpType.LOGIN).count() == 1
+
     response = call(
         "post",
         "auth/verify-otp",
@@ -398,3 +407,25 @@ def test_security_messages_ignore_preferences_and_alerts_can_be_turned_off(call)
     UserSettings.objects.filter(user=user).update(login_alerts=False)
     call("post", "auth/login", {"email": "quiet@example.com", "password": DEFAULT_PASSWORD})
     assert DeliveryLog.objects.count() == 1
+
+
+def test_every_accounts_endpoint_is_documented_with_its_shapes(client):
+    schema = client.get("/api/schema", {"format": "json"}).json()
+    paths = schema["paths"]
+    for path in (
+        "register",
+        "login",
+        "verify-otp",
+        "resend-otp",
+        "refresh",
+        "logout",
+        "forgot-password",
+        "reset-password",
+    ):
+        assert "requestBody" in paths[f"/api/v1/auth/{path}"]["post"], path
+    assert set(paths["/api/v1/users/me"]) >= {"get", "put", "patch", "delete"}
+    assert "multipart/form-data" in paths["/api/v1/users/me"]["put"]["requestBody"]["content"]
+    assert set(paths["/api/v1/users/me/settings"]) >= {"get", "put"}
+    assert "requestBody" in paths["/api/v1/users/change-password"]["post"]
+    tokens = schema["components"]["schemas"]["Tokens"]["properties"]
+    assert set(tokens) == {"accessToken", "refreshToken", "tokenType", "expiresIn", "user"}
