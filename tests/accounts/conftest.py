@@ -4,6 +4,11 @@ import pytest
 from django.core import mail
 
 from notifications.models import Channel, DeliveryLog
+from tests.notifications import conftest as notifications_fixtures
+
+# The SendGrid and Termii fakes, wired to the real backends, as the notifications tests use them.
+fake_sendgrid = notifications_fixtures.fake_sendgrid
+fake_termii = notifications_fixtures.fake_termii
 
 CODE = re.compile(r"\b(\d{6})\b")
 
