@@ -2,6 +2,7 @@
 and the merchant's in-dashboard notifications."""
 
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -148,6 +149,15 @@ def delivery_resend(*, log_ids) -> int:
             log.save(update_fields=["status", "updated_at"])
             _queue_delivery(log.id)
     return len(logs)
+
+
+def delivery_requeue_stale(*, older_than: timedelta) -> int:
+    """Queue again the logs still queued long after their last attempt (a lost task, a broker
+    outage when the event committed). Longer than a full retry schedule, so a message that is
+    only waiting for its next retry is left alone."""
+    cutoff = timezone.now() - older_than
+    stale = DeliveryLog.objects.filter(status=DeliveryStatus.QUEUED, updated_at__lt=cutoff)
+    return delivery_resend(log_ids=list(stale.values_list("pk", flat=True)[:500]))
 
 
 def notification_create(*, user, title: str, body: str = "", link: str = "") -> Notification:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 
 from notifications import services
@@ -17,3 +19,9 @@ MAX_RETRIES = 5
 def deliver(self, log_id: str) -> None:
     """Send one DeliveryLog; provider outages retry at about 30 s, 1, 2, 4, 8 minutes."""
     services.delivery_attempt(log_id=log_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task
+def requeue_stale_deliveries() -> int:
+    """Beat: messages stuck in `queued` for an hour are queued again."""
+    return services.delivery_requeue_stale(older_than=timedelta(hours=1))

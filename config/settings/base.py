@@ -241,6 +241,10 @@ LOGGING = {
 TERMII_TIMEOUT_SECONDS = read("TERMII_TIMEOUT_SECONDS", int, default=10)
 # The SendGrid backend warns on every instance that anymail no longer tests it (see ANYMAIL above).
 warnings.filterwarnings("ignore", message="django-anymail has dropped official support for SendGrid")
+CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
+    "task": "notifications.tasks.requeue_stale_deliveries",
+    "schedule": 15 * 60,
+}
 
 # --- accounts ---
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["accounts.authentication.ActiveUserJWTAuthentication"]

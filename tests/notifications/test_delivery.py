@@ -1,9 +1,12 @@
 """Delivery through the real anymail SendGrid backend and our Termii client, against local fakes."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from notifications.models import DeliveryLog, DeliveryStatus
-from notifications.services import delivery_resend, notification_send
+from notifications.services import delivery_requeue_stale, delivery_resend, notification_send
 from notifications.tasks import MAX_RETRIES, deliver
 from tests.factories import StoreFactory
 
@@ -220,3 +223,15 @@ def test_a_task_run_twice_sends_once(fake_sendgrid, run_on_commit):
     assert len(fake_sendgrid.sent) == 1
     log.refresh_from_db()
     assert log.attempts == 1
+
+
+def test_stale_queued_messages_are_queued_again(fake_sendgrid, django_capture_on_commit_callbacks):
+    [stale] = send(("email",), key="stale")  # its task was lost: callbacks not run
+    [fresh] = send(("email",), key="fresh")
+    DeliveryLog.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_requeue_stale(older_than=timedelta(hours=1)) == 1
+
+    assert [log.status for log in reloaded([stale, fresh])] == [DeliveryStatus.SENT, DeliveryStatus.QUEUED]
+    assert len(fake_sendgrid.sent) == 1

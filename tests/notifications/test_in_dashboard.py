@@ -234,3 +234,13 @@ def test_api_mark_all_read(merchant_api, merchant, other_merchant):
 )
 def test_api_requires_a_token(api_client, method, path):
     assert getattr(api_client, method)(path).status_code == 401
+
+
+@pytest.mark.parametrize("count", [2, 15])
+def test_api_list_runs_a_fixed_number_of_queries(merchant_api, merchant, count, django_assert_num_queries):
+    make(merchant, count)
+
+    # token user, count, page rows
+    with django_assert_num_queries(3):
+        response = merchant_api.get("/api/v1/notifications")
+    assert len(response.json()["data"]) == count
