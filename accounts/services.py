@@ -4,9 +4,7 @@ The HTML pages and the API call these functions; neither decides anything by its
 """
 
 import functools
-import math
 import secrets
-import time
 import uuid
 import zoneinfo
 from datetime import timedelta
@@ -32,9 +30,9 @@ from accounts.models import (
     UserSettings,
 )
 from accounts.passwords import hash_password, verify_password
-from accounts.throttles import HOUR, auth_throttle, throttle_hit
+from accounts.throttles import HOUR, auth_throttle, cooldown_check, cooldown_start, throttle_hit
 from accounts.tokens import access_tokens_invalidate, refresh_tokens_revoke_all
-from config.errors import Conflict, PermissionDenied, RateLimited, ServiceError
+from config.errors import Conflict, PermissionDenied, ServiceError
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 
@@ -115,7 +113,7 @@ def user_register(*, email: str, password: str, full_name: str, phone: str, ip: 
             otp_issue(otp_type=OtpType.PHONE, phone=phone, ip=ip)
     except IntegrityError:
         # Two sign-ups with the same email or phone at once: the unique key decides.
-        raise Conflict(f"{EMAIL_TAKEN} {PHONE_TAKEN}") from None
+        raise Conflict("An account with this email address or phone number already exists.") from None
     return user
 
 
@@ -124,10 +122,6 @@ def user_register(*, email: str, password: str, full_name: str, phone: str, ip: 
 
 def _otp_field(otp_type: str) -> str:
     return "phone" if otp_type == OtpType.PHONE else "email"
-
-
-def _cooldown_key(otp_type: str, identity: str) -> str:
-    return f"accounts:otp-cooldown:{otp_type}:{identity}"
 
 
 def _attempts_key(otp: OtpVerification) -> str:
@@ -140,19 +134,15 @@ def _otp_send_guard(*, otp_type: str, identity: str, ip: str | None) -> None:
     Callers run this whether or not the identity has an account, so the answers do not
     tell who is registered.
     """
-    until = cache.get(_cooldown_key(otp_type, identity))
-    now = time.time()
-    if until and until > now:
-        wait = math.ceil(until - now)
-        raise RateLimited(
-            f"A code was sent a moment ago. You can ask for another in {wait} seconds.",
-            retry_after=wait,
-            details={"retry_after": wait},
-        )
+    scope = f"otp:{otp_type}"
+    cooldown_check(
+        scope=scope,
+        who=identity,
+        message="A code was sent a moment ago. You can ask for another in {seconds} seconds.",
+    )
     throttle_hit(scope="otp-send:ip", who=ip, limit=settings.OTP_SENDS_PER_HOUR_PER_IP, window=HOUR)
     throttle_hit(scope="otp-send:id", who=identity, limit=settings.OTP_SENDS_PER_HOUR, window=HOUR)
-    cooldown = settings.OTP_RESEND_COOLDOWN_SECONDS
-    cache.set(_cooldown_key(otp_type, identity), now + cooldown, timeout=cooldown)
+    cooldown_start(scope=scope, who=identity, seconds=settings.OTP_RESEND_COOLDOWN_SECONDS)
 
 
 def _otp_create(*, otp_type: str, identity: str) -> OtpVerification:

@@ -7,6 +7,7 @@ Redis in clear and every key is a safe cache key.
 """
 
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -18,9 +19,12 @@ MINUTE = 60
 HOUR = 3600
 
 
+def _digest(who: str) -> str:
+    return hashlib.sha256(who.strip().lower().encode("utf-8")).hexdigest()[:32]
+
+
 def _key(scope: str, who: str, window: int, bucket: int) -> str:
-    digest = hashlib.sha256(who.strip().lower().encode("utf-8")).hexdigest()[:32]
-    return f"throttle:{scope}:{window}:{digest}:{bucket}"
+    return f"throttle:{scope}:{window}:{_digest(who)}:{bucket}"
 
 
 def throttle_hit(*, scope: str, who: str | None, limit: int, window: int = MINUTE) -> None:
@@ -40,6 +44,24 @@ def throttle_hit(*, scope: str, who: str | None, limit: int, window: int = MINUT
             retry_after=retry_after,
             details={"retry_after": retry_after},
         )
+
+
+def cooldown_check(*, scope: str, who: str, message: str) -> None:
+    """Refuse while a cool-down of `who` in `scope` runs; `message` may contain {seconds}."""
+    now = time.time()
+    until = cache.get(_cooldown_key(scope, who))
+    if until and until > now:
+        wait = math.ceil(until - now)
+        raise RateLimited(message.format(seconds=wait), retry_after=wait, details={"retry_after": wait})
+
+
+def cooldown_start(*, scope: str, who: str, seconds: int) -> None:
+    if seconds > 0:
+        cache.set(_cooldown_key(scope, who), time.time() + seconds, timeout=seconds)
+
+
+def _cooldown_key(scope: str, who: str) -> str:
+    return f"cooldown:{scope}:{_digest(who)}"
 
 
 def auth_throttle(*, scope: str, identity: str | None, ip: str | None) -> None:
