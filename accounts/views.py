@@ -72,7 +72,8 @@ def login_view(request):
             return redirect(_next_url(request))
         except ServiceError as error:
             _show_error(form, error)
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
 @require_http_methods(["GET", "POST"])
