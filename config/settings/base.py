@@ -262,3 +262,23 @@ REST_FRAMEWORK["JSON_UNDERSCOREIZE"]["ignore_fields"] = (
     *REST_FRAMEWORK["JSON_UNDERSCOREIZE"].get("ignore_fields", ()),
     "variant_selection",
 )
+
+# --- accounts ---
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["accounts.authentication.ActiveUserJWTAuthentication"]
+# Attempts per minute at login, sign-up, code checks and password resets, per email/phone
+# and per client IP (many Nigerian mobile users share one carrier IP, hence the higher default).
+AUTH_RATE_LIMIT_PER_MINUTE = read("AUTH_RATE_LIMIT_PER_MINUTE", int, default=10)
+AUTH_IP_RATE_LIMIT_PER_MINUTE = read("AUTH_IP_RATE_LIMIT_PER_MINUTE", int, default=RATE_LIMIT_PER_MINUTE)
+# One-time codes: lifetime, wrong tries before a code is burned, resend cool-down, hourly caps.
+OTP_EXPIRE_MINUTES = read("OTP_EXPIRE_MINUTES", int, default=10)
+OTP_MAX_ATTEMPTS = read("OTP_MAX_ATTEMPTS", int, default=5)
+OTP_RESEND_COOLDOWN_SECONDS = read("OTP_RESEND_COOLDOWN_SECONDS", int, default=60)
+OTP_SENDS_PER_HOUR = read("OTP_SENDS_PER_HOUR", int, default=5)
+OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
+# Without "remember me" the session ends when the browser closes; with it, it lasts this long.
+SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
+AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
+CELERY_BEAT_SCHEDULE["accounts-cleanup-expired"] = {
+    "task": "accounts.tasks.cleanup_expired",
+    "schedule": 3600.0,
+}

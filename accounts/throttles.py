@@ -1,0 +1,83 @@
+"""Attempt limits for sign-in, sign-up, codes and password resets, counted in the cache (Redis).
+
+Fixed windows: a counter per (scope, who, window) that expires with its window, so a
+burst is refused until the window turns over and the answer can say exactly when.
+Identities (emails, phone numbers) are hashed into the key so that no address sits in
+Redis in clear and every key is a safe cache key.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from config.errors import RateLimited
+
+MINUTE = 60
+HOUR = 3600
+
+
+def _digest(who: str) -> str:
+    return hashlib.sha256(who.strip().lower().encode("utf-8")).hexdigest()[:32]
+
+
+def _key(scope: str, who: str, window: int, bucket: int) -> str:
+    return f"throttle:{scope}:{window}:{_digest(who)}:{bucket}"
+
+
+def throttle_hit(*, scope: str, who: str | None, limit: int, window: int = MINUTE) -> None:
+    """Count one attempt by `who` in `scope`; raise RateLimited past `limit` per `window` seconds."""
+    if not who:
+        return
+    now = time.time()
+    bucket = int(now // window)
+    key = _key(scope, who, window, bucket)
+    # add() is atomic in Redis (SET NX): the first attempt of a window creates the counter.
+    cache.add(key, 0, timeout=window + 1)
+    count = cache.incr(key)
+    if count > limit:
+        retry_after = max(1, int((bucket + 1) * window - now) + 1)
+        raise RateLimited(
+            f"Too many attempts. Try again in {_wait_text(retry_after)}.",
+            retry_after=retry_after,
+            details={"retry_after": retry_after},
+        )
+
+
+def cooldown_check(*, scope: str, who: str, message: str) -> None:
+    """Refuse while a cool-down of `who` in `scope` runs; `message` may contain {seconds}."""
+    now = time.time()
+    until = cache.get(_cooldown_key(scope, who))
+    if until and until > now:
+        wait = math.ceil(until - now)
+        raise RateLimited(message.format(seconds=wait), retry_after=wait, details={"retry_after": wait})
+
+
+def cooldown_start(*, scope: str, who: str, seconds: int) -> None:
+    if seconds > 0:
+        cache.set(_cooldown_key(scope, who), time.time() + seconds, timeout=seconds)
+
+
+def _cooldown_key(scope: str, who: str) -> str:
+    return f"cooldown:{scope}:{_digest(who)}"
+
+
+def auth_throttle(*, scope: str, identity: str | None, ip: str | None) -> None:
+    """The per-identity and per-IP limits shared by login, sign-up, code checks and resets."""
+    throttle_hit(scope=f"{scope}:ip", who=ip, limit=settings.AUTH_IP_RATE_LIMIT_PER_MINUTE)
+    throttle_hit(scope=f"{scope}:id", who=identity, limit=settings.AUTH_RATE_LIMIT_PER_MINUTE)
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"
+
+
+def client_ip(request) -> str | None:
+    """The address throttles count by: REMOTE_ADDR only. The proxy in front sets it; a client's
+    own X-Forwarded-For would let anyone choose their IP and escape the limits."""
+    return request.META.get("REMOTE_ADDR")
