@@ -82,8 +82,8 @@ def test_list_runs_a_fixed_number_of_queries(merchant_client, merchant, django_a
     for store in StoreFactory.create_batch(2, user=merchant):
         ProductFactory.create_batch(count, store=store, category="Bags")
 
-    # session, user, stores, categories, count, page
-    with django_assert_num_queries(6):
+    # session, user, stores, categories, count, page, unread notifications (the bell)
+    with django_assert_num_queries(7):
         response = merchant_client.get(LIST)
     assert response.status_code == 200
 
