@@ -86,3 +86,37 @@ class BankAccount(models.Model):
 
     def __str__(self):
         return f"{self.bank_name} {self.account_number} ({self.account_name})"
+
+
+class WebhookEventStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored"
+    FAILED = "failed", "Failed"
+
+
+class MonnifyWebhookEvent(models.Model):
+    """Every authentic Monnify notification, once: a redelivery finds its row and stops there."""
+
+    id = uuid_primary_key()
+    event_type = models.CharField(max_length=50)
+    reference = models.CharField(max_length=100)
+    payload = models.JSONField()
+    remote_addr = models.CharField(max_length=45, blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=WebhookEventStatus.choices, default=WebhookEventStatus.RECEIVED
+    )
+    error = models.TextField(blank=True, default="")
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "monnify_webhook_events"
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_type", "reference"], name="uniq_monnify_event"),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="idx_monnify_event_status")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.reference}"

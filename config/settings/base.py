@@ -234,3 +234,15 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- payments ---
+# A pending payment expires this long after its Monnify account lapsed (late webhooks first).
+PAYMENT_EXPIRY_GRACE_SECONDS = read("PAYMENT_EXPIRY_GRACE_SECONDS", int, default=600)
+CELERY_BEAT_SCHEDULE["payments-requery-pending"] = {
+    "task": "payments.tasks.payments_requery_pending",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["payments-expire-stale"] = {
+    "task": "payments.tasks.payments_expire_stale",
+    "schedule": 300.0,
+}

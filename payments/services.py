@@ -1,0 +1,421 @@
+"""Every write of the payments app: starting a Monnify payment, applying what Monnify says about
+it, expiring it, and recording Monnify's webhooks.
+
+Network calls to Monnify never run inside a database transaction; the state they return is
+applied afterwards under a row lock on the payment, so concurrent webhooks, the periodic
+re-query and the expiry job serialise on that row and a status never goes backwards.
+"""
+
+import json
+import logging
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
+from orders.models import Order, OrderStatus, PaymentStatus
+from payments.models import MonnifyWebhookEvent, Payment, PaymentMethod, WebhookEventStatus
+from payments.monnify import (
+    MonnifyClient,
+    MonnifyError,
+    MonnifyRequestError,
+    monnify_client,
+    monnify_config,
+    parse_amount,
+    parse_datetime,
+)
+from payments.webhooks import SIGNATURE_HEADER, signature_is_valid, source_ip_allowed, webhook_reference
+
+logger = logging.getLogger(__name__)
+
+PAID_STATUSES = frozenset({"PAID", "OVERPAID"})
+METHODS = {
+    "ACCOUNT_TRANSFER": PaymentMethod.BANK_TRANSFER,
+    "CARD": PaymentMethod.CARD,
+    "USSD": PaymentMethod.USSD,
+}
+# Monnify keeps a one-time account for 40 minutes; a payment started without one (Monnify
+# was down) is given the same time before it expires.
+ACCOUNT_LIFETIME = timedelta(seconds=2400)
+TRANSACTION_EVENTS = frozenset({"SUCCESSFUL_TRANSACTION", "REJECTED_PAYMENT"})
+
+
+class InvalidWebhookSignature(ServiceError):
+    code = "invalid_signature"
+    http_status = 401
+
+
+def _now_iso() -> str:
+    return timezone.now().isoformat()
+
+
+def _money(value: Decimal) -> str:
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
+# --- starting a payment ---------------------------------------------------------------------
+
+
+def _new_reference() -> str:
+    return f"AGM-{secrets.token_hex(8).upper()}"
+
+
+def payment_start(*, order: Order) -> Payment:
+    """The order's open payment, with a Monnify one-time account when Monnify answers.
+
+    Idempotent: an order has at most one pending payment, and calling again reuses it (and
+    retries Monnify if the first attempt could not reach it).
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("store__user").get(pk=order.pk)
+        if order.payment_status == PaymentStatus.PAID:
+            raise Conflict("This order is already paid.")
+        if order.status == OrderStatus.CANCELLED:
+            raise Conflict("This order was cancelled.")
+        payment = order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()
+        if payment is None:
+            for _attempt in range(3):
+                try:
+                    with transaction.atomic():
+                        payment = Payment.objects.create(
+                            order=order,
+                            user=order.store.user,
+                            amount=order.total,
+                            currency="NGN",
+                            payment_reference=_new_reference(),
+                            metadata={},
+                        )
+                    break
+                except IntegrityError:
+                    continue  # a reference collision: the unique key is the last guard
+            else:
+                raise Conflict("Could not allocate a payment reference; try again.")
+    if payment.account_number:
+        return payment
+    return _payment_open_account(payment)
+
+
+def payment_retry_start(*, payment: Payment) -> Payment:
+    """Try Monnify again for a pending payment that has no transfer account yet."""
+    payment = Payment.objects.select_related("order__store__user").get(pk=payment.pk)
+    if payment.status != PaymentStatus.PENDING:
+        raise Conflict("This payment is no longer pending.")
+    if payment.account_number:
+        return payment
+    return _payment_open_account(payment)
+
+
+def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
+    """Monnify's transaction for our reference, created now or found from a lost earlier reply."""
+    order = payment.order
+    store = order.store
+    try:
+        return client.init_transaction(
+            amount=payment.amount,
+            customer_name=order.customer_name,
+            # Monnify requires an email; a shopper may not give one, and the merchant is the
+            # one who can act on Monnify's receipt then.
+            customer_email=order.customer_email or store.user.email,
+            payment_reference=payment.payment_reference,
+            payment_description=store.display_name[:100],
+            redirect_url=f"{settings.SITE_URL}/{store.username}",
+            metadata={"order_number": order.order_number},
+        )
+    except MonnifyRequestError:
+        # A duplicate reference means an earlier attempt did reach Monnify: reuse it.
+        try:
+            return client.query_by_payment_reference(payment.payment_reference)
+        except MonnifyRequestError:
+            pass
+        raise
+
+
+def _payment_open_account(payment: Payment) -> Payment:
+    client = monnify_client()
+    try:
+        if not payment.monnify_reference:
+            created = _transaction_for(client, payment)
+            with transaction.atomic():
+                locked = Payment.objects.select_for_update().get(pk=payment.pk)
+                locked.monnify_reference = created["transactionReference"]
+                metadata = locked.metadata or {}
+                if created.get("checkoutUrl"):
+                    metadata["checkout_url"] = created["checkoutUrl"]
+                locked.metadata = metadata
+                locked.save(update_fields=["monnify_reference", "metadata", "updated_at"])
+            payment.monnify_reference = locked.monnify_reference
+        account = client.init_bank_transfer(transaction_reference=payment.monnify_reference)
+    except MonnifyError as error:
+        logger.warning("payments: Monnify could not open %s: %s", payment.payment_reference, error)
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            metadata = locked.metadata or {}
+            metadata["start_error"] = {"message": error.message, "at": _now_iso()}
+            locked.metadata = metadata
+            locked.save(update_fields=["metadata", "updated_at"])
+        return locked
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            return locked
+        locked.account_number = account["accountNumber"]
+        locked.account_name = account.get("accountName")
+        locked.bank_name = account.get("bankName")
+        duration = int(account.get("accountDurationSeconds") or ACCOUNT_LIFETIME.total_seconds())
+        locked.expires_at = timezone.now() + timedelta(seconds=duration)
+        metadata = locked.metadata or {}
+        metadata.pop("start_error", None)
+        if account.get("ussdPayment"):
+            metadata["ussd_payment"] = account["ussdPayment"]
+        locked.metadata = metadata
+        locked.save(
+            update_fields=[
+                "account_number",
+                "account_name",
+                "bank_name",
+                "expires_at",
+                "metadata",
+                "updated_at",
+            ]
+        )
+    return locked
+
+
+# --- applying Monnify's view of a transaction ------------------------------------------------
+
+
+def _order_mark_paid(order_id: str):
+    # Guarded updates: a paid, refunded or progressed order is never moved back.
+    # The lead swaps this for the orders service's transition once both branches are merged.
+    unpaid = [PaymentStatus.PENDING, PaymentStatus.FAILED]
+    Order.objects.filter(pk=order_id, payment_status__in=unpaid).update(payment_status=PaymentStatus.PAID)
+    Order.objects.filter(pk=order_id, status=OrderStatus.PENDING).update(status=OrderStatus.CONFIRMED)
+
+
+def payment_apply_status(*, payment_id: str, body: dict) -> bool:
+    """Apply a re-queried Monnify transaction to our payment. True when the payment became paid."""
+    monnify_status = str(body.get("paymentStatus") or "").upper()
+    amount_paid = parse_amount(body.get("amountPaid")) or Decimal("0")
+    currency = str(body.get("currency") or body.get("currencyCode") or "")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if body.get("paymentReference") and body["paymentReference"] != payment.payment_reference:
+            raise ServiceError("Monnify's transaction belongs to another payment reference.")
+        metadata = payment.metadata or {}
+        metadata["monnify"] = {
+            "status": monnify_status,
+            "amount_paid": _money(amount_paid),
+            "currency": currency,
+            "payment_method": body.get("paymentMethod"),
+            "checked_at": _now_iso(),
+        }
+        fields = ["metadata", "updated_at"]
+        if not payment.monnify_reference and body.get("transactionReference"):
+            payment.monnify_reference = body["transactionReference"]
+            fields.append("monnify_reference")
+        became_paid = False
+        enough = (
+            monnify_status in PAID_STATUSES and currency == payment.currency and amount_paid >= payment.amount
+        )
+
+        if payment.status == PaymentStatus.PAID:
+            if monnify_status == "REVERSED":
+                metadata["reversed"] = {"at": _now_iso()}
+                metadata["needs_merchant_action"] = "reversed"
+        elif enough and payment.status == PaymentStatus.EXPIRED:
+            # Money arrived after we gave the stock back: the merchant decides (refund or fulfil).
+            metadata["late_payment"] = {"amount_paid": _money(amount_paid), "at": _now_iso()}
+            metadata["needs_merchant_action"] = "late_payment"
+        elif enough and payment.status == PaymentStatus.PENDING:
+            payment.status = PaymentStatus.PAID
+            payment.paid_at = parse_datetime(body.get("paidOn")) or timezone.now()
+            payment.payment_method = METHODS.get(str(body.get("paymentMethod") or "").upper())
+            fields += ["status", "paid_at", "payment_method"]
+            metadata.pop("partly_paid", None)
+            if amount_paid > payment.amount:
+                metadata["overpaid"] = {
+                    "amount_paid": _money(amount_paid),
+                    "excess": _money(amount_paid - payment.amount),
+                }
+                metadata["needs_merchant_action"] = "overpaid"
+            became_paid = True
+        elif amount_paid > 0 and (monnify_status in PAID_STATUSES | {"PARTIALLY_PAID", "UNDERPAID"}):
+            metadata["partly_paid"] = {
+                "amount_paid": _money(amount_paid),
+                "expected": _money(payment.amount),
+                "currency": currency,
+            }
+            metadata["needs_merchant_action"] = "partly_paid"
+        payment.metadata = metadata
+        payment.save(update_fields=fields)
+        if became_paid:
+            _order_mark_paid(payment.order_id)
+    return became_paid
+
+
+def payment_reconcile(*, payment: Payment, transaction_reference: str | None = None) -> bool:
+    """Ask Monnify for the transaction's real state and apply it. Raises MonnifyError."""
+    reference = payment.monnify_reference or transaction_reference
+    client = monnify_client()
+    if reference:
+        body = client.get_transaction_status_v2(reference)
+    else:
+        body = client.query_by_payment_reference(payment.payment_reference)
+    return payment_apply_status(payment_id=payment.pk, body=body)
+
+
+def _order_expire_payment_hook():
+    try:
+        from orders import services as order_services
+    except ImportError:
+        return None
+    return getattr(order_services, "order_expire_payment", None)
+
+
+def payment_expire(*, payment: Payment) -> bool:
+    """Expire a stale pending payment after one last look at Monnify. True when it expired.
+
+    If Monnify cannot be reached the payment stays pending, so money that did arrive is never
+    written off; the next run tries again.
+    """
+    if payment.monnify_reference and payment_reconcile(payment=payment):
+        return False
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            return False
+        locked.status = PaymentStatus.EXPIRED
+        metadata = locked.metadata or {}
+        metadata["expired_at"] = _now_iso()
+        locked.metadata = metadata
+        locked.save(update_fields=["status", "metadata", "updated_at"])
+        hook = _order_expire_payment_hook()
+        if hook is not None:
+            hook(order=locked.order)
+        else:
+            Order.objects.filter(pk=locked.order_id, payment_status=PaymentStatus.PENDING).update(
+                payment_status=PaymentStatus.EXPIRED
+            )
+    return True
+
+
+def payments_due_for_requery():
+    """Pending payments young enough to still be paid: the ids the periodic job re-queries."""
+    since = timezone.now() - timedelta(days=2)
+    return list(
+        Payment.objects.filter(status=PaymentStatus.PENDING, created_at__gte=since)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def payments_due_for_expiry():
+    grace = timedelta(seconds=settings.PAYMENT_EXPIRY_GRACE_SECONDS)
+    now = timezone.now()
+    with_account = Payment.objects.filter(status=PaymentStatus.PENDING, expires_at__lt=now - grace)
+    without_account = Payment.objects.filter(
+        status=PaymentStatus.PENDING, expires_at__isnull=True, created_at__lt=now - ACCOUNT_LIFETIME - grace
+    )
+    return list((with_account | without_account).order_by("created_at").values_list("pk", flat=True))
+
+
+def payment_requery(*, payment_id: str) -> bool:
+    """One pending payment's periodic check: open its account if Monnify was down, else re-query."""
+    payment = Payment.objects.select_related("order__store__user").get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return False
+    if not payment.account_number:
+        payment_retry_start(payment=payment)
+        payment.refresh_from_db()
+    if payment.monnify_reference:
+        return payment_reconcile(payment=payment)
+    return False
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def monnify_webhook_receive(*, body: bytes, headers, remote_addr: str | None) -> MonnifyWebhookEvent | None:
+    """Authenticate and record one notification. None when it was already recorded.
+
+    The signature is checked over the raw bytes before anything parses them; nothing is
+    written for a request that fails a check.
+    """
+    if not source_ip_allowed(remote_addr, settings.MONNIFY_WEBHOOK_ALLOWED_IPS):
+        raise PermissionDenied("This address may not send Monnify notifications.")
+    if not signature_is_valid(body, headers.get(SIGNATURE_HEADER), monnify_config().secret_key):
+        raise InvalidWebhookSignature("Invalid or missing monnify-signature.")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise ServiceError("The notification is not JSON.") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("eventData"), dict):
+        raise ServiceError("The notification has no eventData.")
+    event_type = str(payload.get("eventType") or "")[:50]
+    reference = webhook_reference(event_type, payload["eventData"])
+    if not event_type or not reference:
+        raise ServiceError("The notification has no eventType or reference.")
+    try:
+        with transaction.atomic():
+            event = MonnifyWebhookEvent.objects.create(
+                event_type=event_type, reference=reference, payload=payload, remote_addr=remote_addr or ""
+            )
+            from payments.tasks import monnify_event_process
+
+            transaction.on_commit(lambda: monnify_event_process.delay(event.pk), robust=True)
+    except IntegrityError:
+        return None  # a redelivery (or a concurrent duplicate) of an event we hold
+    return event
+
+
+def _event_finish(event: MonnifyWebhookEvent, status: str, error: str = ""):
+    MonnifyWebhookEvent.objects.filter(pk=event.pk).update(
+        status=status, error=error[:2000], processed_at=timezone.now()
+    )
+
+
+def monnify_event_process(*, event_id: str):
+    """Act on a recorded notification. Safe to run twice. Raises MonnifyUnavailable to be retried."""
+    event = MonnifyWebhookEvent.objects.get(pk=event_id)
+    if event.status == WebhookEventStatus.PROCESSED:
+        return
+    data = event.payload.get("eventData") or {}
+    if event.event_type not in TRANSACTION_EVENTS:
+        _event_finish(event, WebhookEventStatus.IGNORED, f"{event.event_type} is not handled")
+        return
+    payment = (
+        Payment.objects.filter(payment_reference=data.get("paymentReference") or "").first()
+        or Payment.objects.filter(monnify_reference=data.get("transactionReference") or "").first()
+    )
+    if payment is None:
+        _event_finish(event, WebhookEventStatus.IGNORED, "no payment with this reference")
+        return
+    if event.event_type == "REJECTED_PAYMENT":
+        _payment_note_rejection(payment=payment, data=data)
+    try:
+        payment_reconcile(payment=payment, transaction_reference=data.get("transactionReference"))
+    except MonnifyError as error:
+        _event_finish(event, WebhookEventStatus.FAILED, error.message)
+        raise ExternalServiceError("Monnify could not confirm the transaction.") from error
+    _event_finish(event, WebhookEventStatus.PROCESSED)
+
+
+def _payment_note_rejection(*, payment: Payment, data: dict):
+    source = data.get("paymentSourceInformation")
+    if isinstance(source, list):
+        source = source[0] if source else {}
+    rejection = data.get("paymentRejectionInformation") or {}
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        metadata = locked.metadata or {}
+        metadata["rejected_payment"] = {
+            "amount_paid": _money(parse_amount((source or {}).get("amountPaid")) or Decimal("0")),
+            "reason": rejection.get("rejectionReason"),
+            "at": _now_iso(),
+        }
+        locked.metadata = metadata
+        locked.save(update_fields=["metadata", "updated_at"])
