@@ -1,7 +1,7 @@
 """Reads of the payments app that the API, the pages and the tasks share."""
 
 from config.errors import NotFound
-from payments.models import Payment
+from payments.models import BankAccount, Payment
 
 
 def payment_get_public(*, reference: str) -> Payment:
@@ -10,3 +10,17 @@ def payment_get_public(*, reference: str) -> Payment:
     if payment is None:
         raise NotFound("No payment with this reference.")
     return payment
+
+
+def bank_accounts_for_user(*, user):
+    return BankAccount.objects.filter(user=user, deleted_at__isnull=True).order_by(
+        "-is_primary", "-created_at"
+    )
+
+
+def bank_account_get(*, user, account_id: str) -> BankAccount:
+    """One of the merchant's own live accounts; anyone else's id is simply not found."""
+    account = bank_accounts_for_user(user=user).filter(pk=account_id).first()
+    if account is None:
+        raise NotFound("Bank account not found.")
+    return account

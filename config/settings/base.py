@@ -246,3 +246,7 @@ CELERY_BEAT_SCHEDULE["payments-expire-stale"] = {
     "task": "payments.tasks.payments_expire_stale",
     "schedule": 300.0,
 }
+# Name enquiry reveals the holder of any account: limit lookups per merchant.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bank_account_resolve"] = read(
+    "BANK_ACCOUNT_RESOLVE_RATE", default="20/hour"
+)

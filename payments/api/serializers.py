@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from payments.models import Payment
+from payments.models import BankAccount, Payment
 
 
 class PaymentPublicSerializer(serializers.ModelSerializer):
@@ -41,3 +41,45 @@ class PaymentPublicSerializer(serializers.ModelSerializer):
     def get_can_retry(self, payment) -> bool:
         """Monnify could not be reached when the payment started: the page offers "try again"."""
         return payment.status == "pending" and not payment.account_number
+
+
+class BankSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    code = serializers.CharField()
+
+
+class AccountLookupSerializer(serializers.Serializer):
+    account_number = serializers.RegexField(r"^\d{10}$", error_messages={"invalid": "Enter 10 digits."})
+    bank_code = serializers.CharField(max_length=10)
+
+
+class ResolvedAccountSerializer(serializers.Serializer):
+    account_number = serializers.CharField()
+    account_name = serializers.CharField()
+    bank_code = serializers.CharField()
+    bank_name = serializers.CharField()
+
+
+class BankAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BankAccount
+        fields = [
+            "id",
+            "account_number",
+            "account_name",
+            "bank_code",
+            "bank_name",
+            "is_verified",
+            "is_primary",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class BankAccountUpdateSerializer(serializers.Serializer):
+    is_primary = serializers.BooleanField()
+
+    def validate_is_primary(self, value):
+        if not value:
+            raise serializers.ValidationError("Make another account primary instead.")
+        return value

@@ -5,4 +5,14 @@ from payments.api import views
 urlpatterns = [
     path("webhooks/monnify", views.MonnifyWebhookView.as_view(), name="monnify-webhook"),
     path("payments/verify/<str:reference>", views.PaymentVerifyView.as_view(), name="payment-verify"),
+    path("payments/banks", views.BankListView.as_view(), name="banks"),
+    path(
+        "payments/bank-accounts/resolve", views.BankAccountResolveView.as_view(), name="bank-account-resolve"
+    ),
+    path("payments/bank-accounts", views.BankAccountListView.as_view(), name="bank-accounts"),
+    path(
+        "payments/bank-accounts/<str:account_id>",
+        views.BankAccountDetailView.as_view(),
+        name="bank-account-detail",
+    ),
 ]

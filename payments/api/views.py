@@ -1,10 +1,21 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api.responses import success_response
 from payments import selectors, services
-from payments.api.serializers import PaymentPublicSerializer
+from payments.api.serializers import (
+    AccountLookupSerializer,
+    BankAccountSerializer,
+    BankAccountUpdateSerializer,
+    BankSerializer,
+    PaymentPublicSerializer,
+    ResolvedAccountSerializer,
+)
+
+BANK_TAGS = ["bank accounts"]
 
 
 class MonnifyWebhookView(APIView):
@@ -41,3 +52,61 @@ class PaymentVerifyView(APIView):
     def get(self, request, reference):
         payment = selectors.payment_get_public(reference=reference)
         return success_response(PaymentPublicSerializer(payment).data)
+
+
+class BankListView(APIView):
+    @extend_schema(responses=BankSerializer(many=True), tags=BANK_TAGS)
+    def get(self, request):
+        return success_response(BankSerializer(services.bank_list(), many=True).data)
+
+
+class BankAccountResolveView(APIView):
+    """Name enquiry through Monnify. Throttled: it reveals the name on any account."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "bank_account_resolve"
+
+    @extend_schema(request=AccountLookupSerializer, responses=ResolvedAccountSerializer, tags=BANK_TAGS)
+    def post(self, request):
+        lookup = AccountLookupSerializer(data=request.data)
+        lookup.is_valid(raise_exception=True)
+        resolved = services.bank_account_resolve(**lookup.validated_data)
+        return success_response(ResolvedAccountSerializer(resolved).data)
+
+
+class BankAccountListView(ListAPIView):
+    serializer_class = BankAccountSerializer
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            self.throttle_scope = "bank_account_resolve"
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    def get_queryset(self):
+        return selectors.bank_accounts_for_user(user=self.request.user)
+
+    @extend_schema(tags=BANK_TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=AccountLookupSerializer, responses={201: BankAccountSerializer}, tags=BANK_TAGS)
+    def post(self, request):
+        lookup = AccountLookupSerializer(data=request.data)
+        lookup.is_valid(raise_exception=True)
+        account = services.bank_account_add(user=request.user, **lookup.validated_data)
+        return success_response(BankAccountSerializer(account).data, message="Bank account added", status=201)
+
+
+class BankAccountDetailView(APIView):
+    @extend_schema(request=BankAccountUpdateSerializer, responses=BankAccountSerializer, tags=BANK_TAGS)
+    def patch(self, request, account_id):
+        update = BankAccountUpdateSerializer(data=request.data)
+        update.is_valid(raise_exception=True)
+        account = services.bank_account_make_primary(user=request.user, account_id=account_id)
+        return success_response(BankAccountSerializer(account).data, message="Primary account set")
+
+    @extend_schema(responses={200: None}, tags=BANK_TAGS)
+    def delete(self, request, account_id):
+        services.bank_account_delete(user=request.user, account_id=account_id)
+        return success_response(None, message="Bank account removed")
