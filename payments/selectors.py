@@ -1,7 +1,11 @@
 """Reads of the payments app that the API, the pages and the tasks share."""
 
+from decimal import Decimal
+
+from django.db.models import Sum
+
 from config.errors import NotFound
-from payments.models import BankAccount, Payment
+from payments.models import BankAccount, LedgerEntry, Payment, Payout
 
 
 def payment_get_public(*, reference: str) -> Payment:
@@ -24,3 +28,24 @@ def bank_account_get(*, user, account_id: str) -> BankAccount:
     if account is None:
         raise NotFound("Bank account not found.")
     return account
+
+
+def ledger_balance(*, user) -> Decimal:
+    """Available balance: the sum of the merchant's ledger entries."""
+    total = LedgerEntry.objects.filter(merchant=user).aggregate(total=Sum("amount"))["total"]
+    return total if total is not None else Decimal("0.00")
+
+
+def ledger_entries_for_user(*, user):
+    return LedgerEntry.objects.filter(merchant=user).order_by("-created_at")
+
+
+def payouts_for_user(*, user):
+    return Payout.objects.filter(merchant=user).order_by("-created_at")
+
+
+def payout_get(*, user, payout_id: str) -> Payout:
+    payout = payouts_for_user(user=user).filter(pk=payout_id).first()
+    if payout is None:
+        raise NotFound("Payout not found.")
+    return payout

@@ -10,7 +10,7 @@ import json
 import logging
 import secrets
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,7 +19,17 @@ from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
 from orders.models import Order, OrderStatus, PaymentStatus
-from payments.models import BankAccount, MonnifyWebhookEvent, Payment, PaymentMethod, WebhookEventStatus
+from payments.models import (
+    BankAccount,
+    LedgerEntry,
+    LedgerKind,
+    MonnifyWebhookEvent,
+    Payment,
+    PaymentMethod,
+    Payout,
+    PayoutStatus,
+    WebhookEventStatus,
+)
 from payments.monnify import (
     MonnifyClient,
     MonnifyError,
@@ -29,7 +39,7 @@ from payments.monnify import (
     parse_amount,
     parse_datetime,
 )
-from payments.selectors import bank_account_get
+from payments.selectors import bank_account_get, bank_accounts_for_user, ledger_balance
 from payments.webhooks import SIGNATURE_HEADER, signature_is_valid, source_ip_allowed, webhook_reference
 
 logger = logging.getLogger(__name__)
@@ -256,6 +266,7 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         payment.save(update_fields=fields)
         if became_paid:
             _order_mark_paid(payment.order_id)
+            _ledger_credit_sale(payment)
     return became_paid
 
 
@@ -386,6 +397,9 @@ def monnify_event_process(*, event_id: str):
     if event.status == WebhookEventStatus.PROCESSED:
         return
     data = event.payload.get("eventData") or {}
+    if event.event_type in DISBURSEMENT_EVENTS:
+        _disbursement_event_process(event, data)
+        return
     if event.event_type not in TRANSACTION_EVENTS:
         _event_finish(event, WebhookEventStatus.IGNORED, f"{event.event_type} is not handled")
         return
@@ -533,3 +547,277 @@ def bank_account_delete(*, user, account_id: str) -> None:
             if successor is not None:
                 successor.is_primary = True
                 successor.save(update_fields=["is_primary", "updated_at"])
+
+
+# --- ledger ------------------------------------------------------------------------------------
+
+
+def _ledger_book(
+    *, merchant_id: str, kind: str, amount: Decimal, reference: str, **links
+) -> LedgerEntry | None:
+    """Book an entry once: a second booking under the same reference is a no-op (None)."""
+    try:
+        with transaction.atomic():
+            return LedgerEntry.objects.create(
+                merchant_id=merchant_id, kind=kind, amount=amount, reference=reference, **links
+            )
+    except IntegrityError:
+        return None
+
+
+def _ledger_credit_sale(payment: Payment):
+    fee = Order.objects.filter(pk=payment.order_id).values_list("agm_fee", flat=True).first() or Decimal("0")
+    _ledger_book(
+        merchant_id=payment.user_id,
+        kind=LedgerKind.CREDIT_SALE,
+        amount=payment.amount - fee,
+        reference=f"sale:{payment.payment_reference}",
+        payment=payment,
+        description="Order payment, net of the platform fee",
+    )
+
+
+# --- payouts -----------------------------------------------------------------------------------
+
+PAYOUT_RANK = {
+    PayoutStatus.PENDING_APPROVAL: 0,
+    PayoutStatus.QUEUED: 0,
+    PayoutStatus.SUBMITTING: 1,
+    PayoutStatus.PENDING_AUTHORIZATION: 2,
+    PayoutStatus.PROCESSING: 3,
+    PayoutStatus.SUCCESS: 4,
+    PayoutStatus.FAILED: 4,
+    PayoutStatus.REVERSED: 5,
+}
+PAYOUT_TERMINAL = frozenset({PayoutStatus.FAILED, PayoutStatus.REVERSED, PayoutStatus.REJECTED})
+TRANSFER_STATUSES = {
+    "SUCCESS": PayoutStatus.SUCCESS,
+    "COMPLETED": PayoutStatus.SUCCESS,
+    "FAILED": PayoutStatus.FAILED,
+    "EXPIRED": PayoutStatus.FAILED,
+    "REVERSED": PayoutStatus.REVERSED,
+    "PENDING_AUTHORIZATION": PayoutStatus.PENDING_AUTHORIZATION,
+    "PENDING_BATCH_AUTHORIZATION": PayoutStatus.PENDING_AUTHORIZATION,
+    "OTP_EMAIL_DISPATCH_FAILED": PayoutStatus.PENDING_AUTHORIZATION,
+    "PENDING": PayoutStatus.PROCESSING,
+    "AWAITING_PROCESSING": PayoutStatus.PROCESSING,
+    "IN_PROGRESS": PayoutStatus.PROCESSING,
+}
+DISBURSEMENT_EVENTS = frozenset({"SUCCESSFUL_DISBURSEMENT", "FAILED_DISBURSEMENT", "REVERSED_DISBURSEMENT"})
+
+
+class InsufficientBalance(ServiceError):
+    code = "insufficient_balance"
+
+
+def _payout_queue_submit(payout_id: str):
+    from payments.tasks import payout_submit
+
+    transaction.on_commit(lambda: payout_submit.delay(payout_id), robust=True)
+
+
+def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payout:
+    """Withdraw available balance to one of the merchant's verified accounts (primary by default).
+
+    The amount leaves the balance at once (a debit entry); a failed, rejected or reversed payout
+    books it back.
+    """
+    try:
+        amount = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        raise ServiceError("Enter an amount in naira.", details={"amount": "invalid"}) from None
+    minimum = settings.PAYOUT_MINIMUM_AMOUNT
+    if amount < minimum:
+        raise ServiceError(f"The smallest payout is ₦{minimum:,.2f}.", details={"amount": "below_minimum"})
+    if not (user.email_verified and user.phone_verified):
+        raise PermissionDenied("Verify your email address and phone number before requesting a payout.")
+    with transaction.atomic():
+        _lock_owner(user)
+        if bank_account_id:
+            account = bank_account_get(user=user, account_id=bank_account_id)
+        else:
+            account = bank_accounts_for_user(user=user).filter(is_primary=True).first()
+            if account is None:
+                raise ServiceError("Add a bank account before requesting a payout.")
+        if not account.is_verified:
+            raise ServiceError("This bank account is not verified.")
+        balance = ledger_balance(user=user)
+        if amount > balance:
+            raise InsufficientBalance(f"Your available balance is ₦{balance:,.2f}.")
+        needs_approval = settings.PAYOUT_REQUIRE_APPROVAL
+        payout = Payout.objects.create(
+            merchant=user,
+            bank_account=account,
+            amount=amount,
+            reference=f"AGMPO-{secrets.token_hex(8).upper()}",
+            status=PayoutStatus.PENDING_APPROVAL if needs_approval else PayoutStatus.QUEUED,
+            account_number=account.account_number,
+            account_name=account.account_name,
+            bank_code=account.bank_code,
+            bank_name=account.bank_name,
+        )
+        _ledger_book(
+            merchant_id=user.pk,
+            kind=LedgerKind.DEBIT_PAYOUT,
+            amount=-amount,
+            reference=f"payout:{payout.reference}",
+            payout=payout,
+            description=f"Payout to {account.bank_name} {account.account_number}",
+        )
+        if not needs_approval:
+            _payout_queue_submit(payout.pk)
+    return payout
+
+
+def _payout_return_money(payout: Payout):
+    _ledger_book(
+        merchant_id=payout.merchant_id,
+        kind=LedgerKind.CREDIT_PAYOUT_REVERSAL,
+        amount=payout.amount,
+        reference=f"payout-reversal:{payout.reference}",
+        payout=payout,
+        description=f"Payout {payout.reference} returned",
+    )
+
+
+def payout_approve(*, payout_id: str, staff) -> Payout:
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        if payout.status != PayoutStatus.PENDING_APPROVAL:
+            raise Conflict("Only a payout awaiting approval can be approved.")
+        payout.status = PayoutStatus.QUEUED
+        payout.reviewed_by = staff
+        payout.save(update_fields=["status", "reviewed_by", "updated_at"])
+        _payout_queue_submit(payout.pk)
+    return payout
+
+
+def payout_reject(*, payout_id: str, staff, reason: str = "") -> Payout:
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        if payout.status != PayoutStatus.PENDING_APPROVAL:
+            raise Conflict("Only a payout awaiting approval can be rejected.")
+        payout.status = PayoutStatus.REJECTED
+        payout.reviewed_by = staff
+        payout.failure_reason = (reason or "Rejected by staff")[:255]
+        payout.completed_at = timezone.now()
+        payout.save(update_fields=["status", "reviewed_by", "failure_reason", "completed_at", "updated_at"])
+        _payout_return_money(payout)
+    return payout
+
+
+def payout_apply_transfer(*, payout_id: str, body: dict) -> Payout:
+    """Apply Monnify's transfer status. Never backwards; money returns once on failure or reversal."""
+    new = TRANSFER_STATUSES.get(str(body.get("status") or "").upper())
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        if body.get("reference") and body["reference"] != payout.reference:
+            raise ServiceError("Monnify's transfer belongs to another payout reference.")
+        if body.get("transactionReference") and not payout.monnify_reference:
+            payout.monnify_reference = str(body["transactionReference"])[:100]
+            payout.save(update_fields=["monnify_reference", "updated_at"])
+        if new is None or payout.status in PAYOUT_TERMINAL:
+            return payout
+        if PAYOUT_RANK[new] <= PAYOUT_RANK[payout.status]:
+            return payout
+        if payout.status == PayoutStatus.SUCCESS and new != PayoutStatus.REVERSED:
+            return payout
+        payout.status = new
+        if new in (PayoutStatus.FAILED, PayoutStatus.REVERSED):
+            reason = body.get("comment") or body.get("transactionDescription") or new.label
+            payout.failure_reason = str(reason)[:255]
+            _payout_return_money(payout)
+        if new in (PayoutStatus.SUCCESS, PayoutStatus.FAILED, PayoutStatus.REVERSED):
+            payout.completed_at = timezone.now()
+        payout.save()
+    return payout
+
+
+def _payout_fail(payout: Payout, reason: str) -> Payout:
+    return payout_apply_transfer(payout_id=payout.pk, body={"status": "FAILED", "comment": reason})
+
+
+def payout_submit(*, payout_id: str) -> Payout:
+    """Send a queued payout to Monnify. An unknown outcome stays `submitting` for the re-query."""
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        if payout.status not in (PayoutStatus.QUEUED, PayoutStatus.SUBMITTING):
+            return payout
+        payout.status = PayoutStatus.SUBMITTING
+        payout.save(update_fields=["status", "updated_at"])
+    client = monnify_client()
+    try:
+        body = client.single_transfer(
+            amount=payout.amount,
+            reference=payout.reference,
+            narration=f"{settings.SITE_NAME} payout"[:100],
+            bank_code=payout.bank_code,
+            account_number=payout.account_number,
+            account_name=payout.account_name,
+        )
+    except MonnifyRequestError as error:
+        # Refused, unless an earlier attempt under this same reference did get through.
+        try:
+            body = client.transfer_summary(payout.reference)
+        except MonnifyError:
+            return _payout_fail(payout, error.message)
+    except MonnifyError as error:
+        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
+        return payout
+    return payout_apply_transfer(payout_id=payout.pk, body=body)
+
+
+def payout_authorize(*, payout_id: str, otp: str) -> Payout:
+    """Submit the OTP Monnify emailed for a transfer awaiting two-factor authorisation."""
+    payout = Payout.objects.get(pk=payout_id)
+    if payout.status != PayoutStatus.PENDING_AUTHORIZATION:
+        raise Conflict("This payout is not awaiting an OTP.")
+    otp = (otp or "").strip()
+    if not otp:
+        raise ServiceError("Enter the OTP Monnify sent.")
+    try:
+        body = monnify_client().authorize_transfer(reference=payout.reference, otp=otp)
+    except MonnifyRequestError as error:
+        raise ServiceError(f"Monnify refused the OTP: {error.message}") from error
+    except MonnifyError as error:
+        raise ExternalServiceError("Monnify is unavailable; try again shortly.") from error
+    return payout_apply_transfer(payout_id=payout.pk, body=body)
+
+
+def payout_requery(*, payout_id: str) -> Payout:
+    """Ask Monnify about a payout in flight; resend one Monnify never received."""
+    payout = Payout.objects.get(pk=payout_id)
+    try:
+        body = monnify_client().transfer_summary(payout.reference)
+    except MonnifyRequestError:
+        if payout.status == PayoutStatus.SUBMITTING:
+            return payout_submit(payout_id=payout.pk)
+        raise
+    return payout_apply_transfer(payout_id=payout.pk, body=body)
+
+
+def payouts_in_flight() -> list[str]:
+    settled_after = timezone.now() - timedelta(minutes=1)
+    return list(
+        Payout.objects.filter(
+            status__in=[PayoutStatus.SUBMITTING, PayoutStatus.PROCESSING, PayoutStatus.PENDING_AUTHORIZATION],
+            updated_at__lt=settled_after,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict):
+    payout = Payout.objects.filter(reference=data.get("reference") or "").first()
+    if payout is None:
+        _event_finish(event, WebhookEventStatus.IGNORED, "no payout with this reference")
+        return
+    try:
+        # As with collections, the event only prompts us: Monnify's summary is what we apply.
+        body = monnify_client().transfer_summary(payout.reference)
+    except MonnifyError as error:
+        _event_finish(event, WebhookEventStatus.FAILED, error.message)
+        raise ExternalServiceError("Monnify could not confirm the transfer.") from error
+    payout_apply_transfer(payout_id=payout.pk, body=body)
+    _event_finish(event, WebhookEventStatus.PROCESSED)

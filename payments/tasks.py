@@ -42,3 +42,18 @@ def payments_expire_stale():
             services.payment_expire(payment=Payment.objects.get(pk=payment_id))
         except MonnifyError as error:
             logger.warning("payments: expiry of %s deferred, Monnify unavailable: %s", payment_id, error)
+
+
+@shared_task(bind=True, max_retries=6)
+def payout_submit(self, payout_id: str):
+    services.payout_submit(payout_id=payout_id)
+
+
+@shared_task
+def payouts_requery():
+    """Settle payouts whose webhook is late or lost, and resend ones Monnify never received."""
+    for payout_id in services.payouts_in_flight():
+        try:
+            services.payout_requery(payout_id=payout_id)
+        except MonnifyError as error:
+            logger.warning("payments: payout re-query of %s failed: %s", payout_id, error)

@@ -250,3 +250,10 @@ CELERY_BEAT_SCHEDULE["payments-expire-stale"] = {
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bank_account_resolve"] = read(
     "BANK_ACCOUNT_RESOLVE_RATE", default="20/hour"
 )
+PAYOUT_MINIMUM_AMOUNT = read("PAYOUT_MINIMUM_AMOUNT", "decimal", default="1000")
+# Staff approve each payout in Django admin before it is sent.
+PAYOUT_REQUIRE_APPROVAL = read("PAYOUT_REQUIRE_APPROVAL", bool, default=False)
+CELERY_BEAT_SCHEDULE["payments-payouts-requery"] = {
+    "task": "payments.tasks.payouts_requery",
+    "schedule": 300.0,
+}

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from payments.models import BankAccount, Payment
+from payments.models import BankAccount, Payment, Payout
 
 
 class PaymentPublicSerializer(serializers.ModelSerializer):
@@ -83,3 +85,33 @@ class BankAccountUpdateSerializer(serializers.Serializer):
         if not value:
             raise serializers.ValidationError("Make another account primary instead.")
         return value
+
+
+class BalanceSerializer(serializers.Serializer):
+    available = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    minimum_payout = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class PayoutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "reference",
+            "amount",
+            "status",
+            "bank_account",
+            "account_number",
+            "account_name",
+            "bank_name",
+            "failure_reason",
+            "created_at",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+
+class PayoutRequestSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    bank_account_id = serializers.CharField(required=False, allow_blank=False, max_length=36)

@@ -15,4 +15,7 @@ urlpatterns = [
         views.BankAccountDetailView.as_view(),
         name="bank-account-detail",
     ),
+    path("payments/balance", views.BalanceView.as_view(), name="balance"),
+    path("payments/payouts", views.PayoutListView.as_view(), name="payouts"),
+    path("payments/payouts/<str:payout_id>", views.PayoutDetailView.as_view(), name="payout-detail"),
 ]

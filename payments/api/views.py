@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -8,10 +9,13 @@ from config.api.responses import success_response
 from payments import selectors, services
 from payments.api.serializers import (
     AccountLookupSerializer,
+    BalanceSerializer,
     BankAccountSerializer,
     BankAccountUpdateSerializer,
     BankSerializer,
     PaymentPublicSerializer,
+    PayoutRequestSerializer,
+    PayoutSerializer,
     ResolvedAccountSerializer,
 )
 
@@ -110,3 +114,44 @@ class BankAccountDetailView(APIView):
     def delete(self, request, account_id):
         services.bank_account_delete(user=request.user, account_id=account_id)
         return success_response(None, message="Bank account removed")
+
+
+PAYOUT_TAGS = ["payouts"]
+
+
+class BalanceView(APIView):
+    @extend_schema(responses=BalanceSerializer, tags=PAYOUT_TAGS)
+    def get(self, request):
+        data = {
+            "available": selectors.ledger_balance(user=request.user),
+            "currency": "NGN",
+            "minimum_payout": settings.PAYOUT_MINIMUM_AMOUNT,
+        }
+        return success_response(BalanceSerializer(data).data)
+
+
+class PayoutListView(ListAPIView):
+    serializer_class = PayoutSerializer
+
+    def get_queryset(self):
+        return selectors.payouts_for_user(user=self.request.user)
+
+    @extend_schema(tags=PAYOUT_TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=PayoutRequestSerializer, responses={201: PayoutSerializer}, tags=PAYOUT_TAGS)
+    def post(self, request):
+        form = PayoutRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        payout = services.payout_request(user=request.user, **form.validated_data)
+        payout.refresh_from_db()
+        return success_response(PayoutSerializer(payout).data, message="Payout requested", status=201)
+
+
+class PayoutDetailView(APIView):
+    @extend_schema(responses=PayoutSerializer, tags=PAYOUT_TAGS)
+    def get(self, request, payout_id):
+        return success_response(
+            PayoutSerializer(selectors.payout_get(user=request.user, payout_id=payout_id)).data
+        )

@@ -1,0 +1,148 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+
+from config.errors import ServiceError
+from payments import services
+from payments.models import BankAccount, LedgerEntry, MonnifyWebhookEvent, Payment, Payout, PayoutStatus
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records change only through the services: staff look, they do not edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "payment_reference",
+        "order",
+        "amount",
+        "status",
+        "payment_method",
+        "paid_at",
+        "created_at",
+    ]
+    list_filter = ["status", "payment_method"]
+    search_fields = ["payment_reference", "monnify_reference", "order__order_number"]
+    list_select_related = ["order"]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(ReadOnlyAdmin):
+    list_display = [
+        "user",
+        "bank_name",
+        "account_number",
+        "account_name",
+        "is_verified",
+        "is_primary",
+        "deleted_at",
+    ]
+    search_fields = ["account_number", "account_name", "user__email"]
+    list_select_related = ["user"]
+
+
+@admin.register(MonnifyWebhookEvent)
+class MonnifyWebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_type", "reference", "status", "received_at", "processed_at"]
+    list_filter = ["event_type", "status"]
+    search_fields = ["reference"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["merchant", "kind", "amount", "reference", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["reference", "merchant__email"]
+    list_select_related = ["merchant"]
+
+
+class OtpForm(forms.Form):
+    otp = forms.CharField(label="OTP from Monnify's email", max_length=20)
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "merchant", "amount", "status", "bank_name", "account_number", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "monnify_reference", "merchant__email"]
+    list_select_related = ["merchant"]
+    actions = ["approve", "reject", "authorize_with_otp", "requery"]
+
+    def _each(self, request, queryset, action, done: str):
+        succeeded = 0
+        for payout in queryset:
+            try:
+                action(payout)
+                succeeded += 1
+            except ServiceError as error:
+                self.message_user(request, f"{payout.reference}: {error.message}", messages.ERROR)
+        if succeeded:
+            self.message_user(request, f"{succeeded} payout(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Approve and send the selected payouts")
+    def approve(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda p: services.payout_approve(payout_id=p.pk, staff=request.user),
+            "approved",
+        )
+
+    @admin.action(description="Reject the selected payouts (money returns to the balance)")
+    def reject(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda p: services.payout_reject(payout_id=p.pk, staff=request.user),
+            "rejected",
+        )
+
+    @admin.action(description="Re-check the selected payouts with Monnify")
+    def requery(self, request, queryset):
+        def check(payout):
+            try:
+                services.payout_requery(payout_id=payout.pk)
+            except services.MonnifyError as error:
+                raise ServiceError(error.message) from error
+
+        self._each(request, queryset, check, "re-checked")
+
+    @admin.action(description="Authorise with the OTP Monnify emailed")
+    def authorize_with_otp(self, request, queryset):
+        waiting = queryset.filter(status=PayoutStatus.PENDING_AUTHORIZATION)
+        if waiting.count() != 1:
+            self.message_user(request, "Choose exactly one payout awaiting an OTP.", messages.ERROR)
+            return None
+        payout = waiting.get()
+        form = OtpForm(request.POST if "otp" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                services.payout_authorize(payout_id=payout.pk, otp=form.cleaned_data["otp"])
+            except ServiceError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{payout.reference} authorised.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/payments/payout_otp.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Authorise payout",
+                "payout": payout,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
