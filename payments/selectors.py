@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.http import Http404
 
 from config.errors import NotFound
 from payments.models import BankAccount, LedgerEntry, Payment, Payout
@@ -49,3 +50,19 @@ def payout_get(*, user, payout_id: str) -> Payout:
     if payout is None:
         raise NotFound("Payout not found.")
     return payout
+
+
+def payment_get_for_store(*, username: str, reference: str) -> Payment:
+    """The shopper's payment page: the reference must belong to an order of this store."""
+    payment = (
+        Payment.objects.select_related("order__store")
+        .filter(
+            payment_reference=reference,
+            order__store__username=username,
+            order__store__deleted_at__isnull=True,
+        )
+        .first()
+    )
+    if payment is None:
+        raise Http404("No such payment")
+    return payment

@@ -821,3 +821,25 @@ def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict):
         raise ExternalServiceError("Monnify could not confirm the transfer.") from error
     payout_apply_transfer(payout_id=payout.pk, body=body)
     _event_finish(event, WebhookEventStatus.PROCESSED)
+
+
+# --- the shopper's payment page --------------------------------------------------------------------
+
+REFRESH_INTERVAL_SECONDS = 20
+
+
+def payment_refresh_if_due(*, payment: Payment) -> Payment:
+    """Re-query a pending payment for a shopper watching it, at most every 20 s per payment.
+
+    Webhooks are usually first; this keeps the page honest when one is slow or lost.
+    """
+    if payment.status != PaymentStatus.PENDING or not payment.monnify_reference:
+        return payment
+    if not cache.add(f"payments:refresh:{payment.pk}", 1, REFRESH_INTERVAL_SECONDS):
+        return payment
+    try:
+        payment_reconcile(payment=payment)
+    except (MonnifyError, ServiceError) as error:
+        logger.info("payments: refresh of %s skipped: %s", payment.payment_reference, error)
+    payment.refresh_from_db()
+    return payment

@@ -823,3 +823,12 @@ def embedded_simulator() -> MonnifySimulator:
         if _embedded is None:
             _embedded = MonnifySimulator(resolve_any_account=True).start()
         return _embedded
+
+
+def simulate_transfer(
+    *, transaction_reference: str, webhook_url: str, amount: Decimal | None = None
+) -> list[int]:
+    """The embedded default's "simulate transfer" button: pay, then notify like Monnify."""
+    simulator = embedded_simulator()
+    simulator.pay(transaction_reference, amount)
+    return simulator.send_webhook(webhook_url, simulator.transaction_event(transaction_reference))

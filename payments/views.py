@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import ServiceError
 from payments import selectors, services
 from payments.forms import BankAccountForm
+from payments.simulator import simulate_transfer
 
 
 @login_required
@@ -53,3 +57,67 @@ def bank_account_delete(request, account_id):
     else:
         messages.success(request, "Bank account removed.")
     return redirect("dashboard:payments_dashboard:bank-accounts")
+
+
+# --- the shopper's payment page ------------------------------------------------------------------
+
+
+def _payment_context(payment):
+    metadata = payment.metadata or {}
+    return {
+        "payment": payment,
+        "store": payment.order.store,
+        "order": payment.order,
+        "checkout_url": metadata.get("checkout_url"),
+        "ussd_payment": metadata.get("ussd_payment"),
+        "partly_paid": metadata.get("partly_paid"),
+        "can_retry": payment.status == "pending" and not payment.account_number,
+        "simulated": not settings.MONNIFY_API_KEY,
+    }
+
+
+@require_GET
+def payment_page(request, username, reference):
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    payment = services.payment_refresh_if_due(payment=payment)
+    template = "storefront/payments/_status.html" if request.htmx else "storefront/payments/pay.html"
+    return render(request, template, _payment_context(payment))
+
+
+@require_POST
+def payment_retry(request, username, reference):
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    try:
+        payment = services.payment_retry_start(payment=payment)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if not payment.account_number:
+            messages.error(
+                request, "We still cannot reach the payment provider. Please try again in a minute."
+            )
+    return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+
+
+@require_GET
+def payment_checkout(request, username, reference):
+    """Card and USSD happen on Monnify's hosted page: we never see card details."""
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    checkout_url = (payment.metadata or {}).get("checkout_url")
+    if payment.status != "pending" or not checkout_url:
+        return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+    return redirect(checkout_url)
+
+
+@require_POST
+def payment_simulate(request, username, reference):
+    """The built-in Monnify simulator only: pay the transfer as a shopper's bank would."""
+    if settings.MONNIFY_API_KEY:
+        raise Http404("Simulation is only available without Monnify keys")
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    if payment.status == "pending" and payment.monnify_reference:
+        simulate_transfer(
+            transaction_reference=payment.monnify_reference,
+            webhook_url=request.build_absolute_uri(reverse("monnify-webhook")),
+        )
+    return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
