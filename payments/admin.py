@@ -5,7 +5,15 @@ from django.template.response import TemplateResponse
 
 from config.errors import ServiceError
 from payments import services
-from payments.models import BankAccount, LedgerEntry, MonnifyWebhookEvent, Payment, Payout, PayoutStatus
+from payments.models import (
+    BankAccount,
+    LedgerEntry,
+    MonnifyWebhookEvent,
+    Payment,
+    Payout,
+    PayoutStatus,
+    Refund,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -146,3 +154,11 @@ class PayoutAdmin(ReadOnlyAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "payment", "merchant", "amount", "status", "created_at", "completed_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "payment__payment_reference"]
+    list_select_related = ["payment", "merchant"]

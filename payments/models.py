@@ -127,6 +127,7 @@ class LedgerKind(models.TextChoices):
     DEBIT_PAYOUT = "debit_payout", "Payout"
     CREDIT_PAYOUT_REVERSAL = "credit_payout_reversal", "Payout returned"
     DEBIT_REFUND = "debit_refund", "Refund"
+    CREDIT_REFUND_REVERSAL = "credit_refund_reversal", "Refund failed, returned"
 
 
 class LedgerEntry(models.Model):
@@ -201,6 +202,37 @@ class Payout(models.Model):
             models.Index(fields=["merchant", "created_at"], name="idx_payout_merchant"),
             models.Index(fields=["status"], name="idx_payout_status"),
         ]
+
+    def __str__(self):
+        return f"{self.reference} {self.amount} {self.status}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Sending to Monnify"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class Refund(models.Model):
+    """Money sent back to a shopper through a Monnify refund, under our unique reference."""
+
+    id = uuid_primary_key()
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    merchant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refunds")
+    amount = money()
+    reference = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=15, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    reason = models.CharField(max_length=64)
+    failure_reason = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "refunds"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="idx_refund_status")]
 
     def __str__(self):
         return f"{self.reference} {self.amount} {self.status}"

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
+from config.errors import Conflict, ExternalServiceError, NotFound, PermissionDenied, ServiceError
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import (
     BankAccount,
@@ -28,6 +28,8 @@ from payments.models import (
     PaymentMethod,
     Payout,
     PayoutStatus,
+    Refund,
+    RefundStatus,
     WebhookEventStatus,
 )
 from payments.monnify import (
@@ -399,6 +401,9 @@ def monnify_event_process(*, event_id: str):
     data = event.payload.get("eventData") or {}
     if event.event_type in DISBURSEMENT_EVENTS:
         _disbursement_event_process(event, data)
+        return
+    if event.event_type in REFUND_EVENTS:
+        _refund_event_process(event, data)
         return
     if event.event_type not in TRANSACTION_EVENTS:
         _event_finish(event, WebhookEventStatus.IGNORED, f"{event.event_type} is not handled")
@@ -843,3 +848,169 @@ def payment_refresh_if_due(*, payment: Payment) -> Payment:
         logger.info("payments: refresh of %s skipped: %s", payment.payment_reference, error)
     payment.refresh_from_db()
     return payment
+
+
+# --- refunds -------------------------------------------------------------------------------------
+
+REFUND_MINIMUM = Decimal("10.00")  # Monnify's minimum refund (R4 below it)
+REFUND_STATUSES = {
+    "COMPLETED": RefundStatus.COMPLETED,
+    "FAILED": RefundStatus.FAILED,
+    "IN_PROGRESS": RefundStatus.IN_PROGRESS,
+}
+REFUND_RANK = {
+    RefundStatus.PENDING: 0,
+    RefundStatus.IN_PROGRESS: 1,
+    RefundStatus.COMPLETED: 2,
+    RefundStatus.FAILED: 2,
+}
+REFUND_EVENTS = frozenset({"SUCCESSFUL_REFUND", "FAILED_REFUND"})
+
+
+def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=None) -> Refund:
+    """Send a paid payment's money back (all of it by default) through a Monnify refund.
+
+    The order engineer calls this when a merchant cancels a paid order. The amount leaves the
+    merchant's balance at once; a failed refund books it back.
+    """
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if user is not None and payment.user_id != user.pk:
+            raise NotFound("Payment not found.")
+        if payment.status != PaymentStatus.PAID or not payment.monnify_reference:
+            raise Conflict("Only a paid payment can be refunded.")
+        refunded = sum(
+            (r.amount for r in payment.refunds.exclude(status=RefundStatus.FAILED)), start=Decimal("0.00")
+        )
+        remaining = payment.amount - refunded
+        amount = (
+            remaining if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        )
+        if amount < REFUND_MINIMUM or amount > remaining:
+            raise ServiceError(f"A refund must be between ₦{REFUND_MINIMUM} and ₦{remaining:,.2f}.")
+        _lock_owner(payment.user)
+        if amount > ledger_balance(user=payment.user):
+            raise InsufficientBalance("The balance is too low to fund this refund.")
+        refund = Refund.objects.create(
+            payment=payment,
+            merchant_id=payment.user_id,
+            amount=amount,
+            reference=f"AGMRF-{secrets.token_hex(8).upper()}",
+            reason=(reason or "Order cancelled")[:64],
+        )
+        _ledger_book(
+            merchant_id=payment.user_id,
+            kind=LedgerKind.DEBIT_REFUND,
+            amount=-amount,
+            reference=f"refund:{refund.reference}",
+            payment=payment,
+            description=f"Refund {refund.reference}",
+        )
+        transaction.on_commit(lambda: _refund_queue_submit(refund.pk), robust=True)
+    return refund
+
+
+def _refund_queue_submit(refund_id: str):
+    from payments.tasks import refund_submit
+
+    refund_submit.delay(refund_id)
+
+
+def refund_submit(*, refund_id: str) -> Refund:
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.status != RefundStatus.PENDING:
+        return refund
+    client = monnify_client()
+    try:
+        body = client.initiate_refund(
+            transaction_reference=refund.payment.monnify_reference,
+            refund_reference=refund.reference,
+            amount=refund.amount,
+            reason=refund.reason,
+            customer_note=f"Refund {refund.payment.order.order_number}",
+        )
+    except MonnifyRequestError as error:
+        try:
+            body = client.refund_status(refund.reference)  # an earlier attempt may have got through
+        except MonnifyError:
+            return refund_apply_status(
+                refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": error.message}
+            )
+    except MonnifyError as error:
+        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
+        return refund
+    return refund_apply_status(refund_id=refund.pk, body=body)
+
+
+def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
+    new = REFUND_STATUSES.get(str(body.get("refundStatus") or "").upper())
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        if new is None or REFUND_RANK[new] <= REFUND_RANK[refund.status]:
+            return refund
+        refund.status = new
+        if new == RefundStatus.FAILED:
+            refund.failure_reason = str(body.get("comment") or "Monnify could not refund")[:255]
+            _ledger_book(
+                merchant_id=refund.merchant_id,
+                kind=LedgerKind.CREDIT_REFUND_REVERSAL,
+                amount=refund.amount,
+                reference=f"refund-reversal:{refund.reference}",
+                payment_id=refund.payment_id,
+                description=f"Refund {refund.reference} failed",
+            )
+        if new in (RefundStatus.COMPLETED, RefundStatus.FAILED):
+            refund.completed_at = timezone.now()
+        refund.save()
+        if new == RefundStatus.COMPLETED:
+            _payment_mark_refunded_if_whole(refund.payment_id)
+    return refund
+
+
+def _payment_mark_refunded_if_whole(payment_id: str):
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    completed = sum(
+        (r.amount for r in payment.refunds.filter(status=RefundStatus.COMPLETED)), start=Decimal("0.00")
+    )
+    if payment.status == PaymentStatus.PAID and completed >= payment.amount:
+        payment.status = PaymentStatus.REFUNDED
+        payment.save(update_fields=["status", "updated_at"])
+        Order.objects.filter(pk=payment.order_id, payment_status=PaymentStatus.PAID).update(
+            payment_status=PaymentStatus.REFUNDED
+        )
+
+
+def refund_requery(*, refund_id: str) -> Refund:
+    refund = Refund.objects.get(pk=refund_id)
+    try:
+        body = monnify_client().refund_status(refund.reference)
+    except MonnifyRequestError:
+        if refund.status == RefundStatus.PENDING:
+            return refund_submit(refund_id=refund.pk)
+        raise
+    return refund_apply_status(refund_id=refund.pk, body=body)
+
+
+def refunds_in_flight() -> list[str]:
+    settled_after = timezone.now() - timedelta(minutes=1)
+    return list(
+        Refund.objects.filter(
+            status__in=[RefundStatus.PENDING, RefundStatus.IN_PROGRESS], updated_at__lt=settled_after
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def _refund_event_process(event: MonnifyWebhookEvent, data: dict):
+    refund = Refund.objects.filter(reference=data.get("refundReference") or "").first()
+    if refund is None:
+        _event_finish(event, WebhookEventStatus.IGNORED, "no refund with this reference")
+        return
+    try:
+        body = monnify_client().refund_status(refund.reference)
+    except MonnifyError as error:
+        _event_finish(event, WebhookEventStatus.FAILED, error.message)
+        raise ExternalServiceError("Monnify could not confirm the refund.") from error
+    refund_apply_status(refund_id=refund.pk, body=body)
+    _event_finish(event, WebhookEventStatus.PROCESSED)

@@ -57,3 +57,17 @@ def payouts_requery():
             services.payout_requery(payout_id=payout_id)
         except MonnifyError as error:
             logger.warning("payments: payout re-query of %s failed: %s", payout_id, error)
+
+
+@shared_task
+def refund_submit(refund_id: str):
+    services.refund_submit(refund_id=refund_id)
+
+
+@shared_task
+def refunds_requery():
+    for refund_id in services.refunds_in_flight():
+        try:
+            services.refund_requery(refund_id=refund_id)
+        except MonnifyError as error:
+            logger.warning("payments: refund re-query of %s failed: %s", refund_id, error)

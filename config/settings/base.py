@@ -257,3 +257,7 @@ CELERY_BEAT_SCHEDULE["payments-payouts-requery"] = {
     "task": "payments.tasks.payouts_requery",
     "schedule": 300.0,
 }
+CELERY_BEAT_SCHEDULE["payments-refunds-requery"] = {
+    "task": "payments.tasks.refunds_requery",
+    "schedule": 300.0,
+}
