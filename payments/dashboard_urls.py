@@ -7,6 +7,7 @@ from payments import views
 app_name = "payments_dashboard"
 
 urlpatterns = [
+    path("", views.payments_overview, name="overview"),
     path("bank-accounts/", views.bank_accounts, name="bank-accounts"),
     path(
         "bank-accounts/<str:account_id>/primary", views.bank_account_make_primary, name="bank-account-primary"

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 
@@ -15,4 +17,17 @@ class BankAccountForm(forms.Form):
         self.fields["bank_code"].choices = [
             ("", "Choose your bank"),
             *((b["code"], b["name"]) for b in banks),
+        ]
+
+
+class PayoutForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount (₦)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    bank_account_id = forms.ChoiceField(label="To")
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account_id"].choices = [
+            (str(a.pk), f"{a.bank_name} {a.account_number} ({a.account_name})") for a in accounts
         ]

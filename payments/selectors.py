@@ -66,3 +66,24 @@ def payment_get_for_store(*, username: str, reference: str) -> Payment:
     if payment is None:
         raise Http404("No such payment")
     return payment
+
+
+def payments_for_merchant(*, user):
+    return (
+        Payment.objects.filter(user=user)
+        .select_related("order")
+        .only(
+            "id",
+            "payment_reference",
+            "amount",
+            "status",
+            "payment_method",
+            "metadata",
+            "paid_at",
+            "created_at",
+            "order__id",
+            "order__order_number",
+            "order__customer_name",
+        )
+        .order_by("-created_at")
+    )

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import ServiceError
 from payments import selectors, services
-from payments.forms import BankAccountForm
+from payments.forms import BankAccountForm, PayoutForm
 from payments.simulator import simulate_transfer
 
 
@@ -121,3 +121,41 @@ def payment_simulate(request, username, reference):
             webhook_url=request.build_absolute_uri(reverse("monnify-webhook")),
         )
     return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+
+
+# --- the merchant's money ------------------------------------------------------------------------
+
+ATTENTION = {
+    "partly_paid": "Paid short",
+    "overpaid": "Overpaid: refund the excess",
+    "late_payment": "Paid after expiry: fulfil or refund",
+    "reversed": "Payment reversed",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payments_overview(request):
+    accounts = list(selectors.bank_accounts_for_user(user=request.user))
+    form = PayoutForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payout = services.payout_request(user=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Payout {payout.reference} of ₦{payout.amount:,.2f} requested.")
+            return redirect("dashboard:payments_dashboard:overview")
+    payments = list(selectors.payments_for_merchant(user=request.user)[:50])
+    for payment in payments:
+        flag = (payment.metadata or {}).get("needs_merchant_action")
+        payment.attention = ATTENTION.get(flag, "")
+    context = {
+        "balance": selectors.ledger_balance(user=request.user),
+        "payments": payments,
+        "payouts": list(selectors.payouts_for_user(user=request.user)[:20]),
+        "form": form,
+        "has_accounts": bool(accounts),
+        "minimum_payout": settings.PAYOUT_MINIMUM_AMOUNT,
+    }
+    return render(request, "payments/overview.html", context)
