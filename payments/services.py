@@ -78,12 +78,16 @@ def _new_reference() -> str:
     return f"AGM-{secrets.token_hex(8).upper()}"
 
 
-def payment_start(*, order: Order) -> Payment:
-    """The order's open payment, with a Monnify one-time account when Monnify answers.
+def payment_create(*, order: Order) -> Payment:
+    """The order's open payment row, without calling Monnify: safe inside the caller's transaction.
 
-    Idempotent: an order has at most one pending payment, and calling again reuses it (and
-    retries Monnify if the first attempt could not reach it).
+    Idempotent: an order has at most one pending payment. The account is opened after the
+    caller's transaction commits (a Celery task), so no network call holds its row locks.
     """
+    return _payment_row(order, open_after_commit=True)
+
+
+def _payment_row(order: Order, *, open_after_commit: bool) -> Payment:
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("store__user").get(pk=order.pk)
         if order.payment_status == PaymentStatus.PAID:
@@ -91,23 +95,38 @@ def payment_start(*, order: Order) -> Payment:
         if order.status == OrderStatus.CANCELLED:
             raise Conflict("This order was cancelled.")
         payment = order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()
-        if payment is None:
-            for _attempt in range(3):
-                try:
-                    with transaction.atomic():
-                        payment = Payment.objects.create(
-                            order=order,
-                            user=order.store.user,
-                            amount=order.total,
-                            currency="NGN",
-                            payment_reference=_new_reference(),
-                            metadata={},
-                        )
-                    break
-                except IntegrityError:
-                    continue  # a reference collision: the unique key is the last guard
-            else:
-                raise Conflict("Could not allocate a payment reference; try again.")
+        if payment is not None:
+            return payment
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    payment = Payment.objects.create(
+                        order=order,
+                        user=order.store.user,
+                        amount=order.total,
+                        currency="NGN",
+                        payment_reference=_new_reference(),
+                        metadata={},
+                    )
+                break
+            except IntegrityError:
+                continue  # a reference collision: the unique key is the last guard
+        else:
+            raise Conflict("Could not allocate a payment reference; try again.")
+
+        if open_after_commit:
+            from payments.tasks import payment_open
+
+            transaction.on_commit(lambda: payment_open.delay(payment.pk), robust=True)
+    return payment
+
+
+def payment_start(*, order: Order) -> Payment:
+    """The order's open payment with its Monnify one-time account, now (call outside a transaction).
+
+    Idempotent, like payment_create; calling again retries Monnify if it could not be reached.
+    """
+    payment = _payment_row(order, open_after_commit=False)
     if payment.account_number:
         return payment
     return _payment_open_account(payment)

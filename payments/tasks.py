@@ -71,3 +71,11 @@ def refunds_requery():
             services.refund_requery(refund_id=refund_id)
         except MonnifyError as error:
             logger.warning("payments: refund re-query of %s failed: %s", refund_id, error)
+
+
+@shared_task
+def payment_open(payment_id: str):
+    """Open the Monnify account of a payment created inside an order's transaction."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == "pending" and not payment.account_number:
+        services.payment_retry_start(payment=payment)

@@ -71,7 +71,10 @@ def _payment_context(payment):
         "checkout_url": metadata.get("checkout_url"),
         "ussd_payment": metadata.get("ussd_payment"),
         "partly_paid": metadata.get("partly_paid"),
-        "can_retry": payment.status == "pending" and not payment.account_number,
+        "can_retry": payment.status == "pending" and not payment.account_number and "start_error" in metadata,
+        "preparing": payment.status == "pending"
+        and not payment.account_number
+        and "start_error" not in metadata,
         "simulated": not settings.MONNIFY_API_KEY,
     }
 

@@ -42,7 +42,11 @@ class PaymentPublicSerializer(serializers.ModelSerializer):
 
     def get_can_retry(self, payment) -> bool:
         """Monnify could not be reached when the payment started: the page offers "try again"."""
-        return payment.status == "pending" and not payment.account_number
+        return (
+            payment.status == "pending"
+            and not payment.account_number
+            and "start_error" in (payment.metadata or {})
+        )
 
 
 class BankSerializer(serializers.Serializer):

@@ -54,7 +54,7 @@ class PaymentVerifyView(APIView):
 
     @extend_schema(responses=PaymentPublicSerializer, tags=["payments"])
     def get(self, request, reference):
-        payment = selectors.payment_get_public(reference=reference)
+        payment = services.payment_refresh_if_due(payment=selectors.payment_get_public(reference=reference))
         return success_response(PaymentPublicSerializer(payment).data)
 
 

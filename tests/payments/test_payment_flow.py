@@ -334,3 +334,25 @@ def test_verify_unknown_reference_is_404(api_client, db):
     response = api_client.get("/api/v1/payments/verify/AGM-NOPE")
     assert response.status_code == 404
     assert response.json()["success"] is False
+
+
+def test_payment_create_inside_an_order_transaction_calls_monnify_after_commit(
+    monnify, order, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        payment = services.payment_create(order=order)
+    assert payment.account_number is None
+    assert monnify.requests == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    payment.refresh_from_db()
+    assert len(payment.account_number) == 10
+    assert services.payment_create(order=order).pk == payment.pk
+
+
+def test_verify_endpoint_rechecks_a_pending_payment(payment, monnify, api_client):
+    monnify.pay_full(payment.payment_reference)
+    data = api_client.get(f"/api/v1/payments/verify/{payment.payment_reference}").json()["data"]
+    assert data["status"] == "paid"
+    assert data["amountPaid"] == "5000.00"
+    assert data["paidAt"] is not None

@@ -113,3 +113,12 @@ def test_embedded_simulator_walks_the_whole_flow(live_server, settings, client):
     order.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
     assert (order.status, order.payment_status) == (OrderStatus.CONFIRMED, PaymentStatus.PAID)
+
+
+def test_page_while_the_account_is_being_opened(client, monnify, order, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        payment = services.payment_create(order=order)
+    html = client.get(page_url(payment)).content.decode()
+    assert "Preparing your transfer account" in html
+    assert 'hx-trigger="every 2s"' in html
+    assert "Try again" not in html
