@@ -11,11 +11,11 @@
         });
       };
     });
-    root.querySelectorAll("time.countdown").forEach(function (node) {
-      var end = Date.parse(node.getAttribute("datetime"));
+    root.querySelectorAll(".countdown[data-end]").forEach(function (node) {
+      var end = Date.parse(node.dataset.end);
       function tick() {
         var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-        node.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0") + " (minutes left)";
+        node.textContent = " (" + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0") + " left)";
       }
       tick();
       clearInterval(node._timer);
