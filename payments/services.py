@@ -287,7 +287,11 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         payment.save(update_fields=fields)
         if became_paid:
             _order_mark_paid(payment.order_id)
-            _ledger_credit_sale(payment)
+            _ledger_credit_sale(payment, amount_paid)
+            if Order.objects.filter(pk=payment.order_id, status=OrderStatus.CANCELLED).exists():
+                # Money for an order the merchant already cancelled: it is theirs to refund.
+                metadata["needs_merchant_action"] = "paid_after_cancel"
+                payment.save(update_fields=["metadata"])
     return became_paid
 
 
@@ -589,12 +593,13 @@ def _ledger_book(
         return None
 
 
-def _ledger_credit_sale(payment: Payment):
+def _ledger_credit_sale(payment: Payment, amount_paid: Decimal):
+    # What arrived, less the platform fee: an overpayment's excess is the merchant's to refund.
     fee = Order.objects.filter(pk=payment.order_id).values_list("agm_fee", flat=True).first() or Decimal("0")
     _ledger_book(
         merchant_id=payment.user_id,
         kind=LedgerKind.CREDIT_SALE,
-        amount=payment.amount - fee,
+        amount=amount_paid - fee,
         reference=f"sale:{payment.payment_reference}",
         payment=payment,
         description="Order payment, net of the platform fee",
@@ -901,7 +906,8 @@ def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=Non
         refunded = sum(
             (r.amount for r in payment.refunds.exclude(status=RefundStatus.FAILED)), start=Decimal("0.00")
         )
-        remaining = payment.amount - refunded
+        received = parse_amount(((payment.metadata or {}).get("monnify") or {}).get("amount_paid"))
+        remaining = max(payment.amount, received or Decimal("0")) - refunded
         amount = (
             remaining if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
         )

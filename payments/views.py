@@ -133,6 +133,7 @@ ATTENTION = {
     "overpaid": "Overpaid: refund the excess",
     "late_payment": "Paid after expiry: fulfil or refund",
     "reversed": "Payment reversed",
+    "paid_after_cancel": "Paid after you cancelled: refund",
 }
 
 

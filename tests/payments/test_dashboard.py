@@ -37,7 +37,7 @@ def test_overview_lists_flags_and_balance(logged_in, merchant, monnify):
     monnify.pay_over(payment.payment_reference, Decimal("500.00"))
     tasks.payments_requery_pending.delay()
     html = logged_in.get("/dashboard/payments/").content.decode()
-    assert "₦7,800.00" in html
+    assert "₦8,300.00" in html  # 8,500.00 received less the 200.00 fee
     assert order.order_number in html
     assert "Overpaid: refund the excess" in html
 

@@ -356,3 +356,14 @@ def test_verify_endpoint_rechecks_a_pending_payment(payment, monnify, api_client
     assert data["status"] == "paid"
     assert data["amountPaid"] == "5000.00"
     assert data["paidAt"] is not None
+
+
+def test_payment_for_a_cancelled_order_is_flagged(payment, monnify, order):
+    type(order).objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
+    monnify.pay_full(payment.payment_reference)
+    services.payment_reconcile(payment=payment)
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert payment.metadata["needs_merchant_action"] == "paid_after_cancel"
+    assert order.status == OrderStatus.CANCELLED

@@ -122,3 +122,17 @@ def test_monnify_down_refund_is_sent_later(paid, merchant, monnify, refund_now):
     refund.refresh_from_db()
     assert refund.status == "in_progress"
     assert list(monnify.refunds) == [refund.reference]
+
+
+def test_overpayment_excess_is_credited_and_can_be_refunded(merchant, monnify, refund_now):
+    order = OrderFactory(
+        store=StoreFactory(user=merchant), total=Decimal("8000.00"), agm_fee=Decimal("200.00")
+    )
+    payment = services.payment_start(order=order)
+    monnify.pay_over(payment.payment_reference, Decimal("300.00"))
+    tasks.payments_requery_pending.delay()
+    payment.refresh_from_db()
+    assert balance(merchant) == Decimal("8100.00")
+    refund = refund_now(payment=payment, reason="Excess transfer", amount="300")
+    assert monnify.refunds[refund.reference]["refundAmount"] == Decimal("300.00")
+    assert balance(merchant) == Decimal("7800.00")
