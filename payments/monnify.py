@@ -237,6 +237,13 @@ class MonnifyClient:
             raise error_class(message, status=response.status_code, response_code=code)
         return normalise(data.get("responseBody"))
 
+    @staticmethod
+    def _require(body, *fields) -> dict:
+        """A success envelope whose body lacks what the call must return is still a failure."""
+        if not isinstance(body, dict) or any(body.get(field) in (None, "") for field in fields):
+            raise MonnifyRequestError(f"Monnify's answer lacks {', '.join(fields)}")
+        return body
+
     def _login(self) -> str:
         credentials = base64.b64encode(f"{self.config.api_key}:{self.config.secret_key}".encode()).decode()
         response = self._send(
@@ -313,33 +320,41 @@ class MonnifyClient:
             payload["paymentMethods"] = payment_methods
         if metadata:
             payload["metaData"] = {str(key): str(value) for key, value in metadata.items()}
-        return self._call("POST", "/api/v1/merchant/transactions/init-transaction", payload=payload)
+        body = self._call("POST", "/api/v1/merchant/transactions/init-transaction", payload=payload)
+        return self._require(body, "transactionReference")
 
     def init_bank_transfer(self, *, transaction_reference: str, bank_code: str | None = None) -> dict:
         payload = {"transactionReference": transaction_reference}
         if bank_code:
             payload["bankCode"] = bank_code
-        return self._call("POST", "/api/v1/merchant/bank-transfer/init-payment", payload=payload)
+        body = self._call("POST", "/api/v1/merchant/bank-transfer/init-payment", payload=payload)
+        return self._require(body, "accountNumber")
 
     def get_transaction_status_v2(self, transaction_reference: str) -> dict:
-        return self._call("GET", f"/api/v2/transactions/{quote_reference(transaction_reference)}")
+        body = self._call("GET", f"/api/v2/transactions/{quote_reference(transaction_reference)}")
+        return self._require(body, "paymentStatus")
 
     def query_by_payment_reference(self, payment_reference: str) -> dict:
-        return self._call(
+        body = self._call(
             "GET", "/api/v2/merchant/transactions/query", params={"paymentReference": payment_reference}
         )
+        return self._require(body, "paymentStatus", "transactionReference")
 
     # --- banks and name enquiry --------------------------------------------------------------
 
     def list_banks(self) -> list[dict]:
-        return self._call("GET", "/api/v1/banks") or []
+        banks = self._call("GET", "/api/v1/banks")
+        if not isinstance(banks, list):
+            raise MonnifyRequestError("Monnify's bank list is not a list")
+        return banks
 
     def validate_account(self, *, account_number: str, bank_code: str) -> dict:
-        return self._call(
+        body = self._call(
             "GET",
             "/api/v1/disbursements/account/validate",
             params={"accountNumber": account_number, "bankCode": bank_code},
         )
+        return self._require(body, "accountName")
 
     # --- disbursements -----------------------------------------------------------------------
 
@@ -354,7 +369,7 @@ class MonnifyClient:
         account_name: str,
     ) -> dict:
         """A payout. The body's `status` must be read: FAILED can come back with HTTP 200."""
-        return self._call(
+        body = self._call(
             "POST",
             "/api/v2/disbursements/single",
             payload={
@@ -368,16 +383,19 @@ class MonnifyClient:
                 "sourceAccountNumber": self.config.wallet_account_number,
             },
         )
+        return self._require(body, "status")
 
     def authorize_transfer(self, *, reference: str, otp: str) -> dict:
-        return self._call(
+        body = self._call(
             "POST",
             "/api/v2/disbursements/single/validate-otp",
             payload={"reference": reference, "authorizationCode": otp},
         )
+        return self._require(body, "status")
 
     def transfer_summary(self, reference: str) -> dict:
-        return self._call("GET", "/api/v2/disbursements/single/summary", params={"reference": reference})
+        body = self._call("GET", "/api/v2/disbursements/single/summary", params={"reference": reference})
+        return self._require(body, "status")
 
     transfer_status = transfer_summary
 
@@ -392,7 +410,7 @@ class MonnifyClient:
         reason: str,
         customer_note: str,
     ) -> dict:
-        return self._call(
+        body = self._call(
             "POST",
             "/api/v1/refunds/initiate-refund",
             payload={
@@ -404,9 +422,11 @@ class MonnifyClient:
                 "currencyCode": "NGN",
             },
         )
+        return self._require(body, "refundStatus")
 
     def refund_status(self, refund_reference: str) -> dict:
-        return self._call("GET", f"/api/v1/refunds/{quote_reference(refund_reference)}")
+        body = self._call("GET", f"/api/v1/refunds/{quote_reference(refund_reference)}")
+        return self._require(body, "refundStatus")
 
 
 def monnify_client() -> MonnifyClient:

@@ -36,6 +36,7 @@ from payments.monnify import (
     MonnifyClient,
     MonnifyError,
     MonnifyRequestError,
+    MonnifyUnavailable,
     monnify_client,
     monnify_config,
     parse_amount,
@@ -788,8 +789,10 @@ def payout_submit(*, payout_id: str) -> Payout:
         # Refused, unless an earlier attempt under this same reference did get through.
         try:
             body = client.transfer_summary(payout.reference)
-        except MonnifyError:
+        except MonnifyRequestError:
             return _payout_fail(payout, error.message)
+        except MonnifyError:
+            return payout  # cannot tell yet whether an earlier attempt went through: re-query later
     except MonnifyError as error:
         logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
         return payout
@@ -957,7 +960,9 @@ def refund_submit(*, refund_id: str) -> Refund:
     except MonnifyRequestError as error:
         try:
             body = client.refund_status(refund.reference)  # an earlier attempt may have got through
-        except MonnifyError:
+        except MonnifyUnavailable:
+            return refund
+        except MonnifyRequestError:
             return refund_apply_status(
                 refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": error.message}
             )

@@ -244,3 +244,19 @@ def test_amounts_parse_from_numbers_and_strings():
     assert parse_amount("2990.00") == Decimal("2990.00")
     assert parse_amount(10.1) == Decimal("10.1")
     assert parse_amount(None) is None
+
+
+def test_success_envelope_without_the_expected_body_is_an_error(client, monnify):
+    class Empty(requests.Session):
+        def request(self, *args, **kwargs):
+            response = super().request(*args, **kwargs)
+            if "init-transaction" in args[1]:
+                response._content = (
+                    b'{"requestSuccessful":true,"responseMessage":"success","responseCode":"0"}'
+                )
+            return response
+
+    client = MonnifyClient(client.config, session=Empty())
+    with pytest.raises(MonnifyRequestError) as raised:
+        _transaction(client)
+    assert raised.value.message == "Monnify's answer lacks transactionReference"
