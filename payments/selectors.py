@@ -87,3 +87,10 @@ def payments_for_merchant(*, user):
         )
         .order_by("-created_at")
     )
+
+
+def payment_get_for_merchant(*, user, payment_id) -> Payment:
+    payment = Payment.objects.select_related("order").filter(user=user, pk=str(payment_id)).first()
+    if payment is None:
+        raise NotFound("Payment not found.")
+    return payment

@@ -119,3 +119,39 @@ class PayoutSerializer(serializers.ModelSerializer):
 class PayoutRequestSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     bank_account_id = serializers.CharField(required=False, allow_blank=False, max_length=36)
+
+
+class MerchantPaymentSerializer(serializers.ModelSerializer):
+    """A payment as its merchant sees it, with what Monnify reported and what needs attention."""
+
+    reference = serializers.CharField(source="payment_reference")
+    order_id = serializers.CharField(source="order.id")
+    order_number = serializers.CharField(source="order.order_number")
+    amount_paid = serializers.SerializerMethodField()
+    needs_attention = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "reference",
+            "monnify_reference",
+            "order_id",
+            "order_number",
+            "amount",
+            "currency",
+            "amount_paid",
+            "status",
+            "payment_method",
+            "needs_attention",
+            "paid_at",
+            "expires_at",
+            "created_at",
+        ]
+
+    def get_amount_paid(self, payment) -> str | None:
+        return ((payment.metadata or {}).get("monnify") or {}).get("amount_paid")
+
+    def get_needs_attention(self, payment) -> str | None:
+        """partly_paid, overpaid, late_payment, paid_after_cancel or reversed."""
+        return (payment.metadata or {}).get("needs_merchant_action")

@@ -18,4 +18,6 @@ urlpatterns = [
     path("payments/balance", views.BalanceView.as_view(), name="balance"),
     path("payments/payouts", views.PayoutListView.as_view(), name="payouts"),
     path("payments/payouts/<str:payout_id>", views.PayoutDetailView.as_view(), name="payout-detail"),
+    path("payments", views.PaymentListView.as_view(), name="payments"),
+    path("payments/<uuid:payment_id>", views.PaymentDetailView.as_view(), name="payment-detail"),
 ]

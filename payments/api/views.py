@@ -13,6 +13,7 @@ from payments.api.serializers import (
     BankAccountSerializer,
     BankAccountUpdateSerializer,
     BankSerializer,
+    MerchantPaymentSerializer,
     PaymentPublicSerializer,
     PayoutRequestSerializer,
     PayoutSerializer,
@@ -155,3 +156,42 @@ class PayoutDetailView(APIView):
         return success_response(
             PayoutSerializer(selectors.payout_get(user=request.user, payout_id=payout_id)).data
         )
+
+
+class PaymentListView(ListAPIView):
+    """The merchant's payments, newest first; `?status=` filters."""
+
+    serializer_class = MerchantPaymentSerializer
+
+    def get_queryset(self):
+        payments = selectors.payments_for_merchant(user=self.request.user).only(*MERCHANT_PAYMENT_FIELDS)
+        status = self.request.query_params.get("status")
+        return payments.filter(status=status) if status else payments
+
+    @extend_schema(tags=["payments"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PaymentDetailView(APIView):
+    @extend_schema(responses=MerchantPaymentSerializer, tags=["payments"])
+    def get(self, request, payment_id):
+        payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
+        return success_response(MerchantPaymentSerializer(payment).data)
+
+
+MERCHANT_PAYMENT_FIELDS = (
+    "id",
+    "payment_reference",
+    "monnify_reference",
+    "amount",
+    "currency",
+    "status",
+    "payment_method",
+    "metadata",
+    "paid_at",
+    "expires_at",
+    "created_at",
+    "order__id",
+    "order__order_number",
+)

@@ -367,3 +367,35 @@ def test_payment_for_a_cancelled_order_is_flagged(payment, monnify, order):
     assert payment.status == PaymentStatus.PAID
     assert payment.metadata["needs_merchant_action"] == "paid_after_cancel"
     assert order.status == OrderStatus.CANCELLED
+
+
+def test_merchant_payments_api_is_scoped(payment, monnify, merchant_api, other_merchant_api, post_webhook):
+    monnify.pay_short(payment.payment_reference, Decimal("1000.00"))
+    post_webhook(monnify.transaction_event(payment.payment_reference))
+    listing = merchant_api.get("/api/v1/payments").json()
+    assert [p["reference"] for p in listing["data"]] == [payment.payment_reference]
+    item = listing["data"][0]
+    assert (item["amountPaid"], item["needsAttention"], item["status"]) == (
+        "4000.00",
+        "partly_paid",
+        "pending",
+    )
+    assert merchant_api.get("/api/v1/payments?status=paid").json()["data"] == []
+    assert merchant_api.get(f"/api/v1/payments/{payment.pk}").json()["data"]["orderNumber"] == (
+        payment.order.order_number
+    )
+    assert other_merchant_api.get("/api/v1/payments").json()["data"] == []
+    assert other_merchant_api.get(f"/api/v1/payments/{payment.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_merchant_payments_api_query_count(merchant, merchant_api, count, django_assert_num_queries):
+    from tests.factories import StoreFactory
+
+    store = StoreFactory(user=merchant)
+    for index in range(count):
+        order = OrderFactory(store=store)
+        Payment.objects.create(order=order, user=merchant, amount=order.total, payment_reference=f"Q-{index}")
+    # user, count, page
+    with django_assert_num_queries(3):
+        assert merchant_api.get("/api/v1/payments").status_code == 200
