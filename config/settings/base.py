@@ -261,3 +261,9 @@ CELERY_BEAT_SCHEDULE["payments-refunds-requery"] = {
     "task": "payments.tasks.refunds_requery",
     "schedule": 300.0,
 }
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PayoutStatusEnum": "payments.models.PayoutStatus",
+    }
+)
