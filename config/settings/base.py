@@ -267,3 +267,5 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "PayoutStatusEnum": "payments.models.PayoutStatus",
     }
 )
+# Proxies in front of the app that append to X-Forwarded-For (for the webhook IP allow-list).
+MONNIFY_WEBHOOK_TRUSTED_PROXIES = read("MONNIFY_WEBHOOK_TRUSTED_PROXIES", int, default=0)

@@ -19,6 +19,7 @@ from payments.api.serializers import (
     PayoutSerializer,
     ResolvedAccountSerializer,
 )
+from payments.webhooks import client_ip
 
 BANK_TAGS = ["bank accounts"]
 
@@ -42,7 +43,9 @@ class MonnifyWebhookView(APIView):
     def post(self, request):
         # The raw bytes, untouched: the signature covers them exactly.
         event = services.monnify_webhook_receive(
-            body=request._request.body, headers=request.headers, remote_addr=request.META.get("REMOTE_ADDR")
+            body=request.body,
+            headers=request.headers,
+            remote_addr=client_ip(request.META, settings.MONNIFY_WEBHOOK_TRUSTED_PROXIES),
         )
         return success_response(None, message="Received" if event else "Already received")
 
