@@ -54,3 +54,23 @@ def test_client_ip_behind_trusted_proxies():
     assert client_ip(meta, 1) == "35.242.133.146"
     assert client_ip(meta, 2) == "6.6.6.6"
     assert client_ip({"REMOTE_ADDR": "10.0.0.2"}, 1) == "10.0.0.2"
+
+
+def test_settings_checks(settings):
+    from payments.checks import monnify_settings
+
+    settings.MONNIFY_API_KEY = ""
+    assert monnify_settings(None) == []
+    settings.MONNIFY_API_KEY = "MK_TEST_ABC"
+    settings.MONNIFY_BASE_URL = "https://api.monnify.com"
+    settings.MONNIFY_SECRET_KEY = ""
+    settings.MONNIFY_CONTRACT_CODE = "12ab"
+    assert [problem.id for problem in monnify_settings(None)] == [
+        "payments.W001",
+        "payments.W002",
+        "payments.W003",
+    ]
+    settings.MONNIFY_BASE_URL = "https://sandbox.monnify.com"
+    settings.MONNIFY_SECRET_KEY = "secret"
+    settings.MONNIFY_CONTRACT_CODE = "1234567890"
+    assert monnify_settings(None) == []
