@@ -152,8 +152,10 @@ def payments_overview(request):
             return redirect("dashboard:payments_dashboard:overview")
     payments = list(selectors.payments_for_merchant(user=request.user)[:50])
     for payment in payments:
-        flag = (payment.metadata or {}).get("needs_merchant_action")
-        payment.attention = ATTENTION.get(flag, "")
+        metadata = payment.metadata or {}
+        payment.attention = ATTENTION.get(metadata.get("needs_merchant_action"), "")
+        if metadata.get("needs_merchant_action") == "partly_paid":
+            payment.attention += f": ₦{metadata['partly_paid']['amount_paid']} received"
     context = {
         "balance": selectors.ledger_balance(user=request.user),
         "payments": payments,
