@@ -399,3 +399,28 @@ def test_merchant_payments_api_query_count(merchant, merchant_api, count, django
     # user, count, page
     with django_assert_num_queries(3):
         assert merchant_api.get("/api/v1/payments").status_code == 200
+
+
+def test_expiry_gives_the_stock_back_through_the_orders_service(monnify, store, product):
+    """Runs once the orders branch provides orders.services.order_expire_payment (skipped before)."""
+    order_services = pytest.importorskip("orders.services")
+    if not hasattr(order_services, "order_expire_payment"):
+        pytest.skip("orders.services.order_expire_payment is not there yet")
+    from catalog.models import Product
+    from orders.models import OrderItem
+
+    order = OrderFactory(store=store, total=Decimal("7500.00"))
+    OrderItem.objects.create(
+        order=order,
+        product=product,
+        product_name=product.name,
+        product_price=product.price,
+        quantity=3,
+        subtotal=Decimal("7500.00"),
+    )
+    Product.objects.filter(pk=product.pk).update(stock_quantity=7)  # taken when the order was placed
+    payment = services.payment_start(order=order)
+    Payment.objects.filter(pk=payment.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    tasks.payments_expire_stale.delay()
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.EXPIRED
+    assert Product.objects.get(pk=product.pk).stock_quantity == 10
