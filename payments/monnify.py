@@ -397,8 +397,6 @@ class MonnifyClient:
         body = self._call("GET", "/api/v2/disbursements/single/summary", params={"reference": reference})
         return self._require(body, "status")
 
-    transfer_status = transfer_summary
-
     # --- refunds -----------------------------------------------------------------------------
 
     def initiate_refund(

@@ -37,10 +37,6 @@ def ledger_balance(*, user) -> Decimal:
     return total if total is not None else Decimal("0.00")
 
 
-def ledger_entries_for_user(*, user):
-    return LedgerEntry.objects.filter(merchant=user).order_by("-created_at")
-
-
 def payouts_for_user(*, user):
     return Payout.objects.filter(merchant=user).order_by("-created_at")
 

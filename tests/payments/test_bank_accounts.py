@@ -189,3 +189,11 @@ def test_dashboard_actions_on_another_merchants_account(client, other_merchant, 
 def test_dashboard_needs_login(client, monnify):
     response = client.get("/dashboard/payments/bank-accounts/")
     assert response.status_code == 302
+
+
+def test_name_enquiry_uses_the_banks_record(merchant_api, monnify):
+    monnify.add_account("1112223334", "044", "CHIOMA NWOSU")
+    response = merchant_api.post(
+        "/api/v1/payments/bank-accounts", {"accountNumber": "1112223334", "bankCode": "044"}, format="json"
+    )
+    assert response.json()["data"]["accountName"] == "CHIOMA NWOSU"

@@ -424,3 +424,13 @@ def test_expiry_gives_the_stock_back_through_the_orders_service(monnify, store, 
     tasks.payments_expire_stale.delay()
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.EXPIRED
     assert Product.objects.get(pk=product.pk).stock_quantity == 10
+
+
+def test_reversal_after_paid_is_flagged_not_undone(payment, monnify, order):
+    monnify.pay_full(payment.payment_reference)
+    services.payment_reconcile(payment=payment)
+    monnify.set_status(payment.payment_reference, "REVERSED")
+    services.payment_reconcile(payment=payment)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert payment.metadata["needs_merchant_action"] == "reversed"
