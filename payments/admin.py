@@ -1,79 +1,164 @@
-from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
 
-from payments.models import BankAccount, Payment
+from config.errors import ServiceError
+from payments import services
+from payments.models import (
+    BankAccount,
+    LedgerEntry,
+    MonnifyWebhookEvent,
+    Payment,
+    Payout,
+    PayoutStatus,
+    Refund,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records change only through the services: staff look, they do not edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "payment_reference",
-        "order_link",
+        "order",
         "amount",
-        "currency",
         "status",
         "payment_method",
         "paid_at",
         "created_at",
     ]
-    list_filter = ["status", "payment_method", "currency", "created_at"]
-    search_fields = ["payment_reference", "monnify_reference", "order__order_number", "account_number"]
+    list_filter = ["status", "payment_method"]
+    search_fields = ["payment_reference", "monnify_reference", "order__order_number"]
     list_select_related = ["order"]
-    date_hierarchy = "created_at"
-    # Money and provider references come from Monnify; editing them here would corrupt the books.
-    readonly_fields = [
-        "id",
-        "order",
-        "user",
-        "amount",
-        "currency",
-        "payment_reference",
-        "monnify_reference",
-        "account_number",
-        "account_name",
-        "bank_name",
-        "metadata",
-        "paid_at",
-        "expires_at",
-        "created_at",
-        "updated_at",
-    ]
-
-    @admin.display(description="Order", ordering="order__order_number")
-    def order_link(self, payment):
-        url = reverse("admin:orders_order_change", args=[payment.order_id])
-        return format_html('<a href="{}">{}</a>', url, payment.order.order_number)
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(admin.ModelAdmin):
+class BankAccountAdmin(ReadOnlyAdmin):
     list_display = [
-        "account_name",
-        "account_number",
-        "bank_name",
         "user",
+        "bank_name",
+        "account_number",
+        "account_name",
         "is_verified",
         "is_primary",
         "deleted_at",
     ]
-    list_filter = ["is_verified", "is_primary", "bank_name"]
-    search_fields = ["account_name", "account_number", "user__email"]
+    search_fields = ["account_number", "account_name", "user__email"]
     list_select_related = ["user"]
-    readonly_fields = [
-        "id",
-        "user",
-        "account_number",
-        "account_name",
-        "bank_code",
-        "bank_name",
-        "is_verified",
-        "created_at",
-        "updated_at",
-    ]
 
-    def has_add_permission(self, request):
-        return False
+
+@admin.register(MonnifyWebhookEvent)
+class MonnifyWebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_type", "reference", "status", "received_at", "processed_at"]
+    list_filter = ["event_type", "status"]
+    search_fields = ["reference"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["merchant", "kind", "amount", "reference", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["reference", "merchant__email"]
+    list_select_related = ["merchant"]
+
+
+class OtpForm(forms.Form):
+    otp = forms.CharField(label="OTP from Monnify's email", max_length=20)
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "merchant", "amount", "status", "bank_name", "account_number", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "monnify_reference", "merchant__email"]
+    list_select_related = ["merchant"]
+    actions = ["approve", "reject", "authorize_with_otp", "requery"]
+
+    def _each(self, request, queryset, action, done: str):
+        succeeded = 0
+        for payout in queryset:
+            try:
+                action(payout)
+                succeeded += 1
+            except ServiceError as error:
+                self.message_user(request, f"{payout.reference}: {error.message}", messages.ERROR)
+        if succeeded:
+            self.message_user(request, f"{succeeded} payout(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Approve and send the selected payouts")
+    def approve(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda p: services.payout_approve(payout_id=p.pk, staff=request.user),
+            "approved",
+        )
+
+    @admin.action(description="Reject the selected payouts (money returns to the balance)")
+    def reject(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda p: services.payout_reject(payout_id=p.pk, staff=request.user),
+            "rejected",
+        )
+
+    @admin.action(description="Re-check the selected payouts with Monnify")
+    def requery(self, request, queryset):
+        def check(payout):
+            try:
+                services.payout_requery(payout_id=payout.pk)
+            except services.MonnifyError as error:
+                raise ServiceError(error.message) from error
+
+        self._each(request, queryset, check, "re-checked")
+
+    @admin.action(description="Authorise with the OTP Monnify emailed")
+    def authorize_with_otp(self, request, queryset):
+        waiting = queryset.filter(status=PayoutStatus.PENDING_AUTHORIZATION)
+        if waiting.count() != 1:
+            self.message_user(request, "Choose exactly one payout awaiting an OTP.", messages.ERROR)
+            return None
+        payout = waiting.get()
+        form = OtpForm(request.POST if "otp" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                services.payout_authorize(payout_id=payout.pk, otp=form.cleaned_data["otp"])
+            except ServiceError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{payout.reference} authorised.", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/payments/payout_otp.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Authorise payout",
+                "payout": payout,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "payment", "merchant", "amount", "status", "created_at", "completed_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "payment__payment_reference"]
+    list_select_related = ["payment", "merchant"]

@@ -1,5 +1,16 @@
-"""Dashboard pages of the payments app, under /dashboard/ (see stores/dashboard_urls.py)."""
+"""Dashboard pages of the payments app, under /dashboard/payments/ (see stores/dashboard_urls.py)."""
+
+from django.urls import path
+
+from payments import views
 
 app_name = "payments_dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.payments_overview, name="overview"),
+    path("bank-accounts/", views.bank_accounts, name="bank-accounts"),
+    path(
+        "bank-accounts/<str:account_id>/primary", views.bank_account_make_primary, name="bank-account-primary"
+    ),
+    path("bank-accounts/<str:account_id>/delete", views.bank_account_delete, name="bank-account-delete"),
+]

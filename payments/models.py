@@ -86,3 +86,153 @@ class BankAccount(models.Model):
 
     def __str__(self):
         return f"{self.bank_name} {self.account_number} ({self.account_name})"
+
+
+class WebhookEventStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored"
+    FAILED = "failed", "Failed"
+
+
+class MonnifyWebhookEvent(models.Model):
+    """Every authentic Monnify notification, once: a redelivery finds its row and stops there."""
+
+    id = uuid_primary_key()
+    event_type = models.CharField(max_length=50)
+    reference = models.CharField(max_length=100)
+    payload = models.JSONField()
+    remote_addr = models.CharField(max_length=45, blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=WebhookEventStatus.choices, default=WebhookEventStatus.RECEIVED
+    )
+    error = models.TextField(blank=True, default="")
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "monnify_webhook_events"
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_type", "reference"], name="uniq_monnify_event"),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="idx_monnify_event_status")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.reference}"
+
+
+class LedgerKind(models.TextChoices):
+    CREDIT_SALE = "credit_sale", "Sale (net of platform fee)"
+    DEBIT_PAYOUT = "debit_payout", "Payout"
+    CREDIT_PAYOUT_REVERSAL = "credit_payout_reversal", "Payout returned"
+    DEBIT_REFUND = "debit_refund", "Refund"
+    CREDIT_REFUND_REVERSAL = "credit_refund_reversal", "Refund failed, returned"
+
+
+class LedgerEntry(models.Model):
+    """One movement of a merchant's money. The balance is the sum of `amount` (debits negative).
+
+    Entries are only ever added; `reference` is unique, so the same sale, payout or reversal
+    can never be booked twice however often its event arrives.
+    """
+
+    id = uuid_primary_key()
+    merchant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    kind = models.CharField(max_length=30, choices=LedgerKind.choices)
+    amount = money()
+    reference = models.CharField(max_length=120, unique=True)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    payout = models.ForeignKey(
+        "Payout", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    description = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ledger_entries"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["merchant", "created_at"], name="idx_ledger_merchant")]
+
+    def __str__(self):
+        return f"{self.kind} {self.amount} ({self.reference})"
+
+
+class PayoutStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Awaiting approval"
+    QUEUED = "queued", "Queued"
+    SUBMITTING = "submitting", "Sending to Monnify"
+    PENDING_AUTHORIZATION = "pending_authorization", "Awaiting OTP"
+    PROCESSING = "processing", "Processing"
+    SUCCESS = "success", "Paid out"
+    FAILED = "failed", "Failed"
+    REVERSED = "reversed", "Reversed"
+    REJECTED = "rejected", "Rejected"
+
+
+class Payout(models.Model):
+    """A merchant's withdrawal, sent as one Monnify single transfer under our unique reference."""
+
+    id = uuid_primary_key()
+    merchant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payouts")
+    amount = money()
+    reference = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=25, choices=PayoutStatus.choices)
+    # The destination as it was sent: the bank account row may change or be removed later.
+    account_number = models.CharField(max_length=20)
+    account_name = models.CharField(max_length=255)
+    bank_code = models.CharField(max_length=10)
+    bank_name = models.CharField(max_length=255)
+    monnify_reference = models.CharField(max_length=100, blank=True, default="")
+    failure_reason = models.CharField(max_length=255, blank=True, default="")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "payouts"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["merchant", "created_at"], name="idx_payout_merchant"),
+            models.Index(fields=["status"], name="idx_payout_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.amount} {self.status}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Sending to Monnify"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class Refund(models.Model):
+    """Money sent back to a shopper through a Monnify refund, under our unique reference."""
+
+    id = uuid_primary_key()
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    merchant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="refunds")
+    amount = money()
+    reference = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=15, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    reason = models.CharField(max_length=64)
+    failure_reason = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "refunds"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="idx_refund_status")]
+
+    def __str__(self):
+        return f"{self.reference} {self.amount} {self.status}"

@@ -282,3 +282,38 @@ CELERY_BEAT_SCHEDULE["accounts-cleanup-expired"] = {
     "task": "accounts.tasks.cleanup_expired",
     "schedule": 3600.0,
 }
+
+# --- payments ---
+# A pending payment expires this long after its Monnify account lapsed (late webhooks first).
+PAYMENT_EXPIRY_GRACE_SECONDS = read("PAYMENT_EXPIRY_GRACE_SECONDS", int, default=600)
+CELERY_BEAT_SCHEDULE["payments-requery-pending"] = {
+    "task": "payments.tasks.payments_requery_pending",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["payments-expire-stale"] = {
+    "task": "payments.tasks.payments_expire_stale",
+    "schedule": 300.0,
+}
+# Name enquiry reveals the holder of any account: limit lookups per merchant.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bank_account_resolve"] = read(
+    "BANK_ACCOUNT_RESOLVE_RATE", default="20/hour"
+)
+PAYOUT_MINIMUM_AMOUNT = read("PAYOUT_MINIMUM_AMOUNT", "decimal", default="1000")
+# Staff approve each payout in Django admin before it is sent.
+PAYOUT_REQUIRE_APPROVAL = read("PAYOUT_REQUIRE_APPROVAL", bool, default=False)
+CELERY_BEAT_SCHEDULE["payments-payouts-requery"] = {
+    "task": "payments.tasks.payouts_requery",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["payments-refunds-requery"] = {
+    "task": "payments.tasks.refunds_requery",
+    "schedule": 300.0,
+}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PayoutStatusEnum": "payments.models.PayoutStatus",
+    }
+)
+# Proxies in front of the app that append to X-Forwarded-For (for the webhook IP allow-list).
+MONNIFY_WEBHOOK_TRUSTED_PROXIES = read("MONNIFY_WEBHOOK_TRUSTED_PROXIES", int, default=0)

@@ -1,0 +1,81 @@
+"""Celery tasks of the payments app: thin, take ids, safe to run twice."""
+
+import logging
+
+from celery import shared_task
+
+from config.errors import ExternalServiceError
+from payments import services
+from payments.models import Payment
+from payments.monnify import MonnifyError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=6)
+def monnify_event_process(self, event_id: str):
+    try:
+        services.monnify_event_process(event_id=event_id)
+    except ExternalServiceError as error:
+        if self.request.is_eager:
+            # No worker to come back later: the periodic re-query picks the payment up.
+            logger.warning("payments: event %s not processed now: %s", event_id, error)
+            return
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task
+def payments_requery_pending():
+    """Webhooks get lost: ask Monnify about every payment still pending."""
+    for payment_id in services.payments_due_for_requery():
+        try:
+            services.payment_requery(payment_id=payment_id)
+        except MonnifyError as error:
+            logger.warning("payments: re-query of %s failed: %s", payment_id, error)
+
+
+@shared_task
+def payments_expire_stale():
+    """Expire pending payments whose transfer account lapsed (after one last re-query)."""
+    for payment_id in services.payments_due_for_expiry():
+        try:
+            services.payment_expire(payment=Payment.objects.get(pk=payment_id))
+        except MonnifyError as error:
+            logger.warning("payments: expiry of %s deferred, Monnify unavailable: %s", payment_id, error)
+
+
+@shared_task(bind=True, max_retries=6)
+def payout_submit(self, payout_id: str):
+    services.payout_submit(payout_id=payout_id)
+
+
+@shared_task
+def payouts_requery():
+    """Settle payouts whose webhook is late or lost, and resend ones Monnify never received."""
+    for payout_id in services.payouts_in_flight():
+        try:
+            services.payout_requery(payout_id=payout_id)
+        except MonnifyError as error:
+            logger.warning("payments: payout re-query of %s failed: %s", payout_id, error)
+
+
+@shared_task
+def refund_submit(refund_id: str):
+    services.refund_submit(refund_id=refund_id)
+
+
+@shared_task
+def refunds_requery():
+    for refund_id in services.refunds_in_flight():
+        try:
+            services.refund_requery(refund_id=refund_id)
+        except MonnifyError as error:
+            logger.warning("payments: refund re-query of %s failed: %s", refund_id, error)
+
+
+@shared_task
+def payment_open(payment_id: str):
+    """Open the Monnify account of a payment created inside an order's transaction."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == "pending" and not payment.account_number:
+        services.payment_retry_start(payment=payment)

@@ -1,0 +1,167 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.errors import ServiceError
+from payments import selectors, services
+from payments.forms import BankAccountForm, PayoutForm
+from payments.simulator import simulate_transfer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_accounts(request):
+    try:
+        banks = services.bank_list()
+    except ServiceError as error:
+        banks = []
+        messages.error(request, error.message)
+    form = BankAccountForm(request.POST or None, banks=banks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.bank_account_add(user=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"Added {account.bank_name} {account.account_number} ({account.account_name})."
+            )
+            return redirect("dashboard:payments_dashboard:bank-accounts")
+    accounts = selectors.bank_accounts_for_user(user=request.user)
+    return render(request, "payments/bank_accounts.html", {"accounts": accounts, "form": form})
+
+
+@login_required
+@require_POST
+def bank_account_make_primary(request, account_id):
+    try:
+        account = services.bank_account_make_primary(user=request.user, account_id=account_id)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Payouts now go to {account.bank_name} {account.account_number}.")
+    return redirect("dashboard:payments_dashboard:bank-accounts")
+
+
+@login_required
+@require_POST
+def bank_account_delete(request, account_id):
+    try:
+        services.bank_account_delete(user=request.user, account_id=account_id)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Bank account removed.")
+    return redirect("dashboard:payments_dashboard:bank-accounts")
+
+
+# --- the shopper's payment page ------------------------------------------------------------------
+
+
+def _payment_context(payment):
+    metadata = payment.metadata or {}
+    return {
+        "payment": payment,
+        "store": payment.order.store,
+        "order": payment.order,
+        "checkout_url": metadata.get("checkout_url"),
+        "ussd_payment": metadata.get("ussd_payment"),
+        "partly_paid": metadata.get("partly_paid"),
+        "can_retry": payment.status == "pending" and not payment.account_number and "start_error" in metadata,
+        "preparing": payment.status == "pending"
+        and not payment.account_number
+        and "start_error" not in metadata,
+        "simulated": not settings.MONNIFY_API_KEY,
+    }
+
+
+@require_GET
+def payment_page(request, username, reference):
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    payment = services.payment_refresh_if_due(payment=payment)
+    template = "storefront/payments/_status.html" if request.htmx else "storefront/payments/pay.html"
+    return render(request, template, _payment_context(payment))
+
+
+@require_POST
+def payment_retry(request, username, reference):
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    try:
+        payment = services.payment_retry_start(payment=payment)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if not payment.account_number:
+            messages.error(
+                request, "We still cannot reach the payment provider. Please try again in a minute."
+            )
+    return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+
+
+@require_GET
+def payment_checkout(request, username, reference):
+    """Card and USSD happen on Monnify's hosted page: we never see card details."""
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    checkout_url = (payment.metadata or {}).get("checkout_url")
+    if payment.status != "pending" or not checkout_url:
+        return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+    return redirect(checkout_url)
+
+
+@require_POST
+def payment_simulate(request, username, reference):
+    """The built-in Monnify simulator only: pay the transfer as a shopper's bank would."""
+    if settings.MONNIFY_API_KEY:
+        raise Http404("Simulation is only available without Monnify keys")
+    payment = selectors.payment_get_for_store(username=username, reference=reference)
+    if payment.status == "pending" and payment.monnify_reference:
+        simulate_transfer(
+            transaction_reference=payment.monnify_reference,
+            webhook_url=request.build_absolute_uri(reverse("monnify-webhook")),
+        )
+    return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+
+
+# --- the merchant's money ------------------------------------------------------------------------
+
+ATTENTION = {
+    "partly_paid": "Paid short",
+    "overpaid": "Overpaid: refund the excess",
+    "late_payment": "Paid after expiry: fulfil or refund",
+    "reversed": "Payment reversed",
+    "paid_after_cancel": "Paid after you cancelled: refund",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payments_overview(request):
+    accounts = list(selectors.bank_accounts_for_user(user=request.user))
+    form = PayoutForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payout = services.payout_request(user=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Payout {payout.reference} of ₦{payout.amount:,.2f} requested.")
+            return redirect("dashboard:payments_dashboard:overview")
+    payments = list(selectors.payments_for_merchant(user=request.user)[:50])
+    for payment in payments:
+        metadata = payment.metadata or {}
+        payment.attention = ATTENTION.get(metadata.get("needs_merchant_action"), "")
+        if metadata.get("needs_merchant_action") == "partly_paid":
+            payment.attention += f": ₦{metadata['partly_paid']['amount_paid']} received"
+    context = {
+        "balance": selectors.ledger_balance(user=request.user),
+        "payments": payments,
+        "payouts": list(selectors.payouts_for_user(user=request.user)[:20]),
+        "form": form,
+        "has_accounts": bool(accounts),
+        "minimum_payout": settings.PAYOUT_MINIMUM_AMOUNT,
+    }
+    return render(request, "payments/overview.html", context)
