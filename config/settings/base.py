@@ -311,6 +311,7 @@ CELERY_BEAT_SCHEDULE["payments-refunds-requery"] = {
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
+        "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "orders.models.PaymentStatus",
         "PayoutStatusEnum": "payments.models.PayoutStatus",
     }

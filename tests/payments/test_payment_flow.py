@@ -256,7 +256,7 @@ def test_stale_payment_expires(payment, order):
     order.refresh_from_db()
     assert payment.status == PaymentStatus.EXPIRED
     assert order.payment_status == PaymentStatus.EXPIRED
-    assert order.status == OrderStatus.PENDING
+    assert order.status == OrderStatus.CANCELLED
 
 
 def test_expiry_within_grace_waits(payment):
