@@ -237,6 +237,31 @@ def test_placing_twice_with_the_same_key_sends_one_set_of_messages(place):
     assert len(mail.outbox) == 2
 
 
+def test_the_api_checkout_retried_with_its_idempotency_key_sends_one_set(
+    api_client, shop, kaftan, merchant, django_capture_on_commit_callbacks
+):
+    body = {
+        "storeUsername": shop.username,
+        "customerName": "Ada Obi",
+        "customerPhone": "08031234567",
+        "deliveryAddress": "12 Allen Avenue",
+        "deliveryState": "Lagos",
+        "deliveryLga": "Ikeja",
+        "items": [{"productId": kaftan.pk, "quantity": 1, "variantSelection": {"Size": "M"}}],
+    }
+    for _attempt in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api_client.post("/api/v1/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+        assert response.status_code == 201, response.json()
+    order = Order.objects.get()
+
+    assert [(key, channel, template, recipient) for key, channel, template, recipient, *_ in logs()] == [
+        (f"order-placed:{order.pk}:merchant", "email", "new_order", merchant.email),
+        (f"order-placed:{order.pk}:shopper", "sms", "order_confirmed", "+2348031234567"),
+    ]
+    assert Notification.objects.count() == 1
+
+
 def test_sending_the_placed_messages_again_sends_nothing_more(place, run):
     order = place()
 
