@@ -7,6 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,7 +16,7 @@ from django.db.models import F
 
 from config.errors import Conflict, NotFound, ServiceError
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
-from orders import geography, pricing, stock
+from orders import geography, messages, pricing, stock
 from orders.models import (
     Coupon,
     CouponKind,
@@ -31,6 +32,7 @@ from orders.models import (
 )
 from orders.pricing import DeliveryMethod
 from stores.models import Store
+from stores.services import storefront_cache_bump
 
 MAX_QUANTITY = 999
 MAX_LINES = 50
@@ -150,6 +152,9 @@ def order_place(
             if record:
                 record.order = order
                 record.save(update_fields=["order"])
+            # robust: the order stands even if its messages cannot be prepared; the shopper
+            # still sees it on the page, and a failure is logged.
+            transaction.on_commit(partial(messages.send_order_placed, order_id=order.pk), robust=True)
     except _KeyTaken:
         earlier = _earlier_order(store=store, key=key, fingerprint=fingerprint)
         if earlier is None:
@@ -288,6 +293,9 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
     OrderItem.objects.bulk_create(items)
     for product_id in sorted(wanted):
         stock.take_stock(product=products[product_id], quantity=wanted[product_id])
+    if any(products[product_id].stock_quantity is not None for product_id in wanted):
+        # Stock states ("Only 2 left", "Sold out") are on the cached storefront pages.
+        storefront_cache_bump(store.pk)
     if coupon:
         Coupon.objects.filter(pk=coupon.pk).update(used_count=F("used_count") + 1)
         CouponRedemption.objects.create(
@@ -519,6 +527,7 @@ def order_transition(*, order: Order, to_status: str, actor=None, note: str = ""
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         OrderEvent.objects.create(order=locked, status=to_status, note=note[:2000], actor=actor)
+        _tell_shopper(locked, note=note[:2000])
     return locked
 
 
@@ -533,6 +542,7 @@ def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
         OrderEvent.objects.create(
             order=locked, status=OrderStatus.CANCELLED, note=(note or "Order cancelled.")[:2000], actor=actor
         )
+        _tell_shopper(locked, note=note[:2000])
     return locked
 
 
@@ -555,6 +565,7 @@ def order_expire_payment(*, order: Order) -> Order:
         OrderEvent.objects.create(
             order=locked, status=OrderStatus.CANCELLED, note="Payment expired; stock returned."
         )
+        _tell_shopper(locked)
     return locked
 
 
@@ -568,13 +579,19 @@ def _check_transition(order: Order, to_status: str) -> None:
         )
 
 
+def _tell_shopper(order: Order, *, note: str = "") -> None:
+    transaction.on_commit(
+        partial(messages.send_order_status, order_id=order.pk, status=order.status, note=note), robust=True
+    )
+
+
 def _release(order: Order) -> None:
     """Give back the stock and the coupon use of a locked order."""
     quantities: dict[str, int] = {}
     for product_id, quantity in order.order_items.values_list("product_id", "quantity"):
         quantities[product_id] = quantities.get(product_id, 0) + quantity
-    if quantities:
-        stock.return_stock(quantities=quantities)
+    if quantities and stock.return_stock(quantities=quantities):
+        storefront_cache_bump(order.store_id)
     redemption = CouponRedemption.objects.filter(order=order).first()
     if redemption:
         coupon = Coupon.objects.select_for_update().get(pk=redemption.coupon_id)

@@ -23,11 +23,17 @@ def take_stock(*, product: Product, quantity: int) -> None:
     product.stock_quantity -= quantity
 
 
-def return_stock(*, quantities: dict[str, int]) -> None:
-    """Give back stock for {product id: quantity}, locking the rows in primary-key order first."""
+def return_stock(*, quantities: dict[str, int]) -> bool:
+    """Give back stock for {product id: quantity}, locking the rows in primary-key order first.
+
+    True when a tracked stock count changed (the storefront then shows it).
+    """
     products = lock_products(product_ids=quantities)
+    changed = False
     for product_id in sorted(products):
         if products[product_id].stock_quantity is not None:
             Product.objects.filter(pk=product_id).update(
                 stock_quantity=F("stock_quantity") + quantities[product_id]
             )
+            changed = True
+    return changed
