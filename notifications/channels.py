@@ -4,6 +4,8 @@ Temporary (provider down, 5xx, 429, timeout): the task retries with backoff. Per
 (invalid address, rejected by the provider): retrying cannot help, the log fails at once.
 """
 
+from email.utils import formataddr
+
 from anymail.exceptions import (
     AnymailAPIError,
     AnymailError,
@@ -12,7 +14,6 @@ from anymail.exceptions import (
 )
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.message import sanitize_address
 
 from notifications.models import Channel, DeliveryLog
 from notifications.sms import SmsRejected, SmsTemporaryError, get_sms_backend
@@ -42,7 +43,9 @@ def deliver_message(log: DeliveryLog) -> str:
 def _from_email(from_name: str) -> str:
     if not from_name:
         return settings.DEFAULT_FROM_EMAIL
-    return sanitize_address((from_name, settings.SENDGRID_FROM_EMAIL), "utf-8")
+    # Left unencoded: Django encodes the header itself. Encoding it here folds a long
+    # non-ASCII store name onto two lines, which Django then refuses as a header injection.
+    return formataddr((from_name, settings.SENDGRID_FROM_EMAIL))
 
 
 def _send_email(log: DeliveryLog) -> str:

@@ -1,5 +1,7 @@
 """notification_send: one log per accepted channel, idempotent, preferences respected."""
 
+from email.header import decode_header, make_header
+
 import pytest
 from django.core import mail
 
@@ -195,3 +197,16 @@ def test_without_a_settings_row_the_seed_defaults_apply():
 def test_shoppers_get_transactional_messages_but_no_marketing():
     assert len(send(email="s@example.com", phone="08031234567", category="order", idempotency_key="a")) == 2
     assert send(email="s@example.com", phone="08031234567", category="marketing", idempotency_key="b") == []
+
+
+def test_a_long_non_ascii_store_name_is_a_valid_sender(django_capture_on_commit_callbacks):
+    store = StoreFactory(display_name="Ọlọ́run's “Finest” Fabrics & Tailoring Ltd")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [log] = send(channels=("email",), email="shopper@example.com", context={"code": "1", "store": store})
+
+    log.refresh_from_db()
+    assert log.status == DeliveryStatus.SENT
+    [message] = mail.outbox
+    sender = str(make_header(decode_header(message.message()["From"])))
+    assert sender == "Ọlọ́run's “Finest” Fabrics & Tailoring Ltd via AGM Store Builder <noreply@agmshops.com>"
