@@ -31,6 +31,7 @@ from orders.models import (
     PaymentStatus,
 )
 from orders.pricing import DeliveryMethod
+from payments import services as payment_services
 from stores.models import Store
 from stores.services import storefront_cache_bump
 
@@ -152,6 +153,10 @@ def order_place(
             if record:
                 record.order = order
                 record.save(update_fields=["order"])
+            if order.total > 0:
+                # The transfer account is opened by Monnify after this commits; a Monnify
+                # outage leaves the order pending with a "try again" on the payment page.
+                payment_services.payment_create(order=order)
             # robust: the order stands even if its messages cannot be prepared; the shopper
             # still sees it on the page, and a failure is logged.
             transaction.on_commit(partial(messages.send_order_placed, order_id=order.pk), robust=True)
@@ -532,10 +537,19 @@ def order_transition(*, order: Order, to_status: str, actor=None, note: str = ""
 
 
 def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
-    """Cancel a pending or confirmed order, giving its stock and coupon use back."""
+    """Cancel a pending or confirmed order, giving its stock and coupon use back.
+
+    A paid order's money goes back to the shopper through a Monnify refund, started in the
+    same transaction: if the refund cannot start (say the balance is too low), nothing changes.
+    """
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         _check_transition(locked, OrderStatus.CANCELLED)
+        if locked.payment_status == PaymentStatus.PAID:
+            for payment in locked.payments.filter(status=PaymentStatus.PAID):
+                payment_services.payment_refund_start(
+                    payment=payment, reason=(note or "Order cancelled by the merchant.")[:200]
+                )
         _release(locked)
         locked.status = OrderStatus.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
@@ -543,6 +557,19 @@ def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
             order=locked, status=OrderStatus.CANCELLED, note=(note or "Order cancelled.")[:2000], actor=actor
         )
         _tell_shopper(locked, note=note[:2000])
+    return locked
+
+
+def order_mark_paid(*, order_id: str) -> Order:
+    """A verified payment covers the order: its payment status becomes paid and a pending
+    order is confirmed (which tells the shopper). Never moves an order backwards."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order_id)
+        if locked.payment_status in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+            locked.payment_status = PaymentStatus.PAID
+            locked.save(update_fields=["payment_status", "updated_at"])
+        if locked.status == OrderStatus.PENDING:
+            return order_transition(order=locked, to_status=OrderStatus.CONFIRMED, note="Payment received.")
     return locked
 
 

@@ -28,6 +28,7 @@ from orders.forms import (
     TrackForm,
 )
 from orders.models import OrderStatus
+from payments.selectors import payment_open_for_order
 from stores.selectors import store_get_live
 
 ORDERS_PER_PAGE = 25
@@ -118,11 +119,7 @@ def checkout_page(request, username):
             store=store, key="form:" + request.POST.get("token", "")
         )
         if earlier:
-            return redirect(
-                "storefront:orders_storefront:placed",
-                username=store.username,
-                order_number=earlier.order_number,
-            )
+            return _after_checkout(store, earlier)
     if not lines:
         messages.info(request, "Your cart is empty.")
         return redirect("storefront:orders_storefront:cart", username=store.username)
@@ -152,16 +149,24 @@ def checkout_page(request, username):
             cart.cart_clear(request.session, store=store)
             placed = request.session.get(PLACED_SESSION_KEY, [])
             request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
-            return redirect(
-                "storefront:orders_storefront:placed",
-                username=store.username,
-                order_number=order.order_number,
-            )
+            return _after_checkout(store, order)
     subtotal = sum((line.subtotal for line in lines), 0)
     return render(
         request,
         "storefront/checkout.html",
         {"store": store, "lines": lines, "subtotal": subtotal, "form": form},
+    )
+
+
+def _after_checkout(store, order):
+    """To the transfer details while the order awaits payment; otherwise to the order."""
+    payment = payment_open_for_order(order=order)
+    if payment is not None:
+        return redirect(
+            "storefront:payments_storefront:pay", username=store.username, reference=payment.payment_reference
+        )
+    return redirect(
+        "storefront:orders_storefront:placed", username=store.username, order_number=order.order_number
     )
 
 
@@ -179,6 +184,7 @@ def order_placed_page(request, username, order_number):
             "order": order,
             "show_customer": mine,
             "service_fee": pricing.fee_charged_to_customer(order),
+            "payment": payment_open_for_order(order=order),
         },
     )
 

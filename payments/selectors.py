@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.http import Http404
 
 from config.errors import NotFound
+from orders.models import PaymentStatus
 from payments.models import BankAccount, LedgerEntry, Payment, Payout
 
 
@@ -90,3 +91,8 @@ def payment_get_for_merchant(*, user, payment_id) -> Payment:
     if payment is None:
         raise NotFound("Payment not found.")
     return payment
+
+
+def payment_open_for_order(*, order) -> Payment | None:
+    """The order's pending payment, which the shopper's payment page shows, if any."""
+    return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()

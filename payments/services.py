@@ -90,7 +90,10 @@ def payment_create(*, order: Order) -> Payment:
 
 def _payment_row(order: Order, *, open_after_commit: bool) -> Payment:
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("store__user").get(pk=order.pk)
+        # Lock the order row only: a join would lock the store and merchant rows too, which
+        # concurrent checkouts of the same store hold shared locks on (deadlock on MariaDB,
+        # which has no FOR UPDATE OF).
+        order = Order.objects.select_for_update().get(pk=order.pk)
         if order.payment_status == PaymentStatus.PAID:
             raise Conflict("This order is already paid.")
         if order.status == OrderStatus.CANCELLED:
@@ -222,14 +225,6 @@ def _payment_open_account(payment: Payment) -> Payment:
 # --- applying Monnify's view of a transaction ------------------------------------------------
 
 
-def _order_mark_paid(order_id: str):
-    # Guarded updates: a paid, refunded or progressed order is never moved back.
-    # The lead swaps this for the orders service's transition once both branches are merged.
-    unpaid = [PaymentStatus.PENDING, PaymentStatus.FAILED]
-    Order.objects.filter(pk=order_id, payment_status__in=unpaid).update(payment_status=PaymentStatus.PAID)
-    Order.objects.filter(pk=order_id, status=OrderStatus.PENDING).update(status=OrderStatus.CONFIRMED)
-
-
 def payment_apply_status(*, payment_id: str, body: dict) -> bool:
     """Apply a re-queried Monnify transaction to our payment. True when the payment became paid."""
     monnify_status = str(body.get("paymentStatus") or "").upper()
@@ -287,7 +282,9 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         payment.metadata = metadata
         payment.save(update_fields=fields)
         if became_paid:
-            _order_mark_paid(payment.order_id)
+            from orders.services import order_mark_paid  # orders places payments: import late
+
+            order_mark_paid(order_id=payment.order_id)
             _ledger_credit_sale(payment, amount_paid)
             if Order.objects.filter(pk=payment.order_id, status=OrderStatus.CANCELLED).exists():
                 # Money for an order the merchant already cancelled: it is theirs to refund.
@@ -307,14 +304,6 @@ def payment_reconcile(*, payment: Payment, transaction_reference: str | None = N
     return payment_apply_status(payment_id=payment.pk, body=body)
 
 
-def _order_expire_payment_hook():
-    try:
-        from orders import services as order_services
-    except ImportError:
-        return None
-    return getattr(order_services, "order_expire_payment", None)
-
-
 def payment_expire(*, payment: Payment) -> bool:
     """Expire a stale pending payment after one last look at Monnify. True when it expired.
 
@@ -332,13 +321,9 @@ def payment_expire(*, payment: Payment) -> bool:
         metadata["expired_at"] = _now_iso()
         locked.metadata = metadata
         locked.save(update_fields=["status", "metadata", "updated_at"])
-        hook = _order_expire_payment_hook()
-        if hook is not None:
-            hook(order=locked.order)
-        else:
-            Order.objects.filter(pk=locked.order_id, payment_status=PaymentStatus.PENDING).update(
-                payment_status=PaymentStatus.EXPIRED
-            )
+        from orders.services import order_expire_payment  # orders places payments: import late
+
+        order_expire_payment(order=locked.order)
     return True
 
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from orders.models import (
@@ -11,6 +13,7 @@ from orders.models import (
     PaymentStatus,
 )
 from orders.pricing import DeliveryMethod, fee_charged_to_customer
+from payments.selectors import payment_open_for_order
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -94,9 +97,33 @@ class PlacedOrderSerializer(PublicOrderSerializer):
     """The answer to the shopper who placed the order (and to a retry of the same request)."""
 
     customer = OrderCustomerSerializer(source="*")
+    payment = serializers.SerializerMethodField()
 
     class Meta(PublicOrderSerializer.Meta):
-        fields = [*PublicOrderSerializer.Meta.fields, "customer"]
+        fields = [*PublicOrderSerializer.Meta.fields, "customer", "payment"]
+
+    @extend_schema_field(
+        inline_serializer(
+            "OrderPaymentLink",
+            {
+                "reference": serializers.CharField(),
+                "pay_url": serializers.CharField(),
+                "verify_url": serializers.CharField(),
+            },
+            allow_null=True,
+        )
+    )
+    def get_payment(self, order) -> dict | None:
+        """Where the shopper pays: the payment page and the public verify endpoint."""
+        payment = payment_open_for_order(order=order)
+        if payment is None:
+            return None
+        reference = payment.payment_reference
+        return {
+            "reference": reference,
+            "pay_url": f"{settings.SITE_URL}/{order.store.username}/pay/{reference}",
+            "verify_url": f"{settings.SITE_URL}/api/v1/payments/verify/{reference}",
+        }
 
 
 class OrderSerializer(PlacedOrderSerializer):

@@ -79,7 +79,10 @@ def test_checkout_places_one_order_even_when_submitted_twice(client, store, kaft
     first = client.post(f"/{store.username}/checkout", data)
     order = Order.objects.get()
     assert first.status_code == 302
-    assert first["Location"] == f"/{store.username}/orders/{order.order_number}"
+    payment = order.payments.get()
+    # the shopper goes straight to the transfer details
+    assert first["Location"] == f"/{store.username}/pay/{payment.payment_reference}"
+    assert payment.amount == order.total
     assert (order.total, order.shipping_fee, order.customer_phone) == (
         D("6500.00"),
         D("2500.00"),
@@ -96,10 +99,12 @@ def test_checkout_places_one_order_even_when_submitted_twice(client, store, kaft
     assert Product.objects.get(pk=kaftan.pk).stock_quantity == 2
     third = client.post(f"/{store.username}/checkout", data)
     assert third["Location"] == first["Location"]
-    placed = client.get(first["Location"])
+    assert order.payments.count() == 1
+    placed = client.get(f"/{store.username}/orders/{order.order_number}")
     assert placed.status_code == 200
     assert placed.context["show_customer"] is True
     assert "Ada Obi" in placed.content.decode()
+    assert f'href="/{store.username}/pay/{payment.payment_reference}"' in placed.content.decode()
 
 
 def test_checkout_shows_service_errors_and_writes_nothing(client, store, kaftan):
