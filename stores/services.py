@@ -12,10 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog.images import image_store
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
 from stores.branding import clean_colours, clean_fonts, clean_social_links
-from stores.branding_images import SIZES, branding_image_store
 from stores.models import Store, StoreTemplate
 from stores.storefront_cache import storefront_cache_bump
 from stores.usernames import USERNAME_MAX_LENGTH, username_problem
@@ -41,6 +41,7 @@ CATEGORY_MAX_LENGTH = 100
 IMAGE_URL_MAX_LENGTH = 500
 MONEY_MAX = Decimal("9999999999.99")
 SUGGESTION_COUNT = 5
+BRANDING_IMAGE_KINDS = ("logo", "banner")
 UPDATABLE_FIELDS = (
     "display_name",
     "description",
@@ -217,11 +218,12 @@ def store_update(*, user, store_id, data: Mapping) -> Store:
 
 
 def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
-    """Replaces the store's logo or banner with an uploaded image (validated by content)."""
-    if kind not in SIZES:
+    """Replaces the store's logo or banner with an uploaded image, through the catalog's
+    image pipeline (validated by content, re-encoded, resized). Raises ImageInvalid."""
+    if kind not in BRANDING_IMAGE_KINDS:
         raise StoreInvalid({"kind": ["Choose logo or banner."]})
     store = _owned_store(user=user, store_id=store_id)
-    url = branding_image_store(file, kind=kind, folder=f"stores/{store.pk}")
+    url, _thumbnail_url = image_store(file, f"stores/{store.pk}")
     return store_update(user=user, store_id=store.pk, data={f"{kind}_url": url})
 
 
