@@ -429,38 +429,6 @@ def test_a_404_product_is_not_counted(client):
     assert product_views_flush() == 0
 
 
-def test_booking_request_is_validated_and_confirmed(client):
-    store = StoreFactory(template_id=StoreTemplate.BOOKINGS)
-    service = ProductFactory(store=store, name="Braids", dimensions={"duration_minutes": 120})
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
-
-    form_page = page(client, f"/{store.username}/book?service={service.pk}")
-    assert f'<option value="{service.pk}" selected>Braids</option>' in form_page
-
-    response = client.post(
-        f"/{store.username}/book",
-        {
-            "service": service.pk,
-            "date": tomorrow.isoformat(),
-            "slot": "10:00",
-            "name": "Ngozi",
-            "phone": "0803 123 4567",
-        },
-    )
-    text = response.content.decode()
-    assert response.status_code == 200
-    assert "Booking requested" in text and "Braids" in text and "10:00" in text and "+2348031234567" in text
-    assert Product.objects.count() == 1
-
-    past = client.post(
-        f"/{store.username}/book",
-        {"service": service.pk, "date": "2020-01-01", "slot": "10:00", "name": "Ngozi", "phone": "12"},
-    )
-    assert past.status_code == 400
-    assert "Choose today or a later date." in past.content.decode()
-    assert "Enter a valid Nigerian mobile number" in past.content.decode()
-
-
 def test_enquiry_is_emailed_to_the_merchant(client, django_capture_on_commit_callbacks):
     store = StoreFactory(template_id=StoreTemplate.PORTFOLIO, display_name="Lens & Light")
     with django_capture_on_commit_callbacks(execute=True):
