@@ -5,16 +5,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.throttles import HOUR, throttle_hit
 from catalog.images import image_store
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
+from notifications.models import Category, Channel
+from notifications.services import notification_create, notification_send
 from stores.branding import clean_colours, clean_fonts, clean_social_links
 from stores.models import Store, StoreTemplate
 from stores.storefront_cache import storefront_cache_bump
@@ -41,6 +43,7 @@ CATEGORY_MAX_LENGTH = 100
 IMAGE_URL_MAX_LENGTH = 500
 MONEY_MAX = Decimal("9999999999.99")
 SUGGESTION_COUNT = 5
+ENQUIRIES_PER_HOUR = 5
 BRANDING_IMAGE_KINDS = ("logo", "banner")
 UPDATABLE_FIELDS = (
     "display_name",
@@ -299,22 +302,33 @@ def product_views_flush() -> int:
     return len(counts)
 
 
-def store_enquiry_send(*, store_id, name: str, email: str, phone: str, message: str) -> None:
-    """Emails a shopper's enquiry to the store's owner, replying to the shopper.
-    Nothing is stored: the merchant's inbox is the record."""
-    store = Store.objects.select_related("user").filter(pk=store_id, deleted_at__isnull=True).first()
-    if store is None:
-        return
-    contact = "\n".join(
-        line for line in (f"Email: {email}" if email else "", f"Phone: {phone}" if phone else "") if line
-    )
-    body = (
-        f"{name} sent an enquiry through your store {store.display_name} "
-        f"({settings.SITE_URL}{store.get_absolute_url()}):\n\n{message}\n\n{contact}\n"
-    )
-    EmailMessage(
-        subject=f"New enquiry from {name} - {store.display_name}",
-        body=body,
-        to=[store.user.email],
-        reply_to=[email] if email else None,
-    ).send()
+def store_enquiry_send(
+    *, store: Store, name: str, email: str, phone: str, message: str, ip: str | None
+) -> None:
+    """A shopper's enquiry reaches the merchant twice: as an in-dashboard notification and
+    by email (through the notifications app, which queues and retries it). Each IP may send
+    ENQUIRIES_PER_HOUR; past that, RateLimited and nothing is written."""
+    throttle_hit(scope="store-enquiry", who=ip, limit=ENQUIRIES_PER_HOUR, window=HOUR)
+    contact = " · ".join(part for part in (email, phone) if part)
+    with transaction.atomic():
+        notification = notification_create(
+            user=store.user,
+            title=f"New enquiry from {name} ({store.display_name})",
+            body=f"{message}\n\nReply to: {contact}",
+        )
+        notification_send(
+            template="store_enquiry",
+            context={
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "message": message,
+                "store_name": store.display_name,
+                "store_url": f"{settings.SITE_URL}{store.get_absolute_url()}",
+            },
+            channels=(Channel.EMAIL,),
+            user=store.user,
+            category=Category.ACCOUNT,
+            idempotency_key=f"store-enquiry:{notification.pk}",
+            related=store,
+        )

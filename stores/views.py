@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from config.errors import ServiceError
+from accounts.throttles import client_ip
+from config.errors import RateLimited, ServiceError
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
 from orders.views import PLACED_SESSION_KEY
@@ -52,12 +53,12 @@ from stores.services import (
     store_branding_image_set,
     store_create,
     store_delete,
+    store_enquiry_send,
     store_first_product_create,
     store_set_active,
     store_update,
 )
 from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
-from stores.tasks import send_store_enquiry
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -289,7 +290,7 @@ def storefront_book(request, username):
 
 @require_http_methods(["POST"])
 def storefront_enquire(request, username):
-    """The portfolio enquiry form: emailed to the merchant, nothing stored."""
+    """The portfolio enquiry form: the merchant gets a dashboard notification and an email."""
     store = _live_store_with_template(username, StoreTemplate.PORTFOLIO)
     form = EnquiryForm(request.POST)
     meta = store_meta(store, path="/enquire", title=f"Enquiry · {store.display_name}")
@@ -297,8 +298,15 @@ def storefront_enquire(request, username):
     if not form.is_valid():
         return render(request, "storefront/portfolio/enquire.html", context, status=400)
     if not form.cleaned_data["website"]:
-        data = {key: form.cleaned_data[key] for key in ("name", "email", "phone", "message")}
-        transaction.on_commit(lambda: send_store_enquiry.delay(store_id=str(store.pk), **data))
+        try:
+            store_enquiry_send(
+                store=store,
+                ip=client_ip(request),
+                **{key: form.cleaned_data[key] for key in ("name", "email", "phone", "message")},
+            )
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            return render(request, "storefront/portfolio/enquire.html", context, status=429)
     return render(request, "storefront/portfolio/enquiry_sent.html", context)
 
 
