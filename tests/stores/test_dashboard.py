@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from catalog.models import Product
@@ -266,3 +267,46 @@ def test_dashboard_home_lists_only_my_stores(merchant_client, merchant):
 def test_login_with_password_reaches_the_dashboard(client, merchant):
     assert client.login(username=merchant.email, password=DEFAULT_PASSWORD)
     assert client.get("/dashboard/").status_code == 200
+
+
+NAV_LINKS = [
+    ("Overview", "dashboard:home", ""),
+    ("Stores", "dashboard:home", "#stores-heading"),
+    ("Products", "dashboard:catalog_dashboard:list", ""),
+    ("Orders", "dashboard:orders_dashboard:list", ""),
+    ("Notifications", "dashboard:notifications_dashboard:list", ""),
+    ("Account", "dashboard:accounts_dashboard:profile", ""),
+]
+
+
+def _nav(text: str) -> list[tuple[str, str]]:
+    nav = re.search(r'<nav class="dash-nav"[^>]*>(.*?)</nav>', text, re.S).group(1)
+    return [(label, href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)]
+
+
+def test_the_dashboard_navigation_links_every_area(merchant_client):
+    response = merchant_client.get(reverse("dashboard:home"))
+
+    assert response.status_code == 200
+    assert _nav(response.content.decode()) == [
+        (label, reverse(name) + anchor) for label, name, anchor in NAV_LINKS
+    ]
+    for _label, name, _anchor in NAV_LINKS:
+        assert merchant_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("dashboard:home", "Overview"),
+        ("dashboard:onboarding", "Stores"),
+        ("dashboard:catalog_dashboard:list", "Products"),
+        ("dashboard:notifications_dashboard:list", "Notifications"),
+        ("dashboard:accounts_dashboard:settings", "Account"),
+    ],
+)
+def test_the_navigation_marks_the_current_area(merchant_client, url, current):
+    text = merchant_client.get(reverse(url)).content.decode()
+
+    nav = re.search(r'<nav class="dash-nav"[^>]*>(.*?)</nav>', text, re.S).group(1)
+    assert re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav) == [current]
