@@ -272,7 +272,13 @@ def store_first_product_create(*, user, store_id, name, price, description="") -
     with transaction.atomic():
         store = _owned_store(user=user, store_id=store_id)
         product = Product.objects.create(
-            store=store, name=name, price=amount.quantize(Decimal("0.01")), description=description or None
+            store=store,
+            name=name,
+            price=amount.quantize(Decimal("0.01")),
+            description=description or None,
+            # a service is not counted stock (None is unlimited); the column's default of 0
+            # would make a bookings store's first service sold out
+            **({"stock_quantity": None} if store.template_id == StoreTemplate.BOOKINGS else {}),
         )
         storefront_cache_bump(store.pk)
     return product
