@@ -19,6 +19,7 @@ from catalog.validation import (
 )
 from config.errors import NotFound, ServiceError
 from stores.models import Store
+from stores.services import storefront_cache_bump
 
 
 class ImportInvalid(ServiceError):
@@ -71,6 +72,7 @@ def product_create(*, user, store_id, data: Mapping, uploads: Sequence[PreparedI
             cleaned["images"] = _store_uploads(store, cleaned.get("images", []), uploads, stored)
         product = Product(store=store, **cleaned)
         product.save()
+        storefront_cache_bump(store.pk)
     return product
 
 
@@ -90,6 +92,7 @@ def product_update(
         for field, value in cleaned.items():
             setattr(product, field, value)
         product.save()
+        storefront_cache_bump(product.store_id)
     return product
 
 
@@ -105,6 +108,8 @@ def product_duplicate(*, user, product_id) -> Product:
         copy.is_active = False
         copy.is_featured = False
         copy.save()
+        # the copy is hidden, but the bump is cheap and keeps every product write uniform
+        storefront_cache_bump(copy.store_id)
     return copy
 
 
@@ -114,6 +119,7 @@ def product_delete(*, user, product_id) -> None:
         product = _locked_product(user=user, product_id=product_id)
         product.deleted_at = timezone.now()
         product.save(update_fields=["deleted_at", "updated_at"])
+        storefront_cache_bump(product.store_id)
 
 
 def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
@@ -134,9 +140,13 @@ def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
     }[action]
     with transaction.atomic():
         products = owned_products(user=user).filter(pk__in=ids)
-        if len(products.select_for_update().values_list("pk", flat=True)) != len(ids):
+        locked = list(products.select_for_update().values_list("pk", "store_id"))
+        if len(locked) != len(ids):
             raise NotFound("Some of the selected products were not found; nothing was changed.")
-        return Product.objects.filter(pk__in=ids).update(updated_at=now, **changes)
+        changed = Product.objects.filter(pk__in=ids).update(updated_at=now, **changes)
+        for store_id in sorted({store_id for _pk, store_id in locked}, key=str):
+            storefront_cache_bump(store_id)
+        return changed
 
 
 def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) -> dict[str, int]:
@@ -197,4 +207,5 @@ def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) ->
             for product in updates:
                 product.updated_at = now
             Product.objects.bulk_update(updates, [*sorted(updated_fields), "updated_at"])
+        storefront_cache_bump(store.pk)
     return {"created": len(creates), "updated": len(updates)}

@@ -2,8 +2,10 @@
 rates and coupons. One `order_place` serves the storefront checkout, the API and the
 bookings template."""
 
+import datetime
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,7 +34,7 @@ from orders.models import (
 )
 from orders.pricing import DeliveryMethod
 from payments import services as payment_services
-from stores.models import Store
+from stores.models import Store, StoreTemplate
 from stores.services import storefront_cache_bump
 
 MAX_QUANTITY = 999
@@ -42,6 +44,7 @@ ORDER_NUMBER_PREFIX = "AGM-"
 ORDER_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ORDER_NUMBER_LENGTH = 8
 ORDER_NUMBER_ATTEMPTS = 5
+BOOKING_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 TRANSITIONS = {
     OrderStatus.PENDING: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
@@ -109,17 +112,25 @@ def order_place(
     idempotency_key: str | None = None,
     delivery_method: str = DeliveryMethod.DELIVERY,
     expected_total=None,
+    booking_slot: dict | None = None,
 ) -> Order:
     """Place an order at database prices, taking stock under row locks.
 
     The same `idempotency_key` with the same checkout gives back the order it first made;
     with a different checkout it is refused (409). Any failure writes nothing.
+
+    `booking_slot` ({"Date": "YYYY-MM-DD", "Time": "HH:MM"}) is for a bookings store's one
+    service: it is recorded in the item's variant selection beside the product's own
+    options, which are still checked. Which dates and times a store offers is the bookings
+    form's business; here only the slot's shape is checked.
     """
     if not store.is_active or store.deleted_at is not None:
         raise NotFound("This store is not taking orders.")
     delivery_method = _clean_delivery_method(delivery_method)
     checkout_customer = _clean_customer(customer, delivery_method)
     checkout_lines = _clean_lines(lines)
+    if booking_slot is not None:
+        checkout_lines = _with_booking_slot(store, checkout_lines, booking_slot)
     coupon_code = (coupon_code or "").strip().upper() or None
     expected_total = _clean_amount(expected_total, "total") if expected_total not in (None, "") else None
     key = _clean_idempotency_key(idempotency_key)
@@ -184,6 +195,8 @@ def _earlier_order(*, store, key, fingerprint) -> Order | None:
 
 
 def _place(*, store, customer, lines, coupon_code, delivery_method, expected_total) -> Order:
+    """`lines` may carry a booking slot (see `_with_booking_slot`): its keys are recorded
+    in the variant selection but are not options of the product."""
     products = stock.lock_products(product_ids=[line.product_id for line in lines])
     wanted: dict[str, int] = {}
     for line in lines:
@@ -254,7 +267,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
                 "product_price": str(product.price),
                 "quantity": line.quantity,
                 "subtotal": str(line_subtotal),
-                "variant_selection": line.variant_selection,
+                "variant_selection": _recorded_selection(line),
             }
         )
         items.append(
@@ -265,7 +278,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
                 product_price=product.price,
                 quantity=line.quantity,
                 subtotal=line_subtotal,
-                variant_selection=line.variant_selection,
+                variant_selection=_recorded_selection(line),
             )
         )
     order = Order(
@@ -348,6 +361,41 @@ def _lock_coupon(*, store, code, subtotal, phone) -> Coupon | None:
                 f"You have already used the coupon {code} as often as it allows.", details={"coupon": code}
             )
     return coupon
+
+
+@dataclass(frozen=True)
+class BookedLine(CheckoutLine):
+    booking_slot: dict
+
+
+def _recorded_selection(line: CheckoutLine) -> dict | None:
+    if isinstance(line, BookedLine):
+        return {**(line.variant_selection or {}), **line.booking_slot}
+    return line.variant_selection
+
+
+def _with_booking_slot(store: Store, lines: list[CheckoutLine], slot) -> list[CheckoutLine]:
+    if store.template_id != StoreTemplate.BOOKINGS:
+        raise InvalidCheckout("This store does not take bookings.", code="not_bookable")
+    if len(lines) != 1 or lines[0].quantity != 1:
+        raise InvalidCheckout("A booking is for one service at a time.", details={"items": "One line."})
+    if not isinstance(slot, dict) or set(slot) != {"Date", "Time"}:
+        raise InvalidCheckout("Choose a date and a time.", details={"booking_slot": "Date and Time."})
+    date, time = slot["Date"], slot["Time"]
+    try:
+        date = datetime.date.fromisoformat(date).isoformat()
+    except (TypeError, ValueError):
+        raise InvalidCheckout("Choose a valid date.", details={"booking_slot": "YYYY-MM-DD."}) from None
+    if not isinstance(time, str) or not BOOKING_TIME.fullmatch(time):
+        raise InvalidCheckout("Choose a valid time.", details={"booking_slot": "HH:MM."})
+    line = lines[0]
+    if set(line.variant_selection or {}) & set(slot):
+        # the product has its own option named Date or Time: recording both would lose one
+        raise InvalidCheckout(
+            f"This service cannot be booked online: it has an option named {' or '.join(slot)}.",
+            details={"booking_slot": "Clashes with an option."},
+        )
+    return [BookedLine(**vars(line), booking_slot={"Date": date, "Time": time})]
 
 
 def check_variant_selection(product, selection: dict | None) -> None:
@@ -512,6 +560,10 @@ def _fingerprint(customer, lines, coupon_code, delivery_method, expected_total) 
         "delivery_method": delivery_method,
         "expected_total": str(expected_total),
     }
+    booked = [line.booking_slot for line in lines if isinstance(line, BookedLine)]
+    if booked:
+        # only when present, so keys stored before bookings existed keep their fingerprints
+        payload["booking_slots"] = booked
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 

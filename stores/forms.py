@@ -9,7 +9,6 @@ from django.utils import timezone
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
 from stores.branding import COLOUR_KEYS, DEFAULT_COLOURS, DEFAULT_FONT, FONTS, SOCIAL_NETWORKS
 from stores.models import StoreTemplate
-from stores.presentation import product_duration_minutes
 
 BOOKING_SLOTS = [f"{hour:02d}:00" for hour in range(9, 18)]
 BOOKING_DAYS_AHEAD = 90
@@ -35,6 +34,8 @@ class BookingForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # One per rendered form: a second press of the button places no second order.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,13 +71,9 @@ class BookingForm(forms.Form):
     def chosen_service(self):
         return self.services[self.cleaned_data["service"]]
 
-    def variant_selection(self) -> dict:
-        """The slot as the order item's variant selection records it."""
-        return {
-            "booking_date": self.cleaned_data["date"].isoformat(),
-            "booking_time": self.cleaned_data["slot"],
-            "duration_minutes": product_duration_minutes(self.chosen_service),
-        }
+    def booking_slot(self) -> dict:
+        """The slot as order_place records it in the order item's variant selection."""
+        return {"Date": self.cleaned_data["date"].isoformat(), "Time": self.cleaned_data["slot"]}
 
 
 class EnquiryForm(forms.Form):

@@ -5,17 +5,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.throttles import HOUR, throttle_hit
+from catalog.images import image_store
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
+from notifications.models import Category, Channel
+from notifications.services import notification_create, notification_send
 from stores.branding import clean_colours, clean_fonts, clean_social_links
-from stores.branding_images import SIZES, branding_image_store
 from stores.models import Store, StoreTemplate
 from stores.storefront_cache import storefront_cache_bump
 from stores.usernames import USERNAME_MAX_LENGTH, username_problem
@@ -41,6 +43,8 @@ CATEGORY_MAX_LENGTH = 100
 IMAGE_URL_MAX_LENGTH = 500
 MONEY_MAX = Decimal("9999999999.99")
 SUGGESTION_COUNT = 5
+ENQUIRIES_PER_HOUR = 5
+BRANDING_IMAGE_KINDS = ("logo", "banner")
 UPDATABLE_FIELDS = (
     "display_name",
     "description",
@@ -217,11 +221,12 @@ def store_update(*, user, store_id, data: Mapping) -> Store:
 
 
 def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
-    """Replaces the store's logo or banner with an uploaded image (validated by content)."""
-    if kind not in SIZES:
+    """Replaces the store's logo or banner with an uploaded image, through the catalog's
+    image pipeline (validated by content, re-encoded, resized). Raises ImageInvalid."""
+    if kind not in BRANDING_IMAGE_KINDS:
         raise StoreInvalid({"kind": ["Choose logo or banner."]})
     store = _owned_store(user=user, store_id=store_id)
-    url = branding_image_store(file, kind=kind, folder=f"stores/{store.pk}")
+    url, _thumbnail_url = image_store(file, f"stores/{store.pk}")
     return store_update(user=user, store_id=store.pk, data={f"{kind}_url": url})
 
 
@@ -267,7 +272,13 @@ def store_first_product_create(*, user, store_id, name, price, description="") -
     with transaction.atomic():
         store = _owned_store(user=user, store_id=store_id)
         product = Product.objects.create(
-            store=store, name=name, price=amount.quantize(Decimal("0.01")), description=description or None
+            store=store,
+            name=name,
+            price=amount.quantize(Decimal("0.01")),
+            description=description or None,
+            # a service is not counted stock (None is unlimited); the column's default of 0
+            # would make a bookings store's first service sold out
+            **({"stock_quantity": None} if store.template_id == StoreTemplate.BOOKINGS else {}),
         )
         storefront_cache_bump(store.pk)
     return product
@@ -297,22 +308,33 @@ def product_views_flush() -> int:
     return len(counts)
 
 
-def store_enquiry_send(*, store_id, name: str, email: str, phone: str, message: str) -> None:
-    """Emails a shopper's enquiry to the store's owner, replying to the shopper.
-    Nothing is stored: the merchant's inbox is the record."""
-    store = Store.objects.select_related("user").filter(pk=store_id, deleted_at__isnull=True).first()
-    if store is None:
-        return
-    contact = "\n".join(
-        line for line in (f"Email: {email}" if email else "", f"Phone: {phone}" if phone else "") if line
-    )
-    body = (
-        f"{name} sent an enquiry through your store {store.display_name} "
-        f"({settings.SITE_URL}{store.get_absolute_url()}):\n\n{message}\n\n{contact}\n"
-    )
-    EmailMessage(
-        subject=f"New enquiry from {name} - {store.display_name}",
-        body=body,
-        to=[store.user.email],
-        reply_to=[email] if email else None,
-    ).send()
+def store_enquiry_send(
+    *, store: Store, name: str, email: str, phone: str, message: str, ip: str | None
+) -> None:
+    """A shopper's enquiry reaches the merchant twice: as an in-dashboard notification and
+    by email (through the notifications app, which queues and retries it). Each IP may send
+    ENQUIRIES_PER_HOUR; past that, RateLimited and nothing is written."""
+    throttle_hit(scope="store-enquiry", who=ip, limit=ENQUIRIES_PER_HOUR, window=HOUR)
+    contact = " · ".join(part for part in (email, phone) if part)
+    with transaction.atomic():
+        notification = notification_create(
+            user=store.user,
+            title=f"New enquiry from {name} ({store.display_name})",
+            body=f"{message}\n\nReply to: {contact}",
+        )
+        notification_send(
+            template="store_enquiry",
+            context={
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "message": message,
+                "store_name": store.display_name,
+                "store_url": f"{settings.SITE_URL}{store.get_absolute_url()}",
+            },
+            channels=(Channel.EMAIL,),
+            user=store.user,
+            category=Category.ACCOUNT,
+            idempotency_key=f"store-enquiry:{notification.pk}",
+            related=store,
+        )

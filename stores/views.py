@@ -1,6 +1,7 @@
 """Storefront pages at /<username>/… . Each page is rendered from the database once per store
 version and then served from the cache (stores/storefront_cache.py)."""
 
+import secrets
 from functools import wraps
 from urllib.parse import quote
 
@@ -15,7 +16,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from config.errors import ServiceError
+from accounts.throttles import client_ip
+from config.errors import RateLimited, ServiceError
+from orders.pricing import DeliveryMethod
+from orders.services import IdempotencyConflict, order_place
+from orders.views import PLACED_SESSION_KEY
 from stores.branding import brand_css_variables, whatsapp_digits
 from stores.forms import (
     BookingForm,
@@ -48,12 +53,12 @@ from stores.services import (
     store_branding_image_set,
     store_create,
     store_delete,
+    store_enquiry_send,
     store_first_product_create,
     store_set_active,
     store_update,
 )
 from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
-from stores.tasks import send_store_enquiry
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -234,28 +239,58 @@ def _live_store_with_template(username, template_id):
 
 @require_http_methods(["GET", "POST"])
 def storefront_book(request, username):
-    """A date and time-slot request for a service of a bookings store.
-
-    Until checkout places it as an order (the slot in the order item's variant
-    selection, see BookingForm.variant_selection), a valid request is confirmed on screen.
-    """
+    """A date and time-slot request for a service of a bookings store, placed as a pickup
+    order of that service with the slot in the item's variant selection."""
     store = _live_store_with_template(username, StoreTemplate.BOOKINGS)
     services = list(storefront_products(store=store).order_by("name", "id"))
-    initial = {"service": request.GET.get("service")} if request.method == "GET" else None
+    initial = {"service": request.GET.get("service"), "token": secrets.token_urlsafe(24)}
     form = BookingForm(request.POST or None, services=services, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = order_place(
+                store=store,
+                customer={
+                    "name": data["name"],
+                    "phone": data["phone"],
+                    "email": data["email"],
+                    "notes": data["note"],
+                },
+                lines=[{"product_id": data["service"], "quantity": 1}],
+                idempotency_key="booking:" + data["token"],
+                delivery_method=DeliveryMethod.PICKUP,
+                booking_slot=form.booking_slot(),
+            )
+        except IdempotencyConflict:
+            # The form already placed a booking and was changed since: the same details
+            # in a fresh form, to be sent again on purpose.
+            fresh = request.POST.copy()
+            fresh["token"] = secrets.token_urlsafe(24)
+            form = BookingForm(fresh, services=services)
+            form.is_valid()
+            form.add_error(
+                None, "This form was already used for a booking. Check the details and send it again."
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            placed = request.session.get(PLACED_SESSION_KEY, [])
+            request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
+            return redirect(
+                "storefront:orders_storefront:placed",
+                username=store.username,
+                order_number=order.order_number,
+            )
     meta = store_meta(store, path="/book", title=f"Book · {store.display_name}")
     context = _context(request, store, meta, cached=False, form=form)
-    if request.method == "POST" and form.is_valid():
-        context.update(
-            booking=form.cleaned_data, service=form.chosen_service, selection=form.variant_selection()
-        )
-        return render(request, "storefront/bookings/requested.html", context)
-    return render(request, "storefront/bookings/book.html", context, status=400 if form.is_bound else 200)
+    return render(
+        request, "storefront/bookings/book.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @require_http_methods(["POST"])
 def storefront_enquire(request, username):
-    """The portfolio enquiry form: emailed to the merchant, nothing stored."""
+    """The portfolio enquiry form: the merchant gets a dashboard notification and an email."""
     store = _live_store_with_template(username, StoreTemplate.PORTFOLIO)
     form = EnquiryForm(request.POST)
     meta = store_meta(store, path="/enquire", title=f"Enquiry · {store.display_name}")
@@ -263,8 +298,15 @@ def storefront_enquire(request, username):
     if not form.is_valid():
         return render(request, "storefront/portfolio/enquire.html", context, status=400)
     if not form.cleaned_data["website"]:
-        data = {key: form.cleaned_data[key] for key in ("name", "email", "phone", "message")}
-        transaction.on_commit(lambda: send_store_enquiry.delay(store_id=str(store.pk), **data))
+        try:
+            store_enquiry_send(
+                store=store,
+                ip=client_ip(request),
+                **{key: form.cleaned_data[key] for key in ("name", "email", "phone", "message")},
+            )
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            return render(request, "storefront/portfolio/enquire.html", context, status=429)
     return render(request, "storefront/portfolio/enquiry_sent.html", context)
 
 

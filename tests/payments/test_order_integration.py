@@ -118,9 +118,9 @@ def test_cancelling_a_paid_order_refunds_it_through_monnify(
 def test_a_paid_order_the_balance_cannot_refund_stays_as_it_was(
     client, store, tote, monnify, merchant, django_capture_on_commit_callbacks
 ):
-    order, payment = paid_order(client, store, tote, monnify, django_capture_on_commit_callbacks)
+    order, _payment = paid_order(client, store, tote, monnify, django_capture_on_commit_callbacks)
 
-    with pytest.raises(ServiceError, match="The balance is too low to fund this refund."):
+    with pytest.raises(ServiceError, match=r"The balance is too low to fund this refund\."):
         order_cancel(order=order, actor=merchant)
 
     order.refresh_from_db()

@@ -1,7 +1,11 @@
 import io
+import re
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from catalog.models import Product
@@ -90,7 +94,9 @@ def test_onboarding_wizard_from_start_to_finish(client, merchant):
     assert store.template_id == "bookings"
     assert store.custom_colors == {"primary": "#112233", "secondary": "#445566", "accent": "#778899"}
     assert store.custom_fonts == {"heading": "classic-serif", "body": "system"}
-    assert store.logo_url.startswith(f"/media/stores/{store.pk}/logo-") and store.logo_url.endswith(".webp")
+    name = re.fullmatch(rf"{settings.SITE_URL}/media/(stores/{store.pk}/[0-9a-f]{{32}})\.jpg", store.logo_url)
+    assert default_storage.exists(f"{name.group(1)}.jpg")
+    assert default_storage.exists(f"{name.group(1)}_thumb.jpg")
     assert list(Product.objects.filter(store=store).values_list("name", "price")) == [("Braids", 15000)]
     assert merchant.has_completed_onboarding is True
     assert "Ada Shoes" in client.get("/ada-shoes").content.decode()
@@ -131,15 +137,15 @@ def _bomb() -> SimpleUploadedFile:
     [
         (
             lambda: SimpleUploadedFile("logo.png", b"just some text, renamed", content_type="image/png"),
-            "This file is not a JPEG, PNG or WebP image.",
+            "Upload a JPEG, PNG or WebP image.",
         ),
         (
             lambda: SimpleUploadedFile(
-                "big.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), content_type="image/png"
+                "big.png", b"\x89PNG" + b"0" * (10 * 1024 * 1024), content_type="image/png"
             ),
-            "The image is larger than 5 MB.",
+            "The image is larger than 10 MB.",
         ),
-        (_bomb, "The image has too many pixels (25 megapixels at most)."),
+        (_bomb, "The image has too many pixels: at most 40 megapixels."),
     ],
 )
 def test_bad_logo_uploads_are_refused_and_nothing_changes(merchant_client, merchant, upload, message):
@@ -154,6 +160,7 @@ def test_bad_logo_uploads_are_refused_and_nothing_changes(merchant_client, merch
     assert message in response.content.decode()
     store.refresh_from_db()
     assert (store.logo_url, store.custom_colors) == (None, {"primary": "#000000"})
+    assert not default_storage.exists(f"stores/{store.pk}")
 
 
 def test_store_settings_save_and_validate(merchant_client, merchant):
@@ -260,3 +267,46 @@ def test_dashboard_home_lists_only_my_stores(merchant_client, merchant):
 def test_login_with_password_reaches_the_dashboard(client, merchant):
     assert client.login(username=merchant.email, password=DEFAULT_PASSWORD)
     assert client.get("/dashboard/").status_code == 200
+
+
+NAV_LINKS = [
+    ("Overview", "dashboard:home", ""),
+    ("Stores", "dashboard:home", "#stores-heading"),
+    ("Products", "dashboard:catalog_dashboard:list", ""),
+    ("Orders", "dashboard:orders_dashboard:list", ""),
+    ("Notifications", "dashboard:notifications_dashboard:list", ""),
+    ("Account", "dashboard:accounts_dashboard:profile", ""),
+]
+
+
+def _nav(text: str) -> list[tuple[str, str]]:
+    nav = re.search(r'<nav class="dash-nav"[^>]*>(.*?)</nav>', text, re.S).group(1)
+    return [(label, href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)]
+
+
+def test_the_dashboard_navigation_links_every_area(merchant_client):
+    response = merchant_client.get(reverse("dashboard:home"))
+
+    assert response.status_code == 200
+    assert _nav(response.content.decode()) == [
+        (label, reverse(name) + anchor) for label, name, anchor in NAV_LINKS
+    ]
+    for _label, name, _anchor in NAV_LINKS:
+        assert merchant_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("dashboard:home", "Overview"),
+        ("dashboard:onboarding", "Stores"),
+        ("dashboard:catalog_dashboard:list", "Products"),
+        ("dashboard:notifications_dashboard:list", "Notifications"),
+        ("dashboard:accounts_dashboard:settings", "Account"),
+    ],
+)
+def test_the_navigation_marks_the_current_area(merchant_client, url, current):
+    text = merchant_client.get(reverse(url)).content.decode()
+
+    nav = re.search(r'<nav class="dash-nav"[^>]*>(.*?)</nav>', text, re.S).group(1)
+    assert re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav) == [current]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -246,6 +248,27 @@ def test_first_product(merchant):
         "2500.50",
         True,
     )
+    assert product.stock_quantity == 0
+
+
+def test_a_bookings_stores_first_service_is_not_counted_stock(merchant, client):
+    store = StoreFactory(user=merchant, template_id="bookings")
+
+    service = store_first_product_create(user=merchant, store_id=store.pk, name="Braids", price="15000")
+
+    service.refresh_from_db()
+    assert service.stock_quantity is None
+    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    form = client.get(f"/{store.username}/book").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    booking = {
+        "service": service.pk,
+        "date": tomorrow,
+        "slot": "10:00",
+        "name": "Ngozi",
+        "phone": "08031234567",
+    }
+    assert client.post(f"/{store.username}/book", {**booking, "token": token}).status_code == 302
 
 
 @pytest.mark.parametrize("price", ["0", "-5", "abc", "NaN", "99999999999"])
