@@ -274,6 +274,7 @@ NAV_LINKS = [
     ("Stores", "dashboard:home", "#stores-heading"),
     ("Products", "dashboard:catalog_dashboard:list", ""),
     ("Orders", "dashboard:orders_dashboard:list", ""),
+    ("Payments", "dashboard:payments_dashboard:overview", ""),
     ("Notifications", "dashboard:notifications_dashboard:list", ""),
     ("Account", "dashboard:accounts_dashboard:profile", ""),
 ]
@@ -301,6 +302,8 @@ def test_the_dashboard_navigation_links_every_area(merchant_client):
         ("dashboard:home", "Overview"),
         ("dashboard:onboarding", "Stores"),
         ("dashboard:catalog_dashboard:list", "Products"),
+        ("dashboard:orders_dashboard:customers", "Orders"),
+        ("dashboard:payments_dashboard:bank-accounts", "Payments"),
         ("dashboard:notifications_dashboard:list", "Notifications"),
         ("dashboard:accounts_dashboard:settings", "Account"),
     ],
