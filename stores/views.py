@@ -21,6 +21,8 @@ from config.errors import RateLimited, ServiceError
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
 from orders.views import PLACED_SESSION_KEY
+from payments import services as payment_services
+from payments.forms import BankAccountForm
 from stores.branding import brand_css_variables, whatsapp_digits
 from stores.forms import (
     BookingForm,
@@ -435,13 +437,30 @@ def onboarding_product(request, store_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def onboarding_bank(request, store_id):
-    """Bank account step: payouts come with the payments work; until then it is skipped."""
+    """Bank account step: the payout account, verified by name enquiry. It may be skipped
+    (the merchant adds it later under Payments), so the store opens either way."""
     store = store_get_owned(user=request.user, store_id=store_id)
-    if request.method == "POST":
-        onboarding_complete(user=request.user)
-        messages.success(request, f"{store.display_name} is live at {settings.SITE_URL}/{store.username}.")
-        return redirect("dashboard:home")
-    return render(request, "stores/onboarding/bank.html", {"store": store, "step": 5})
+    try:
+        banks = payment_services.bank_list()
+    except ServiceError as error:
+        banks = []
+        messages.error(request, f"{error.message} You can finish now and add your account later.")
+    adding = request.method == "POST" and request.POST.get("action") == "add"
+    form = BankAccountForm(request.POST if adding else None, banks=banks)
+    if request.method == "POST" and (not adding or form.is_valid()):
+        try:
+            if adding:
+                account = payment_services.bank_account_add(user=request.user, **form.cleaned_data)
+                messages.success(request, f"Payouts will go to {account.bank_name} {account.account_number}.")
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            onboarding_complete(user=request.user)
+            messages.success(
+                request, f"{store.display_name} is live at {settings.SITE_URL}/{store.username}."
+            )
+            return redirect("dashboard:home")
+    return render(request, "stores/onboarding/bank.html", {"store": store, "step": 5, "form": form})
 
 
 @login_required
