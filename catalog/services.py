@@ -18,7 +18,7 @@ from catalog.validation import (
     product_values,
 )
 from config.errors import NotFound, ServiceError
-from stores.models import Store
+from stores.models import Store, StoreTemplate
 from stores.services import storefront_cache_bump
 
 
@@ -67,6 +67,10 @@ def product_create(*, user, store_id, data: Mapping, uploads: Sequence[PreparedI
     theirs and ProductInvalid (every field's problems at once) for bad input."""
     store = store_get_for_owner(user=user, store_id=store_id)
     cleaned = clean_product_data(data)
+    if store.template_id == StoreTemplate.BOOKINGS and str(data.get("stock_quantity") or "").strip() == "":
+        # A bookable service is limited by its time slots, not by stock: left blank, it is
+        # untracked (NULL) rather than 0, which would show it sold out.
+        cleaned["stock_quantity"] = None
     with _uploads_removed_on_failure() as stored, transaction.atomic():
         if uploads:
             cleaned["images"] = _store_uploads(store, cleaned.get("images", []), uploads, stored)

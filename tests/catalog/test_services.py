@@ -363,3 +363,18 @@ def test_bulk_refuses_bad_requests(merchant, product, action, ids, message):
     assert raised.value.message == message
     product.refresh_from_db()
     assert product.deleted_at is None
+
+
+@pytest.mark.parametrize(
+    ("template", "stock", "expected"), [("bookings", "", None), ("bookings", "3", 3), ("products", "", 0)]
+)
+def test_a_bookings_service_left_without_stock_is_untracked(merchant, template, stock, expected):
+    from catalog.services import product_create
+    from tests.factories import StoreFactory
+
+    store = StoreFactory(user=merchant, template_id=template)
+    product = product_create(
+        user=merchant, store_id=store.pk, data={"name": "Braids", "price": "15000", "stock_quantity": stock}
+    )
+    product.refresh_from_db()
+    assert product.stock_quantity == expected
