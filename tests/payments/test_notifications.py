@@ -12,7 +12,7 @@ from notifications.models import DeliveryLog, Notification
 from notifications.rendering import GSM7_BASIC, sms_segments
 from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
-from payments.models import Payment
+from payments.models import Payment, Payout
 from tests.factories import StoreFactory, UserSettingsFactory
 from tests.payments.factories import OrderFactory
 
@@ -378,3 +378,87 @@ def test_payout_notifications_off_keeps_the_bell_only(funded, submit_now, monnif
     assert payout.status == "success"
     assert logs() == []
     assert bell(funded) == [(f"Payout {payout.reference} sent", "/dashboard/payments/")]
+
+
+# --- concurrency: real transactions, on_commit callbacks run for real ------------------------------
+
+
+def _in_threads(count: int, work) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run(_):
+        try:
+            work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        list(pool.map(run, range(count)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_webhook_twenty_times_concurrently_sends_one_of_each(live_server, monnify):
+    store = StoreFactory()
+    order = OrderFactory(store=store, total=Decimal("12500.00"))
+    payment = services.payment_start(order=order)
+    monnify.pay_full(payment.payment_reference)
+    event = monnify.transaction_event(payment.payment_reference)
+
+    statuses = monnify.send_webhook(f"{live_server.url}{WEBHOOK}", event, times=20, concurrency=20)
+
+    assert statuses == [200] * 20
+    assert [(log.channel, log.status) for log in logs()] == [("email", "sent"), ("sms", "sent")]
+    assert len(mail.outbox) == 1
+    assert bell(store.user) == [
+        (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reconciles_of_one_payment_send_one_of_each(monnify):
+    store = StoreFactory()
+    order = OrderFactory(store=store, total=Decimal("12500.00"))
+    payment = services.payment_start(order=order)
+    monnify.pay_over(payment.payment_reference, Decimal("100.00"))
+
+    _in_threads(8, lambda: services.payment_reconcile(payment=Payment.objects.get(pk=payment.pk)))
+
+    assert [log.channel for log in logs()] == ["email", "sms"]
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(user=store.user).count() == 2  # received, overpaid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payout_requeries_send_one_email(merchant, monnify):
+    funded = merchant
+    order = OrderFactory(store=StoreFactory(user=funded), total=Decimal("50000.00"))
+    payment = services.payment_start(order=order)
+    monnify.pay_full(payment.payment_reference)
+    services.payment_reconcile(payment=payment)
+    services.bank_account_add(user=funded, account_number="0123456789", bank_code="058")
+    monnify.transfer_outcome = "PENDING"
+    payout = services.payout_request(user=funded, amount="7000")
+    assert Payout.objects.get(pk=payout.pk).status == "processing"
+    monnify.settle_transfer(payout.reference, "SUCCESS")
+
+    _in_threads(8, lambda: services.payout_requery(payout_id=payout.pk))
+
+    assert Payout.objects.get(pk=payout.pk).status == "success"
+    assert [log.template for log in logs(category="payout")] == ["payout_completed"]
+    assert Notification.objects.filter(user=funded, title__startswith="Payout").count() == 1
+
+
+def test_short_payment_topped_up_is_then_received(payment, monnify, reconcile, merchant, order):
+    monnify.pay_short(payment.payment_reference, Decimal("2500.00"))
+    reconcile(payment)
+    monnify.pay(payment.payment_reference)  # the shopper sends the rest
+    reconcile(payment)
+
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID
+    assert [log.channel for log in logs()] == ["email", "sms"]
+    assert bell(merchant) == [
+        (f"Order {order.order_number} was paid short", f"/dashboard/orders/{order.pk}"),
+        (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}"),
+    ]
