@@ -22,6 +22,7 @@ from django.utils import timezone
 from notifications.models import Category, Channel, Notification
 from notifications.rendering import GSM7_BASIC
 from notifications.services import notification_create, notification_send
+from orders.models import OrderStatus
 from payments.models import Payment, Payout, PayoutStatus
 from payments.monnify import parse_amount
 
@@ -106,6 +107,8 @@ def send_payment_received(*, payment_id: str) -> None:
         "method": payment.get_payment_method_display() if payment.payment_method else "",
         "paid_at": timezone.localtime(payment.paid_at) if payment.paid_at else None,
         "order_url": f"{settings.SITE_URL}{link}",
+        # Money for an order the merchant had cancelled is theirs to refund, not to ship.
+        "cancelled": order.status == OrderStatus.CANCELLED,
         "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH),
         "sms_order_number": _sms_safe(order.order_number, SMS_ORDER_NUMBER_LENGTH),
         "sms_amount": _sms_naira(received),
@@ -125,7 +128,8 @@ def send_payment_received(*, payment_id: str) -> None:
         title=f"Payment received for order {order.order_number}",
         body=(
             f"{order.customer_name} paid {naira(received)}. {naira(received - fee)} is added to your "
-            "balance after the platform fee. Prepare the order for delivery."
+            "balance after the platform fee."
+            + ("" if context["cancelled"] else " Prepare the order for delivery.")
         ),
         link=link,
     )

@@ -146,20 +146,25 @@ def test_sms_off_still_emails(payment, monnify, post_webhook, merchant):
     assert [log.channel for log in logs()] == ["email"]
 
 
+@pytest.mark.parametrize("cancelled", [False, True])
 def test_sms_is_one_gsm7_segment_even_for_a_long_unicode_store_name_and_the_largest_amount(
-    merchant, monnify, reconcile
+    merchant, monnify, reconcile, cancelled
 ):
     store = StoreFactory(
         user=merchant, display_name="Ọ̀ṣun\u2019s Café — “finest” cakes & pastries in all of Lagos 🍰"
     )
-    order = OrderFactory(store=store, total=Decimal("9999999999.99"))
+    # The longest order number the column holds; real ones are 12 characters (AGM-XXXXXXXX).
+    order = OrderFactory(store=store, total=Decimal("9999999999.99"), order_number="AGM-" + "7" * 46)
     payment = services.payment_start(order=order)
+    if cancelled:
+        type(order).objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
     monnify.pay_full(payment.payment_reference)
     reconcile(payment)
 
     sms = DeliveryLog.objects.get(channel="sms")
-    assert sms.body_text.startswith("Osun's Cafe - \"fines: order ")
-    assert "NGN 9,999,999,999.99" in sms.body_text and order.order_number in sms.body_text
+    assert ("after you cancelled it" in sms.body_text) is cancelled
+    assert sms.body_text.startswith("Osun's Cafe - \"fines: order AGM-7777777777777777 ")
+    assert "NGN 9,999,999,999.99" in sms.body_text
     assert all(char in GSM7_BASIC for char in sms.body_text)
     assert len(sms.body_text) <= 160
     assert sms_segments(sms.body_text) == 1
@@ -240,7 +245,13 @@ def test_payment_after_cancel_is_received_and_flagged(payment, monnify, reconcil
     reconcile(payment)
     reconcile(payment)
 
-    assert [log.channel for log in logs()] == ["email", "sms"]
+    email, sms = logs()
+    assert "You had cancelled this order: refund the shopper" in email.body_text
+    assert "Prepare it for delivery" not in email.body_text
+    assert sms.body_text.startswith(
+        f"{order.store.display_name}: order {order.order_number} was paid (NGN 12,500.00)"
+    )
+    assert "Prepare" not in Notification.objects.get(title__startswith="Payment received").body
     assert bell(merchant) == [
         (f"Order {order.order_number} was paid after you cancelled it", f"/dashboard/orders/{order.pk}"),
         (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}"),
