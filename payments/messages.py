@@ -109,7 +109,7 @@ def send_payment_received(*, payment_id: str) -> None:
         "order_url": f"{settings.SITE_URL}{link}",
         # Money for an order the merchant had cancelled is theirs to refund, not to ship.
         "cancelled": order.status == OrderStatus.CANCELLED,
-        "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH),
+        "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH) or "Your store",
         "sms_order_number": _sms_safe(order.order_number, SMS_ORDER_NUMBER_LENGTH),
         "sms_amount": _sms_naira(received),
     }

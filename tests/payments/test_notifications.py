@@ -473,3 +473,13 @@ def test_short_payment_topped_up_is_then_received(payment, monnify, reconcile, m
         (f"Order {order.order_number} was paid short", f"/dashboard/orders/{order.pk}"),
         (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}"),
     ]
+
+
+def test_sms_for_a_store_named_only_in_emoji(merchant, monnify, reconcile):
+    order = OrderFactory(store=StoreFactory(user=merchant, display_name="🍰🍰"), total=Decimal("12500.00"))
+    payment = services.payment_start(order=order)
+    monnify.pay_full(payment.payment_reference)
+    reconcile(payment)
+    assert DeliveryLog.objects.get(channel="sms").body_text.startswith(
+        f"Your store: order {order.order_number} "
+    )
