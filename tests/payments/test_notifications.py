@@ -19,6 +19,7 @@ from tests.payments.factories import OrderFactory
 pytestmark = pytest.mark.django_db
 
 WEBHOOK = "/api/v1/webhooks/monnify"
+TEMPLATES = ("payment_received", "payout_completed", "payout_failed")
 NET = Decimal("48750.00")  # a 50,000.00 order less its 1,250.00 platform fee
 
 
@@ -57,7 +58,12 @@ def reconcile(django_capture_on_commit_callbacks):
 
 
 def logs(**filters) -> list[DeliveryLog]:
-    return list(DeliveryLog.objects.filter(**filters).order_by("channel"))
+    """The payments app's messages (the orders app tells the shopper about the same events)."""
+    return list(DeliveryLog.objects.filter(template__in=TEMPLATES, **filters).order_by("channel"))
+
+
+def mail_to(address: str) -> int:
+    return sum(address in message.to for message in mail.outbox)
 
 
 def bell(user) -> list[tuple[str, str]]:
@@ -99,7 +105,7 @@ def test_full_payment_sends_one_email_one_sms_and_one_bell(payment, monnify, pos
         "Prepare it for delivery; details are in your dashboard."
     )
 
-    assert [m.to for m in mail.outbox] == [[merchant.email]]
+    assert mail_to(merchant.email) == 1
     assert bell(merchant) == [
         (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}")
     ]
@@ -122,7 +128,7 @@ def test_the_same_payment_seen_again_sends_nothing_more(payment, monnify, post_w
         ("email", "payment_received"),
         ("sms", "payment_received"),
     ]
-    assert len(mail.outbox) == 1
+    assert mail_to(merchant.email) == 1
     assert Notification.objects.filter(user=merchant).count() == 1
 
 
@@ -133,7 +139,7 @@ def test_payment_notifications_off_keeps_the_bell_only(payment, monnify, post_we
 
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID
     assert logs() == []
-    assert mail.outbox == []
+    assert mail_to(merchant.email) == 0
     assert bell(merchant) == [
         (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}")
     ]
@@ -161,7 +167,7 @@ def test_sms_is_one_gsm7_segment_even_for_a_long_unicode_store_name_and_the_larg
     monnify.pay_full(payment.payment_reference)
     reconcile(payment)
 
-    sms = DeliveryLog.objects.get(channel="sms")
+    (sms,) = logs(channel="sms")
     assert ("after you cancelled it" in sms.body_text) is cancelled
     assert sms.body_text.startswith("Osun's Cafe - \"fines: order AGM-7777777777777777 ")
     assert "NGN 9,999,999,999.99" in sms.body_text
@@ -275,6 +281,7 @@ def test_messages_go_only_to_the_owner(payment, monnify, post_webhook, merchant,
     monnify.pay_full(payment.payment_reference)
     post_webhook(monnify.transaction_event(payment.payment_reference))
     assert {log.user_id for log in logs()} == {merchant.pk}
+    assert not DeliveryLog.objects.filter(user=other_merchant).exists()
     assert Notification.objects.filter(user=other_merchant).count() == 0
 
 
@@ -359,7 +366,7 @@ def test_reversed_payout_after_success(funded, submit_now, monnify, django_captu
         services.payout_requery(payout_id=payout.pk)
         services.payout_requery(payout_id=payout.pk)
 
-    assert [log.template for log in DeliveryLog.objects.order_by("created_at", "template")] == [
+    assert sorted(log.template for log in logs()) == [
         "payout_completed",
         "payout_failed",
     ]
@@ -421,7 +428,7 @@ def test_same_webhook_twenty_times_concurrently_sends_one_of_each(live_server, m
 
     assert statuses == [200] * 20
     assert [(log.channel, log.status) for log in logs()] == [("email", "sent"), ("sms", "sent")]
-    assert len(mail.outbox) == 1
+    assert mail_to(store.user.email) == 1
     assert bell(store.user) == [
         (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}")
     ]
@@ -437,7 +444,7 @@ def test_concurrent_reconciles_of_one_payment_send_one_of_each(monnify):
     _in_threads(8, lambda: services.payment_reconcile(payment=Payment.objects.get(pk=payment.pk)))
 
     assert [log.channel for log in logs()] == ["email", "sms"]
-    assert len(mail.outbox) == 1
+    assert mail_to(store.user.email) == 1
     assert Notification.objects.filter(user=store.user).count() == 2  # received, overpaid
 
 
@@ -480,6 +487,4 @@ def test_sms_for_a_store_named_only_in_emoji(merchant, monnify, reconcile):
     payment = services.payment_start(order=order)
     monnify.pay_full(payment.payment_reference)
     reconcile(payment)
-    assert DeliveryLog.objects.get(channel="sms").body_text.startswith(
-        f"Your store: order {order.order_number} "
-    )
+    assert logs(channel="sms")[0].body_text.startswith(f"Your store: order {order.order_number} ")
