@@ -11,6 +11,7 @@ import logging
 import secrets
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, NotFound, PermissionDenied, ServiceError
 from orders.models import Order, OrderStatus, PaymentStatus
+from payments import messages
 from payments.models import (
     BankAccount,
     LedgerEntry,
@@ -235,6 +237,7 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         if body.get("paymentReference") and body["paymentReference"] != payment.payment_reference:
             raise ServiceError("Monnify's transaction belongs to another payment reference.")
         metadata = payment.metadata or {}
+        flag_before = metadata.get("needs_merchant_action")
         metadata["monnify"] = {
             "status": monnify_status,
             "amount_paid": _money(amount_paid),
@@ -290,6 +293,14 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
                 # Money for an order the merchant already cancelled: it is theirs to refund.
                 metadata["needs_merchant_action"] = "paid_after_cancel"
                 payment.save(update_fields=["metadata"])
+            # After commit and robust: a template or provider problem is logged, and can neither
+            # undo the payment nor fail the webhook task that applied it.
+            transaction.on_commit(partial(messages.send_payment_received, payment_id=payment.pk), robust=True)
+        flag = metadata.get("needs_merchant_action")
+        if flag and flag != flag_before:
+            transaction.on_commit(
+                partial(messages.send_payment_flag, payment_id=payment.pk, flag=flag), robust=True
+            )
     return became_paid
 
 
@@ -745,6 +756,10 @@ def payout_apply_transfer(*, payout_id: str, body: dict) -> Payout:
         if new in (PayoutStatus.SUCCESS, PayoutStatus.FAILED, PayoutStatus.REVERSED):
             payout.completed_at = timezone.now()
         payout.save()
+        if new == PayoutStatus.SUCCESS:
+            transaction.on_commit(partial(messages.send_payout_completed, payout_id=payout.pk), robust=True)
+        elif new in (PayoutStatus.FAILED, PayoutStatus.REVERSED):
+            transaction.on_commit(partial(messages.send_payout_failed, payout_id=payout.pk), robust=True)
     return payout
 
 

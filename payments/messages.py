@@ -1,0 +1,258 @@
+"""Every message the payments app sends a merchant, in one place.
+
+payments.services calls these through transaction.on_commit: nothing is said about a change
+that rolled back, and a template or provider problem can never undo a payment or a payout.
+
+Email and SMS go through notification_send, so the merchant's preferences apply (category
+payment or payout, and the email/SMS switches) and an idempotency key makes each one a single
+message however often the event is replayed. The in-dashboard notification (the bell) is
+always written, whatever the preferences: it is the merchant's record of their money in the
+place they manage it, not a message pushed at them. It is written at most once per event
+(per flag kind for a flagged payment), checked under a lock on the payment or payout row.
+"""
+
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Category, Channel, Notification
+from notifications.rendering import GSM7_BASIC
+from notifications.services import notification_create, notification_send
+from orders.models import OrderStatus
+from payments.models import Payment, Payout, PayoutStatus
+from payments.monnify import parse_amount
+
+CENTS = Decimal("0.01")
+# GSM-7 look-alikes for characters that would switch an SMS to UCS-2 (70 characters a segment).
+GSM7_SUBSTITUTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
+SMS_STORE_NAME_LENGTH = 20
+SMS_ORDER_NUMBER_LENGTH = 20
+
+
+def naira(value) -> str:
+    """₦12,500.00: the one way an amount appears in an email or a notification (never a Decimal)."""
+    return f"₦{Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def _sms_naira(value) -> str:
+    # "₦" is not GSM-7: one would cost the whole SMS its 160-character segment.
+    return f"NGN {Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def _sms_safe(text: str, limit: int) -> str:
+    """`text` in GSM-7 basic characters only (accents dropped, the rest removed), cut to `limit`."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(GSM7_SUBSTITUTES))
+    kept = "".join(char for char in decomposed if char in GSM7_BASIC and char not in "\r\n")
+    return " ".join(kept.split())[:limit].strip()
+
+
+def _bell_once(*, lock, user, title: str, body: str, link: str) -> Notification | None:
+    """One in-dashboard notification per (user, title, link): the title names the event, not amounts."""
+    with transaction.atomic():
+        # Two replays of the same event serialise here, so the second finds the first's row.
+        type(lock).objects.select_for_update().filter(pk=lock.pk).first()
+        if Notification.objects.filter(user=user, title=title[:255], link=link[:500]).exists():
+            return None
+        return notification_create(user=user, title=title, body=body, link=link)
+
+
+def _order_link(order) -> str:
+    return reverse("dashboard:orders_dashboard:detail", kwargs={"order_id": order.pk})
+
+
+def _payouts_link() -> str:
+    return reverse("dashboard:payments_dashboard:overview")
+
+
+def _amount_received(payment: Payment) -> Decimal:
+    monnify = (payment.metadata or {}).get("monnify") or {}
+    return parse_amount(monnify.get("amount_paid")) or payment.amount
+
+
+# --- payments ------------------------------------------------------------------------------------
+
+
+def send_payment_received(*, payment_id: str) -> None:
+    """The merchant's order was paid: email, SMS and the bell, all pointing at the order."""
+    payment = Payment.objects.select_related("order__store", "user").get(pk=payment_id)
+    order, merchant = payment.order, payment.user
+    store = order.store
+    received = _amount_received(payment)
+    fee = order.agm_fee or Decimal("0")
+    link = _order_link(order)
+    context = {
+        "store": store,
+        "name": merchant.get_short_name(),
+        "order_number": order.order_number,
+        "customer_name": order.customer_name,
+        "amount": naira(received),
+        "order_total": naira(payment.amount),
+        "excess": naira(received - payment.amount) if received > payment.amount else "",
+        "fee": naira(fee),
+        "net_amount": naira(received - fee),
+        "method": payment.get_payment_method_display() if payment.payment_method else "",
+        "paid_at": timezone.localtime(payment.paid_at) if payment.paid_at else None,
+        "order_url": f"{settings.SITE_URL}{link}",
+        # Money for an order the merchant had cancelled is theirs to refund, not to ship.
+        "cancelled": order.status == OrderStatus.CANCELLED,
+        "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH) or "Your store",
+        "sms_order_number": _sms_safe(order.order_number, SMS_ORDER_NUMBER_LENGTH),
+        "sms_amount": _sms_naira(received),
+    }
+    notification_send(
+        template="payment_received",
+        context=context,
+        channels=(Channel.EMAIL, Channel.SMS),
+        user=merchant,
+        category=Category.PAYMENT,
+        idempotency_key=f"payment-received:{payment.pk}",
+        related=payment,
+    )
+    _bell_once(
+        lock=payment,
+        user=merchant,
+        title=f"Payment received for order {order.order_number}",
+        body=(
+            f"{order.customer_name} paid {naira(received)}. {naira(received - fee)} is added to your "
+            "balance after the platform fee."
+            + ("" if context["cancelled"] else " Prepare the order for delivery.")
+        ),
+        link=link,
+    )
+
+
+def _flag_message(flag: str, payment: Payment) -> tuple[str, str] | None:
+    """(title, what to do) for a payment flagged for the merchant, or None for an unknown flag."""
+    metadata = payment.metadata or {}
+    number = payment.order.order_number
+    total = naira(payment.amount)
+    if flag == "partly_paid":
+        short = metadata.get("partly_paid") or {}
+        paid = parse_amount(short.get("amount_paid")) or Decimal("0")
+        return (
+            f"Order {number} was paid short",
+            f"{naira(paid)} of {total} arrived, so the order stays unpaid. Don't deliver it yet: ask the "
+            f"shopper to pay the remaining {naira(payment.amount - paid)}, or refund what arrived.",
+        )
+    if flag == "overpaid":
+        over = metadata.get("overpaid") or {}
+        return (
+            f"Order {number} was overpaid",
+            f"The shopper sent {naira(parse_amount(over.get('amount_paid')) or payment.amount)} for a "
+            f"{total} order. The order is paid and confirmed; refund the "
+            f"{naira(parse_amount(over.get('excess')) or 0)} excess to the shopper.",
+        )
+    if flag == "late_payment":
+        late = metadata.get("late_payment") or {}
+        return (
+            f"Order {number} was paid after it expired",
+            f"{naira(parse_amount(late.get('amount_paid')) or payment.amount)} arrived after the order "
+            "expired and its stock was returned. Fulfil it if you still have the items, or refund the "
+            "shopper.",
+        )
+    if flag == "paid_after_cancel":
+        return (
+            f"Order {number} was paid after you cancelled it",
+            f"{naira(_amount_received(payment))} arrived for an order you had cancelled. Refund the "
+            "shopper, or contact them if you would rather fulfil it.",
+        )
+    if flag == "reversed":
+        return (
+            f"Payment for order {number} was reversed",
+            f"Monnify reversed the {total} payment: the money went back to the shopper. Don't deliver "
+            "the order; if you already have, contact the shopper.",
+        )
+    return None
+
+
+def send_payment_flag(*, payment_id: str, flag: str) -> None:
+    """The bell tells the merchant what to do about a payment that needs them (once per kind)."""
+    payment = Payment.objects.select_related("order", "user").get(pk=payment_id)
+    message = _flag_message(flag, payment)
+    if message is None:
+        return
+    title, body = message
+    _bell_once(lock=payment, user=payment.user, title=title, body=body, link=_order_link(payment.order))
+
+
+# --- payouts -------------------------------------------------------------------------------------
+
+
+def _payout_context(payout: Payout) -> dict:
+    return {
+        "name": payout.merchant.get_short_name(),
+        "amount": naira(payout.amount),
+        "reference": payout.reference,
+        "bank_name": payout.bank_name,
+        # The last four digits are enough to recognise the account; a mailbox is not a vault.
+        "account": f"{payout.bank_name} ****{payout.account_number[-4:]}",
+        "account_name": payout.account_name,
+        "reversed": payout.status == PayoutStatus.REVERSED,
+        "completed_at": timezone.localtime(payout.completed_at) if payout.completed_at else None,
+        "payouts_url": f"{settings.SITE_URL}{_payouts_link()}",
+    }
+
+
+def send_payout_completed(*, payout_id: str) -> None:
+    payout = Payout.objects.select_related("merchant").get(pk=payout_id)
+    context = _payout_context(payout)
+    notification_send(
+        template="payout_completed",
+        context=context,
+        channels=(Channel.EMAIL,),
+        user=payout.merchant,
+        category=Category.PAYOUT,
+        idempotency_key=f"payout-completed:{payout.pk}",
+        related=payout,
+    )
+    _bell_once(
+        lock=payout,
+        user=payout.merchant,
+        title=f"Payout {payout.reference} sent",
+        body=f"{context['amount']} was sent to {context['account']} ({payout.account_name}).",
+        link=_payouts_link(),
+    )
+
+
+def send_payout_failed(*, payout_id: str) -> None:
+    """A failed or reversed payout: the money is back in the balance, and the merchant is told so.
+
+    Monnify's reason is not repeated to the merchant: it often describes our own wallet
+    ("insufficient balance"), which would mislead them; staff see it on the payout in admin.
+    """
+    payout = Payout.objects.select_related("merchant").get(pk=payout_id)
+    context = _payout_context(payout)
+    notification_send(
+        template="payout_failed",
+        context=context,
+        channels=(Channel.EMAIL,),
+        user=payout.merchant,
+        category=Category.PAYOUT,
+        idempotency_key=f"payout-failed:{payout.pk}",
+        related=payout,
+    )
+    what = "was reversed by the bank" if context["reversed"] else "did not go through"
+    _bell_once(
+        lock=payout,
+        user=payout.merchant,
+        title=f"Payout {payout.reference} {'reversed' if context['reversed'] else 'failed'}",
+        body=(
+            f"The {context['amount']} payout to {context['account']} {what}. The money is back in your "
+            "available balance: check the account details and request the payout again."
+        ),
+        link=_payouts_link(),
+    )
