@@ -267,7 +267,9 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
             payment.paid_at = parse_datetime(body.get("paidOn")) or timezone.now()
             payment.payment_method = METHODS.get(str(body.get("paymentMethod") or "").upper())
             fields += ["status", "paid_at", "payment_method"]
-            metadata.pop("partly_paid", None)
+            if metadata.pop("partly_paid", None) and metadata.get("needs_merchant_action") == "partly_paid":
+                # Topped up to the full amount: nothing is short any more.
+                del metadata["needs_merchant_action"]
             if amount_paid > payment.amount:
                 metadata["overpaid"] = {
                     "amount_paid": _money(amount_paid),

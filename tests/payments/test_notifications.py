@@ -474,7 +474,10 @@ def test_short_payment_topped_up_is_then_received(payment, monnify, reconcile, m
     monnify.pay(payment.payment_reference)  # the shopper sends the rest
     reconcile(payment)
 
-    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID
+    paid = Payment.objects.get(pk=payment.pk)
+    assert paid.status == PaymentStatus.PAID
+    assert "needs_merchant_action" not in paid.metadata
+    assert "partly_paid" not in paid.metadata
     assert [log.channel for log in logs()] == ["email", "sms"]
     assert bell(merchant) == [
         (f"Order {order.order_number} was paid short", f"/dashboard/orders/{order.pk}"),
