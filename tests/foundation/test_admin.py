@@ -23,6 +23,7 @@ from payments.models import (
     PayoutStatus,
     Refund,
 )
+from stores.models import Store
 from tests.factories import ProductFactory, UserFactory
 from tests.orders.factories import CouponFactory, DeliveryRateFactory, DeliverySettingsFactory
 
@@ -177,3 +178,13 @@ def test_order_change_page_shows_its_items_inline(staff_client, one_of_each):
     inlines = {inline.formset.model: inline for inline in response.context["inline_admin_formsets"]}
     assert [form.instance for form in inlines[OrderItem].formset.forms] == [item]
     assert item.product_name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("model", "points_to"),
+    [(Payment, Order), (Refund, Payment), (LedgerEntry, Payment), (Order, Store), (CouponRedemption, Order)],
+    ids=lambda model: model._meta.label,
+)
+def test_changelist_links_to_the_related_row(staff_client, one_of_each, model, points_to):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    assert change_url(points_to._default_manager.first()) in staff_client.get(url).content.decode()
