@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.utils.translation import ngettext
 
 from accounts.models import OtpVerification, RefreshToken, User, UserSettings
 from accounts.services import user_set_active
+
+# Staff access is decided by users.role, not Django groups or permissions, so groups would mislead.
+admin.site.unregister(Group)
 
 
 class UserSettingsInline(admin.StackedInline):

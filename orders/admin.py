@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from config.errors import ServiceError
 from orders import services
@@ -13,6 +15,13 @@ from orders.models import (
 )
 
 MONEY_FIELDS = ("subtotal", "discount", "shipping_fee", "agm_fee", "total")
+
+
+def change_link(row, label):
+    """A link to `row`'s own admin page, so staff can follow an order to its store and back."""
+    meta = row._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk])
+    return format_html('<a href="{}">{}</a>', url, label)
 
 
 class OrderItemInline(admin.TabularInline):
@@ -45,7 +54,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     list_display = (
         "order_number",
-        "store",
+        "store_link",
         "customer_name",
         "customer_phone",
         "status",
@@ -87,6 +96,10 @@ class OrderAdmin(admin.ModelAdmin):
     )
     actions = ["cancel_orders"]
 
+    @admin.display(description="Store", ordering="store__username")
+    def store_link(self, order):
+        return change_link(order.store, order.store.username)
+
     def has_add_permission(self, request):
         return False
 
@@ -114,10 +127,16 @@ class CouponAdmin(admin.ModelAdmin):
 
 @admin.register(CouponRedemption)
 class CouponRedemptionAdmin(admin.ModelAdmin):
-    list_display = ("coupon", "order", "customer_phone", "amount", "created_at")
+    list_display = ("coupon", "order_link", "customer_phone", "amount", "created_at")
+    list_filter = ("created_at",)
+    date_hierarchy = "created_at"
     search_fields = ("coupon__code", "order__order_number", "customer_phone")
     list_select_related = ("coupon", "order")
     readonly_fields = ("coupon", "order", "customer_phone", "amount", "created_at")
+
+    @admin.display(description="Order", ordering="order__order_number")
+    def order_link(self, redemption):
+        return change_link(redemption.order, redemption.order.order_number)
 
     def has_add_permission(self, request):
         return False

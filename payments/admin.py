@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from config.errors import ServiceError
 from payments import services
@@ -14,6 +16,15 @@ from payments.models import (
     PayoutStatus,
     Refund,
 )
+
+
+def change_link(row, label=None):
+    """A link to `row`'s own admin page, so staff can follow a payment to its order and back."""
+    if row is None:
+        return "-"
+    meta = row._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk])
+    return format_html('<a href="{}">{}</a>', url, label or row)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,16 +44,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "payment_reference",
-        "order",
+        "order_link",
         "amount",
         "status",
         "payment_method",
         "paid_at",
         "created_at",
     ]
-    list_filter = ["status", "payment_method"]
+    list_filter = ["status", "payment_method", "created_at"]
     search_fields = ["payment_reference", "monnify_reference", "order__order_number"]
     list_select_related = ["order"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Order", ordering="order__order_number")
+    def order_link(self, payment):
+        return change_link(payment.order, payment.order.order_number)
 
 
 @admin.register(BankAccount)
@@ -56,6 +72,7 @@ class BankAccountAdmin(ReadOnlyAdmin):
         "is_primary",
         "deleted_at",
     ]
+    list_filter = ["is_verified", "is_primary", ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["account_number", "account_name", "user__email"]
     list_select_related = ["user"]
 
@@ -63,16 +80,26 @@ class BankAccountAdmin(ReadOnlyAdmin):
 @admin.register(MonnifyWebhookEvent)
 class MonnifyWebhookEventAdmin(ReadOnlyAdmin):
     list_display = ["event_type", "reference", "status", "received_at", "processed_at"]
-    list_filter = ["event_type", "status"]
+    list_filter = ["event_type", "status", "received_at"]
     search_fields = ["reference"]
+    date_hierarchy = "received_at"
 
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["merchant", "kind", "amount", "reference", "created_at"]
-    list_filter = ["kind"]
+    list_display = ["merchant", "kind", "amount", "reference", "payment_link", "payout_link", "created_at"]
+    list_filter = ["kind", "created_at"]
     search_fields = ["reference", "merchant__email"]
-    list_select_related = ["merchant"]
+    list_select_related = ["merchant", "payment", "payout"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Payment")
+    def payment_link(self, entry):
+        return change_link(entry.payment, entry.payment and entry.payment.payment_reference)
+
+    @admin.display(description="Payout")
+    def payout_link(self, entry):
+        return change_link(entry.payout, entry.payout and entry.payout.reference)
 
 
 class OtpForm(forms.Form):
@@ -82,9 +109,10 @@ class OtpForm(forms.Form):
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdmin):
     list_display = ["reference", "merchant", "amount", "status", "bank_name", "account_number", "created_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "created_at"]
     search_fields = ["reference", "monnify_reference", "merchant__email"]
     list_select_related = ["merchant"]
+    date_hierarchy = "created_at"
     actions = ["approve", "reject", "authorize_with_otp", "requery"]
 
     def _each(self, request, queryset, action, done: str):
@@ -158,7 +186,12 @@ class PayoutAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "payment", "merchant", "amount", "status", "created_at", "completed_at"]
-    list_filter = ["status"]
-    search_fields = ["reference", "payment__payment_reference"]
+    list_display = ["reference", "payment_link", "merchant", "amount", "status", "created_at", "completed_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["reference", "payment__payment_reference", "merchant__email"]
     list_select_related = ["payment", "merchant"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Payment", ordering="payment__payment_reference")
+    def payment_link(self, refund):
+        return change_link(refund.payment, refund.payment.payment_reference)
