@@ -128,8 +128,14 @@ def test_fake_initial_adopts_a_seed_database_without_touching_rows(client):
             assert "Ankara Tote" in page.content.decode()
 
             assert client.login(email="ops@node.example", password="node-Passw0rd!")
-            admin_page = client.get("/admin/")
-            assert admin_page.status_code == 200
+            for url, shown in (
+                ("/admin/accounts/user/", "ada@node.example"),
+                ("/admin/stores/store/", "ada-node-store"),
+                ("/admin/catalog/product/", "Ankara Tote"),
+            ):
+                listing = client.get(url)
+                assert listing.status_code == 200
+                assert shown in listing.content.decode()
         finally:
             connection.close()
             db["NAME"] = original_name

@@ -75,3 +75,15 @@ def test_store_url_with_trailing_slash_redirects_to_the_canonical_one(client):
 def test_static_files_are_served_without_a_cdn(client):
     response = client.get("/static/vendor/htmx.min.js")
     assert response.status_code == 200
+
+
+def test_cors_preflight_allows_the_configured_origins_on_the_api(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://agmshops.com"]
+    allowed = client.options(
+        "/api/v1/health", HTTP_ORIGIN="https://agmshops.com", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert allowed["Access-Control-Allow-Origin"] == "https://agmshops.com"
+    refused = client.options(
+        "/api/v1/health", HTTP_ORIGIN="https://evil.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
+    assert "Access-Control-Allow-Origin" not in refused
