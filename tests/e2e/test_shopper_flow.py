@@ -53,6 +53,8 @@ def _buy_jollof(browser, live_server, *, quantity: int, delivery: bool) -> str:
     _assert_clean_console(browser)
 
     form = browser.find_element(By.CSS_SELECTOR, "form.add-to-cart")
+    browser.execute_script("arguments[0].scrollIntoView()", form)
+    browser.save_screenshot("/tmp/e2e-product.png")
     quantity_input = form.find_element(By.NAME, "quantity")
     quantity_input.clear()
     quantity_input.send_keys(str(quantity))
