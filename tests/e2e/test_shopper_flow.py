@@ -152,6 +152,7 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
         "Stores",
         "Products",
         "Orders",
+        "Payments",
         "Notifications",
         "Account",
     ]
