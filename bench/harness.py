@@ -65,6 +65,9 @@ def migrate(env: dict) -> None:
 def django_in_process(env: dict) -> Iterator[None]:
     """Django in this process on the servers' settings, to seed data and check outcomes with the
     ORM. Its connections are closed at the end so the database can be dropped."""
+    # Replaced, not merged: a variable the servers' env leaves out (DATABASE_URL) must not reach
+    # these settings either.
+    os.environ.clear()
     os.environ.update(env)
     import django
     from django.db import connections
