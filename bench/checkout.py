@@ -2,8 +2,9 @@
 
 Serves the app with gunicorn on a MariaDB database of its own, fires concurrent
 `POST /api/v1/orders` for ONE product (every order locks the same row), and, in the same run,
-`GET /robots.txt` (a minimal Django view) as the ceiling. Then checks the outcome: as many
-orders as there was stock, the stock at zero or above, never below; exits 1 otherwise.
+`GET /robots.txt` (a minimal Django view, after 20 untimed requests) as the ceiling. Then
+checks the outcome: as many orders as there was stock, the stock at zero or above, never
+below; exits 1 otherwise.
 
     DB_NAME=agm_orders_bench .venv/bin/python bench/checkout.py [--requests 600] [--concurrency 32]
         [--workers 4] [--stock 400]
@@ -57,6 +58,7 @@ def main(argv=None) -> bool:
                 lambda _index: requests.Request("GET", f"{base}/robots.txt"),
                 count=args.requests,
                 concurrency=args.concurrency,
+                warmup=harness.WARMUP_REQUESTS,
             )
 
             def checkout(index):

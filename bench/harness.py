@@ -31,6 +31,9 @@ RESULTS = ROOT / "bench" / "results"  # git-ignored
 STARTUP_SECONDS = 30
 # Long enough for a checkout queued behind 32 others on one locked row; it bounds a run's time.
 REQUEST_TIMEOUT_SECONDS = 60
+# Untimed requests before a measurement that may repeat: worker imports, connections, caches.
+# Without them the first measurement of a run (often the ceiling) pays the server's cold start.
+WARMUP_REQUESTS = 20
 # Recorded as the status of a request that got no HTTP answer (refused, reset, timed out).
 NO_RESPONSE = 0
 

@@ -25,8 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import harness
 
 MINIMAL = "/bench/minimal"
-# Untimed requests before each measurement: worker imports, connections, the page cache.
-WARMUP = 20
 
 
 def seed(products: int) -> tuple[str, str]:
@@ -79,7 +77,7 @@ def get(url: str, label: str, args) -> harness.Result:
         lambda _index: requests.Request("GET", url),
         count=args.requests,
         concurrency=args.concurrency,
-        warmup=WARMUP,
+        warmup=harness.WARMUP_REQUESTS,
     )
 
 

@@ -3,7 +3,7 @@
 What it measures: the time from Monnify's POST to our 200 (signature check, event record,
 task queued on Redis; the Celery work happens after the acknowledgement), for distinct events
 and for the same event delivered many times at once, against /robots.txt on the same server
-as the ceiling a Django view can reach.
+(after 20 untimed requests) as the ceiling a Django view can reach.
 
     DB_NAME=agm_bench REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/webhook.py
         [--requests 600] [--concurrency 16] [--workers 2]
@@ -102,6 +102,7 @@ def main():
                 lambda _index: requests.Request("GET", f"{base}/robots.txt"),
                 count=args.requests,
                 concurrency=args.concurrency,
+                warmup=harness.WARMUP_REQUESTS,
             )
             harness.print_row(ceiling)
             for label, request_for in scenarios.items():
