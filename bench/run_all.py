@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     failures = 0
     for script in sorted(HERE.glob("*.py")):
-        # Only scripts run; settings.py and urls.py are modules the scripts serve.
+        # Only scripts run; harness.py, settings.py and urls.py are modules the scripts use.
         if script.name == "run_all.py" or "__main__" not in script.read_text():
             continue
         print(f"=== {script.name}", flush=True)
