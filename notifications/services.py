@@ -4,6 +4,7 @@ and the merchant's in-dashboard notifications."""
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -30,6 +31,20 @@ CHANNEL_SETTINGS = {
     Channel.EMAIL: "email_notifications",
     Channel.SMS: "sms_notifications",
 }
+
+# One-time codes in security messages are never written to the delivery log: every admin
+# reads it and it is kept long after the code matters. The log holds the message with each
+# secret replaced by a placeholder (what admin shows); the real values wait in the cache,
+# keyed by the log, and are put back only in memory when the message is handed to the
+# provider. They outlive every retry but not the usefulness of a code: a re-send after
+# SECRET_TTL fails with a clear error and the user asks for a new code.
+SECRET_CONTEXT_KEYS = ("code",)
+SECRET_TTL = timedelta(hours=2)
+SECRETS_MISSING = "The one-time code is no longer kept (codes expire): not sent. The user can ask again."
+
+
+def _secret_placeholder(key: str) -> str:
+    return f"[{key} hidden]"
 
 
 def notification_send(
@@ -61,6 +76,10 @@ def notification_send(
         raise ValueError("An idempotency key is required")
 
     related_type, related_id = _related(related)
+    secrets = {}
+    if category == Category.SECURITY:
+        secrets = {key: str(context[key]) for key in SECRET_CONTEXT_KEYS if context.get(key)}
+        context = {**context, **{key: _secret_placeholder(key) for key in secrets}}
     logs = []
     with transaction.atomic():
         for channel in _accepted_channels(user=user, category=category, channels=channels):
@@ -90,6 +109,8 @@ def notification_send(
                 logs.append(raced.get(idempotency_key=idempotency_key, channel=channel))
                 continue
             if log.status == DeliveryStatus.QUEUED:
+                if secrets:
+                    _secrets_keep(log.id, secrets)
                 _queue_delivery(log.id)
             logs.append(log)
     return logs
@@ -112,7 +133,7 @@ def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
             problem = _recipient_problem(log.channel, log.recipient)
             if problem:
                 raise DeliveryPermanentError(problem)
-            log.provider_message_id = deliver_message(log)
+            log.provider_message_id = deliver_message(_with_secrets(log))
         except DeliveryPermanentError as error:
             log.status = DeliveryStatus.FAILED
             log.last_error = str(error)
@@ -129,6 +150,8 @@ def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
         log.save(
             update_fields=["attempts", "status", "last_error", "provider_message_id", "sent_at", "updated_at"]
         )
+    if log.status == DeliveryStatus.SENT:
+        cache.delete(_secrets_key(log.id))  # a failed one may still be re-sent from admin
     if log.status == DeliveryStatus.FAILED:
         logger.warning("Delivery %s (%s) failed: %s", log.id, log.channel, log.last_error)
     if retry_error is not None:
@@ -233,6 +256,35 @@ def _address_and_content(log: DeliveryLog, *, address: str, template: str, conte
     if problem:
         log.status = DeliveryStatus.FAILED
         log.last_error = problem
+
+
+def _secrets_key(log_id) -> str:
+    return f"notifications:secrets:{log_id}"
+
+
+def _secrets_keep(log_id, secrets: dict) -> None:
+    cache.set(_secrets_key(log_id), secrets, timeout=int(SECRET_TTL.total_seconds()))
+
+
+def _with_secrets(log: DeliveryLog) -> DeliveryLog:
+    """A copy of the log, never saved, with its placeholders replaced by the real secrets."""
+    fields = ("subject", "body_text", "body_html")
+    if not any(placeholder in getattr(log, field) for field in fields for placeholder in _placeholders()):
+        return log
+    secrets = cache.get(_secrets_key(log.id))
+    if not secrets:
+        raise DeliveryPermanentError(SECRETS_MISSING)
+    revealed = DeliveryLog(**{f.attname: getattr(log, f.attname) for f in DeliveryLog._meta.concrete_fields})
+    for field in fields:
+        text = getattr(log, field)
+        for key, value in secrets.items():
+            text = text.replace(_secret_placeholder(key), value)
+        setattr(revealed, field, text)
+    return revealed
+
+
+def _placeholders() -> list[str]:
+    return [_secret_placeholder(key) for key in SECRET_CONTEXT_KEYS]
 
 
 def _recipient_problem(channel: str, recipient: str) -> str | None:
