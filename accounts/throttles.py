@@ -75,9 +75,3 @@ def _wait_text(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = -(-seconds // 60)
     return f"{minutes} minutes"
-
-
-def client_ip(request) -> str | None:
-    """The address throttles count by: REMOTE_ADDR only. The proxy in front sets it; a client's
-    own X-Forwarded-For would let anyone choose their IP and escape the limits."""
-    return request.META.get("REMOTE_ADDR")

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import forms, services
 from accounts.models import OtpType, User
-from accounts.throttles import client_ip
 from config.errors import ServiceError
+from config.http import client_ip
 
 PENDING_LOGIN = "accounts:pending-login"
 BACKEND = "accounts.backends.EmailBackend"

@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from catalog.models import Product
+from catalog.services import product_moderate
 from catalog.validation import PRODUCT_FIELDS
 
 
@@ -62,6 +63,10 @@ class ProductAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             url = product.store.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, product.store.username)
+
+    def save_model(self, request, obj, form, change):
+        # through the service, so the cached storefront pages drop the product at once
+        product_moderate(product_id=obj.pk, is_active=obj.is_active, is_featured=obj.is_featured)
 
     def has_add_permission(self, request):
         return False

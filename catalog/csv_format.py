@@ -6,7 +6,7 @@ comma-separated, images space-separated and variations written as
 product; a row without one creates a product. The `store` column (the store's username) is
 written for the merchant's reference and ignored on import: the merchant picks the store.
 
-Text cells that a spreadsheet would run as a formula (starting with = + - @) are written
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are written
 with a leading apostrophe, which the import removes again.
 """
 
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from config.errors import ServiceError
+from config.spreadsheet import FORMULA_STARTS, spreadsheet_safe
 
 COLUMNS = (
     "id",
@@ -47,7 +48,6 @@ COLUMNS = (
 )
 TEXT_COLUMNS = ("name", "description", "sku", "barcode", "category", "tags", "variations")
 DIMENSION_COLUMNS = ("length", "width", "height", "dimension_unit")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 VARIATION_SEPARATORS = (";", ":", "|")
@@ -93,9 +93,7 @@ def _row(product: Product) -> list[str]:
     for column in COLUMNS:
         value = values[column]
         text = "" if value is None else str(value)
-        if column in TEXT_COLUMNS and text.startswith(FORMULA_STARTS):
-            text = "'" + text
-        row.append(text)
+        row.append(spreadsheet_safe(text) if column in TEXT_COLUMNS else text)
     return row
 
 

@@ -1,5 +1,6 @@
 """Every write to products. Each function takes the acting merchant and only ever touches
-products in that merchant's own stores: another merchant's id is NotFound."""
+products in that merchant's own stores: another merchant's id is NotFound. The one
+exception is product_moderate, for staff in the admin."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -124,6 +125,19 @@ def product_delete(*, user, product_id) -> None:
         product.deleted_at = timezone.now()
         product.save(update_fields=["deleted_at", "updated_at"])
         storefront_cache_bump(product.store_id)
+
+
+def product_moderate(*, product_id, is_active: bool, is_featured: bool) -> Product:
+    """Staff hide or feature any merchant's product (the admin); nothing else of it changes."""
+    with transaction.atomic():
+        product = Product.objects.select_for_update().filter(pk=product_id, deleted_at__isnull=True).first()
+        if product is None:
+            raise NotFound("Product not found.")
+        product.is_active = is_active
+        product.is_featured = is_featured
+        product.save(update_fields=["is_active", "is_featured", "updated_at"])
+        storefront_cache_bump(product.store_id)
+    return product
 
 
 def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:

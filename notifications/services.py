@@ -4,10 +4,11 @@ and the merchant's in-dashboard notifications."""
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import UserSettings
@@ -30,6 +31,20 @@ CHANNEL_SETTINGS = {
     Channel.EMAIL: "email_notifications",
     Channel.SMS: "sms_notifications",
 }
+
+# One-time codes in security messages are never written to the delivery log: every admin
+# reads it and it is kept long after the code matters. The log holds the message with each
+# secret replaced by a placeholder (what admin shows); the real values wait in the cache,
+# keyed by the log, and are put back only in memory when the message is handed to the
+# provider. They outlive every retry but not the usefulness of a code: a re-send after
+# SECRET_TTL fails with a clear error and the user asks for a new code.
+SECRET_CONTEXT_KEYS = ("code",)
+SECRET_TTL = timedelta(hours=2)
+SECRETS_MISSING = "The one-time code is no longer kept (codes expire): not sent. The user can ask again."
+
+
+def _secret_placeholder(key: str) -> str:
+    return f"[{key} hidden]"
 
 
 def notification_send(
@@ -61,6 +76,10 @@ def notification_send(
         raise ValueError("An idempotency key is required")
 
     related_type, related_id = _related(related)
+    secrets = {}
+    if category == Category.SECURITY:
+        secrets = {key: str(context[key]) for key in SECRET_CONTEXT_KEYS if context.get(key)}
+        context = {**context, **{key: _secret_placeholder(key) for key in secrets}}
     logs = []
     with transaction.atomic():
         for channel in _accepted_channels(user=user, category=category, channels=channels):
@@ -90,6 +109,8 @@ def notification_send(
                 logs.append(raced.get(idempotency_key=idempotency_key, channel=channel))
                 continue
             if log.status == DeliveryStatus.QUEUED:
+                if secrets:
+                    _secrets_keep(log.id, secrets)
                 _queue_delivery(log.id)
             logs.append(log)
     return logs
@@ -98,37 +119,48 @@ def notification_send(
 def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
     """Send a queued log once. Raises DeliveryTemporaryError when another attempt may succeed.
 
-    The row stays locked while the provider is called, so two workers holding the same
-    log (a redelivered task, a re-send racing a retry) cannot both send it: the second
-    one finds it sent.
+    No transaction is open while the provider is called (a slow provider must not hold a row
+    lock and a connection for its whole timeout). Instead the worker first claims the log: one
+    conditional UPDATE from queued to sending, committed at once. Two workers holding the same
+    log (a redelivered task, a re-send racing a retry) cannot both win it, so it is sent once.
+    A worker that dies after claiming leaves the log in sending; delivery_requeue_stale
+    queues it again later.
     """
-    retry_error = None
+    now = timezone.now()
     with transaction.atomic():
-        log = DeliveryLog.objects.select_for_update().filter(pk=log_id).first()
-        if log is None or log.status != DeliveryStatus.QUEUED:
-            return log
-        log.attempts += 1
-        try:
-            problem = _recipient_problem(log.channel, log.recipient)
-            if problem:
-                raise DeliveryPermanentError(problem)
-            log.provider_message_id = deliver_message(log)
-        except DeliveryPermanentError as error:
-            log.status = DeliveryStatus.FAILED
-            log.last_error = str(error)
-        except DeliveryTemporaryError as error:
-            log.last_error = str(error)
-            if final_attempt:
-                log.status = DeliveryStatus.FAILED
-            else:
-                retry_error = error
-        else:
-            log.status = DeliveryStatus.SENT
-            log.sent_at = timezone.now()
-            log.last_error = ""
-        log.save(
-            update_fields=["attempts", "status", "last_error", "provider_message_id", "sent_at", "updated_at"]
+        claimed = DeliveryLog.objects.filter(pk=log_id, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
         )
+    log = DeliveryLog.objects.filter(pk=log_id).first()
+    if not claimed or log is None:
+        return log
+
+    retry_error = None
+    outcome = {"status": DeliveryStatus.SENT, "last_error": "", "provider_message_id": "", "sent_at": None}
+    try:
+        problem = _recipient_problem(log.channel, log.recipient)
+        if problem:
+            raise DeliveryPermanentError(problem)
+        outcome["provider_message_id"] = deliver_message(_with_secrets(log))
+        outcome["sent_at"] = timezone.now()
+    except DeliveryPermanentError as error:
+        outcome.update(status=DeliveryStatus.FAILED, last_error=str(error))
+    except DeliveryTemporaryError as error:
+        # Back to queued for the task's retry (or failed on the last attempt).
+        outcome.update(
+            status=DeliveryStatus.FAILED if final_attempt else DeliveryStatus.QUEUED, last_error=str(error)
+        )
+        if not final_attempt:
+            retry_error = error
+
+    with transaction.atomic():
+        DeliveryLog.objects.filter(pk=log_id, status=DeliveryStatus.SENDING).update(
+            **outcome, updated_at=timezone.now()
+        )
+    for field, value in outcome.items():
+        setattr(log, field, value)
+    if log.status == DeliveryStatus.SENT:
+        cache.delete(_secrets_key(log.id))  # a failed one may still be re-sent from admin
     if log.status == DeliveryStatus.FAILED:
         logger.warning("Delivery %s (%s) failed: %s", log.id, log.channel, log.last_error)
     if retry_error is not None:
@@ -137,27 +169,42 @@ def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
 
 
 def delivery_resend(*, log_ids) -> int:
-    """Queue failed (or stuck queued) logs again; sent ones are left alone. Returns how many."""
+    """Queue failed (or stuck queued) logs again; sent ones, and those being sent, are left
+    alone. Returns how many."""
+    return _requeue(log_ids=log_ids, statuses=[DeliveryStatus.FAILED, DeliveryStatus.QUEUED])
+
+
+def delivery_requeue_stale(*, older_than: timedelta) -> int:
+    """Queue again the logs still queued long after their last attempt (a lost task, a broker
+    outage when the event committed), and those left in sending by a worker that died while
+    calling the provider. Longer than a full retry schedule and any provider timeout, so a
+    message only waiting for its next retry, or being sent right now, is left alone.
+
+    A worker that died after the provider accepted the message but before recording it means
+    that message goes out twice; the alternative is never sending it.
+    """
+    cutoff = timezone.now() - older_than
+    stale = DeliveryLog.objects.filter(
+        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING], updated_at__lt=cutoff
+    )
+    return _requeue(
+        log_ids=list(stale.values_list("pk", flat=True)[:500]),
+        statuses=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING],
+        updated_before=cutoff,
+    )
+
+
+def _requeue(*, log_ids, statuses, updated_before=None) -> int:
     with transaction.atomic():
-        logs = list(
-            DeliveryLog.objects.select_for_update()
-            .filter(pk__in=list(log_ids), status__in=[DeliveryStatus.FAILED, DeliveryStatus.QUEUED])
-            .order_by("pk")
-        )
+        logs = DeliveryLog.objects.select_for_update().filter(pk__in=list(log_ids), status__in=statuses)
+        if updated_before is not None:
+            logs = logs.filter(updated_at__lt=updated_before)
+        logs = list(logs.order_by("pk"))
         for log in logs:
             log.status = DeliveryStatus.QUEUED
             log.save(update_fields=["status", "updated_at"])
             _queue_delivery(log.id)
     return len(logs)
-
-
-def delivery_requeue_stale(*, older_than: timedelta) -> int:
-    """Queue again the logs still queued long after their last attempt (a lost task, a broker
-    outage when the event committed). Longer than a full retry schedule, so a message that is
-    only waiting for its next retry is left alone."""
-    cutoff = timezone.now() - older_than
-    stale = DeliveryLog.objects.filter(status=DeliveryStatus.QUEUED, updated_at__lt=cutoff)
-    return delivery_resend(log_ids=list(stale.values_list("pk", flat=True)[:500]))
 
 
 def notification_create(*, user, title: str, body: str = "", link: str = "") -> Notification:
@@ -233,6 +280,35 @@ def _address_and_content(log: DeliveryLog, *, address: str, template: str, conte
     if problem:
         log.status = DeliveryStatus.FAILED
         log.last_error = problem
+
+
+def _secrets_key(log_id) -> str:
+    return f"notifications:secrets:{log_id}"
+
+
+def _secrets_keep(log_id, secrets: dict) -> None:
+    cache.set(_secrets_key(log_id), secrets, timeout=int(SECRET_TTL.total_seconds()))
+
+
+def _with_secrets(log: DeliveryLog) -> DeliveryLog:
+    """A copy of the log, never saved, with its placeholders replaced by the real secrets."""
+    fields = ("subject", "body_text", "body_html")
+    if not any(placeholder in getattr(log, field) for field in fields for placeholder in _placeholders()):
+        return log
+    secrets = cache.get(_secrets_key(log.id))
+    if not secrets:
+        raise DeliveryPermanentError(SECRETS_MISSING)
+    revealed = DeliveryLog(**{f.attname: getattr(log, f.attname) for f in DeliveryLog._meta.concrete_fields})
+    for field in fields:
+        text = getattr(log, field)
+        for key, value in secrets.items():
+            text = text.replace(_secret_placeholder(key), value)
+        setattr(revealed, field, text)
+    return revealed
+
+
+def _placeholders() -> list[str]:
+    return [_secret_placeholder(key) for key in SECRET_CONTEXT_KEYS]
 
 
 def _recipient_problem(channel: str, recipient: str) -> str | None:

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import NotFound
@@ -39,7 +40,10 @@ def notification_read(request, notification_id):
         raise Http404(error.message) from error
     if request.htmx:
         return render(request, "notifications/_item.html", {"notification": notification})
-    if request.POST.get("open") and notification.link.startswith("/"):
+    # Only same-site links: "//host" and "/\\host" look relative but browsers go off-site.
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(notification.link)
     return redirect("dashboard:notifications_dashboard:list")
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Product
 from config.errors import NotFound, RateLimited, ServiceError
+from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
 from orders.forms import (
     CartAddForm,
@@ -279,10 +280,7 @@ def csv_rows(orders):
     writer = csv.writer(_Echo())
     yield writer.writerow([title for title, _field in CSV_COLUMNS])
     for row in orders.values_list(*[field for _title, field in CSV_COLUMNS]).iterator(chunk_size=500):
-        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-        yield writer.writerow(
-            ["'" + value if isinstance(value, str) and value[:1] in "=+-@" else value for value in row]
-        )
+        yield writer.writerow([spreadsheet_safe(value) for value in row])
 
 
 @login_required

@@ -53,13 +53,3 @@ def webhook_reference(event_type: str, data: dict) -> str:
         if value:
             return str(value)[:100]
     return ""
-
-
-def client_ip(meta: dict, trusted_proxies: int) -> str:
-    """The sender's address: REMOTE_ADDR, or behind N trusted proxies the Nth X-Forwarded-For
-    entry from the right (entries further left are whatever the client claimed)."""
-    if trusted_proxies > 0:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= trusted_proxies:
-            return forwarded[-trusted_proxies]
-    return meta.get("REMOTE_ADDR", "")

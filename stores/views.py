@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from accounts.throttles import client_ip
 from config.errors import RateLimited, ServiceError
+from config.http import client_ip
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
 from orders.views import PLACED_SESSION_KEY

@@ -6,9 +6,9 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.api import serializers as s
 from accounts.models import OtpType
-from accounts.throttles import client_ip
 from accounts.tokens import refresh_token_revoke, refresh_token_rotate, token_pair_issue
 from config.api.responses import success_response
+from config.http import client_ip
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input (error envelope)."),

@@ -318,3 +318,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 )
 # Proxies in front of the app that append to X-Forwarded-For (for the webhook IP allow-list).
 MONNIFY_WEBHOOK_TRUSTED_PROXIES = read("MONNIFY_WEBHOOK_TRUSTED_PROXIES", int, default=0)
+# --- fixacct ---
+# How many proxies in front of the app append to X-Forwarded-For (config.http.client_ip: per-IP
+# throttles and the Monnify webhook allow-list). MONNIFY_WEBHOOK_TRUSTED_PROXIES is its old name.
+TRUSTED_PROXY_COUNT = read("TRUSTED_PROXY_COUNT", int, default=MONNIFY_WEBHOOK_TRUSTED_PROXIES)

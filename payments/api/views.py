@@ -6,6 +6,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api.responses import success_response
+from config.http import client_ip
 from payments import selectors, services
 from payments.api.serializers import (
     AccountLookupSerializer,
@@ -19,7 +20,6 @@ from payments.api.serializers import (
     PayoutSerializer,
     ResolvedAccountSerializer,
 )
-from payments.webhooks import client_ip
 
 BANK_TAGS = ["bank accounts"]
 
@@ -45,7 +45,7 @@ class MonnifyWebhookView(APIView):
         event = services.monnify_webhook_receive(
             body=request.body,
             headers=request.headers,
-            remote_addr=client_ip(request.META, settings.MONNIFY_WEBHOOK_TRUSTED_PROXIES),
+            remote_addr=client_ip(request),
         )
         return success_response(None, message="Received" if event else "Already received")
 

@@ -1,3 +1,4 @@
+import logging
 import re
 
 import pytest
@@ -21,11 +22,39 @@ def emailed_code(address: str) -> str:
     raise AssertionError(f"no email to {address}")
 
 
+class _SmsOutbox(logging.Handler):
+    """The texts the console SMS backend logs: the delivery log keeps codes hidden."""
+
+    def __init__(self):
+        super().__init__(level=logging.INFO)
+        self.texts: list[tuple[str, str]] = []
+
+    def emit(self, record):
+        to, _message_id, text = record.args
+        self.texts.append((to, text))
+
+
+_sms_outbox = _SmsOutbox()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    sms_logger = logging.getLogger("notifications.sms")
+    level = sms_logger.level
+    sms_logger.setLevel(logging.INFO)
+    sms_logger.addHandler(_sms_outbox)
+    _sms_outbox.texts.clear()
+    yield _sms_outbox.texts
+    sms_logger.removeHandler(_sms_outbox)
+    sms_logger.setLevel(level)
+
+
 def texted_code(phone: str) -> str:
-    """The code in the last SMS to `phone`, from the delivery log (the console SMS backend sent it)."""
-    log = DeliveryLog.objects.filter(channel=Channel.SMS, recipient=phone).order_by("-created_at").first()
-    assert log is not None, f"no SMS to {phone}"
-    return CODE.search(log.body_text).group(1)
+    """The code in the last SMS to `phone`, as the console SMS backend sent it."""
+    assert DeliveryLog.objects.filter(channel=Channel.SMS, recipient=phone).exists(), f"no SMS to {phone}"
+    texts = [text for to, text in _sms_outbox.texts if to == phone]
+    assert texts, f"no SMS to {phone} was sent"
+    return CODE.search(texts[-1]).group(1)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import bcrypt
 import pytest
@@ -215,3 +216,117 @@ def test_delete_account_clears_personal_data(db):
     assert user.deleted_at is not None
     assert not user.has_usable_password()
     assert Store.objects.get(pk=store.pk).is_active is False
+
+
+def _bank_account(user, number="0123456789", primary=True):
+    from payments.models import BankAccount
+
+    return BankAccount.objects.create(
+        user=user,
+        account_number=number,
+        account_name="ADA OKAFOR",
+        bank_code="058",
+        bank_name="GTBank",
+        is_verified=True,
+        is_primary=primary,
+    )
+
+
+def _ledger(user, amount, reference):
+    from payments.models import LedgerEntry, LedgerKind
+
+    kind = LedgerKind.CREDIT_SALE if amount > 0 else LedgerKind.DEBIT_PAYOUT
+    return LedgerEntry.objects.create(merchant=user, kind=kind, amount=amount, reference=reference)
+
+
+def _assert_not_deleted(user):
+    from payments.models import BankAccount
+    from stores.models import Store
+
+    user.refresh_from_db()
+    assert (user.is_active, user.deleted_at) == (True, None)
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert not BankAccount.objects.filter(user=user, deleted_at__isnull=False).exists()
+    assert not Store.objects.filter(user=user, is_active=False).exists()
+
+
+def test_delete_account_soft_deletes_the_bank_accounts(db):
+    from payments.models import BankAccount
+
+    user = UserFactory()
+    first, second = _bank_account(user), _bank_account(user, "0987654321", primary=False)
+    _ledger(user, Decimal("5000.00"), "sale:1")
+    _ledger(user, Decimal("-5000.00"), "payout:1")  # all withdrawn: the balance is zero
+
+    services.user_delete(user=user, password=DEFAULT_PASSWORD)
+
+    rows = BankAccount.objects.filter(pk__in=[first.pk, second.pk])
+    assert [(row.deleted_at is not None, row.is_primary) for row in rows] == [(True, False), (True, False)]
+
+
+def test_delete_account_is_refused_while_the_balance_is_above_zero(db):
+    from tests.factories import StoreFactory
+
+    user = UserFactory()
+    StoreFactory(user=user)
+    _bank_account(user)
+    _ledger(user, Decimal("2500.50"), "sale:1")
+
+    with pytest.raises(Conflict) as refused:
+        services.user_delete(user=user, password=DEFAULT_PASSWORD)
+
+    assert refused.value.http_status == 409
+    assert refused.value.message == "Withdraw your balance of ₦2,500.50 before deleting your account."
+    _assert_not_deleted(user)
+
+
+@pytest.mark.parametrize("status", ["pending_approval", "queued", "submitting", "pending_authorization"])
+def test_delete_account_is_refused_while_a_payout_is_on_its_way(db, status):
+    from payments.models import Payout
+
+    user = UserFactory()
+    account = _bank_account(user)
+    _ledger(user, Decimal("3000.00"), "sale:1")
+    _ledger(user, Decimal("-3000.00"), "payout:1")
+    Payout.objects.create(
+        merchant=user,
+        bank_account=account,
+        amount=Decimal("3000.00"),
+        reference="AGMPO-TEST",
+        status=status,
+        account_number=account.account_number,
+        account_name=account.account_name,
+        bank_code=account.bank_code,
+        bank_name=account.bank_name,
+    )
+
+    with pytest.raises(Conflict, match="A payout is still on its way"):
+        services.user_delete(user=user, password=DEFAULT_PASSWORD)
+
+    _assert_not_deleted(user)
+
+
+def test_delete_account_with_a_balance_is_a_409_in_the_api(api_client):
+    user = UserFactory()
+    _ledger(user, Decimal("100.00"), "sale:1")
+    api_client.force_authenticate(user)
+
+    response = api_client.delete("/api/v1/users/me", {"password": DEFAULT_PASSWORD}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "balance_not_empty"
+    _assert_not_deleted(user)
+
+
+def test_delete_account_takes_the_cached_store_pages_offline_at_once(client):
+    from tests.factories import ProductFactory, StoreFactory
+
+    user = UserFactory()
+    store = StoreFactory(user=user)
+    ProductFactory(store=store, name="Ankara tote")
+    client.get(f"/{store.username}")  # the first visit learns the store's id, the second caches
+    assert "Ankara tote" in client.get(f"/{store.username}").content.decode()
+
+    services.user_delete(user=user, password=DEFAULT_PASSWORD)
+
+    assert client.get(f"/{store.username}").status_code == 404

@@ -139,3 +139,42 @@ def test_login_page_shows_the_limit(client, limits):
     assert response.status_code == 200
     assert "Too many attempts. Try again in" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_behind_one_trusted_proxy_each_forwarded_client_has_its_own_ip_limit(api_client, limits):
+    limits.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request arrives from the load balancer
+    for number in range(5):
+        response = api_client.post(
+            "/api/v1/auth/login",
+            {"email": f"user{number}@example.com", "password": "x"},
+            HTTP_X_FORWARDED_FOR="41.58.0.1",
+            **proxy,
+        )
+        assert response.status_code == 401
+    first = {"HTTP_X_FORWARDED_FOR": "41.58.0.1", **proxy}
+    assert_limited(
+        api_client.post("/api/v1/auth/login", {"email": "u9@example.com", "password": "x"}, **first)
+    )
+    # a forged entry on the left does not help: the proxy's own entry (the rightmost) counts
+    forged = {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 41.58.0.1", **proxy}
+    assert_limited(
+        api_client.post("/api/v1/auth/login", {"email": "u9@example.com", "password": "x"}, **forged)
+    )
+    second = {"HTTP_X_FORWARDED_FOR": "102.89.0.7", **proxy}
+    other = api_client.post("/api/v1/auth/login", {"email": "u9@example.com", "password": "x"}, **second)
+    assert other.status_code == 401
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored(api_client, limits):
+    limits.TRUSTED_PROXY_COUNT = 0
+    for number in range(5):
+        api_client.post(
+            "/api/v1/auth/login",
+            {"email": f"user{number}@example.com", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{number}",
+        )
+    forged = api_client.post(
+        "/api/v1/auth/login", {"email": "u9@example.com", "password": "x"}, HTTP_X_FORWARDED_FOR="7.7.7.7"
+    )
+    assert_limited(forged)

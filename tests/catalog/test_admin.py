@@ -1,7 +1,8 @@
 import pytest
+from django.test import Client
 
 from accounts.models import Role
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,19 @@ def test_staff_can_hide_a_product_but_not_change_its_price(staff_client):
     assert (product.is_active, product.is_featured, product.price) == (False, True, price)
     assert staff_client.get("/admin/catalog/product/add/").status_code == 403
     assert staff_client.get(f"/admin/catalog/product/{product.pk}/delete/").status_code == 403
+
+
+def test_hiding_a_product_in_admin_removes_it_from_the_cached_store_page_at_once(staff_client):
+    store = StoreFactory()
+    ProductFactory(store=store, name="Kept tote", is_active=True)
+    hidden = ProductFactory(store=store, name="Hidden tote", is_active=True)
+    shopper = Client()
+    shopper.get(f"/{store.username}")  # the first visit learns the store's id, the second caches
+    assert "Hidden tote" in shopper.get(f"/{store.username}").content.decode()
+
+    response = staff_client.post(f"/admin/catalog/product/{hidden.pk}/change/", {})
+
+    assert response.status_code == 302
+    text = shopper.get(f"/{store.username}").content.decode()
+    assert "Kept tote" in text and "Hidden tote" not in text
+    assert shopper.get(f"/{store.username}/p/{hidden.pk}").status_code == 404

@@ -1,7 +1,11 @@
 import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import OtpVerification, Role
+from accounts.services import password_forgot
 from notifications.models import DeliveryLog, DeliveryStatus
 from notifications.services import notification_create, notification_send
 from tests.factories import UserFactory
@@ -100,3 +104,49 @@ def test_notification_admin_lists_notifications(staff_client):
 
     assert response.status_code == 200
     assert "New order #A1" in response.text
+
+
+def test_a_password_reset_code_reaches_the_user_but_no_admin_page(django_capture_on_commit_callbacks):
+
+    UserFactory(email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        password_forgot(email="ada@example.com")
+
+    code = OtpVerification.objects.get(email="ada@example.com").code
+    [message] = mail.outbox
+    assert code in message.subject and code in message.body and code in message.alternatives[0].content
+    [log] = DeliveryLog.objects.all()
+    assert log.status == DeliveryStatus.SENT
+    assert code not in f"{log.subject} {log.body_text} {log.body_html}"
+    admin_client = Client()
+    admin_client.force_login(UserFactory(role=Role.ADMIN))
+    pages = [
+        CHANGELIST,
+        reverse("admin:notifications_deliverylog_change", args=[log.pk]),
+        reverse("admin:accounts_otpverification_changelist"),
+    ]
+    for url in pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert code not in response.content.decode(), url
+
+
+def test_a_code_no_longer_kept_is_never_sent_as_its_placeholder(
+    staff_client, django_capture_on_commit_callbacks
+):
+
+    [log] = notification_send(
+        template="otp",
+        context={"code": "482913"},
+        channels=("email",),
+        email="ada@example.com",
+        category="security",
+        idempotency_key="otp:lost",
+    )  # its task was lost: callbacks not run
+    cache.clear()  # and the code expired from the cache
+
+    resend(staff_client, [log], django_capture_on_commit_callbacks)
+
+    log.refresh_from_db()
+    assert (log.status, mail.outbox) == (DeliveryStatus.FAILED, [])
+    assert "no longer kept" in log.last_error

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from notifications.models import DeliveryLog, DeliveryStatus
@@ -234,4 +235,60 @@ def test_stale_queued_messages_are_queued_again(fake_sendgrid, django_capture_on
         assert delivery_requeue_stale(older_than=timedelta(hours=1)) == 1
 
     assert [log.status for log in reloaded([stale, fresh])] == [DeliveryStatus.SENT, DeliveryStatus.QUEUED]
+    assert len(fake_sendgrid.sent) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_provider_is_called_with_no_lock_held_and_the_log_claimed_as_sending(fake_sendgrid):
+    seen = []
+    answer = fake_sendgrid.answer
+
+    def answer_after_looking_at_the_log(request):
+        # another connection (this server thread's) while the worker waits for the provider
+        try:
+            with transaction.atomic():
+                log = DeliveryLog.objects.select_for_update(nowait=True).get()
+                seen.append((log.status, log.attempts))
+        except DatabaseError as error:
+            seen.append(("locked", str(error)))
+        finally:
+            connection.close()
+        return answer(request)
+
+    fake_sendgrid.answer = answer_after_looking_at_the_log
+    [log] = send(("email",))
+
+    assert seen == [(DeliveryStatus.SENDING, 1)]
+    log.refresh_from_db()
+    assert (log.status, log.attempts, log.last_error) == (DeliveryStatus.SENT, 1, "")
+    assert len(fake_sendgrid.sent) == 1
+
+
+def test_a_claimed_log_is_not_sent_again_by_a_second_worker(fake_sendgrid, run_on_commit):
+    [log] = send(("email",))  # its task not run yet
+    DeliveryLog.objects.filter(pk=log.pk).update(status=DeliveryStatus.SENDING, attempts=1)
+
+    deliver.delay(log.pk)
+    assert run_on_commit(delivery_resend, log_ids=[log.pk]) == 0
+
+    assert fake_sendgrid.sent == []
+    log.refresh_from_db()
+    assert (log.status, log.attempts) == (DeliveryStatus.SENDING, 1)
+
+
+def test_a_log_left_sending_by_a_dead_worker_is_queued_again_once_stale(
+    fake_sendgrid, django_capture_on_commit_callbacks
+):
+    [stuck] = send(("email",), key="stuck")
+    [busy] = send(("email",), key="busy")
+    DeliveryLog.objects.filter(pk__in=[stuck.pk, busy.pk]).update(status=DeliveryStatus.SENDING, attempts=1)
+    DeliveryLog.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery_requeue_stale(older_than=timedelta(hours=1)) == 1
+
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert (stuck.status, stuck.attempts) == (DeliveryStatus.SENT, 2)
+    assert (busy.status, busy.attempts) == (DeliveryStatus.SENDING, 1)
     assert len(fake_sendgrid.sent) == 1

@@ -244,3 +244,16 @@ def test_api_list_runs_a_fixed_number_of_queries(merchant_api, merchant, count, 
     with django_assert_num_queries(3):
         response = merchant_api.get("/api/v1/notifications")
     assert len(response.json()["data"]) == count
+
+
+@pytest.mark.parametrize("link", ["//evil.example/phish", "/\\evil.example", "https://evil.example/"])
+def test_opening_a_notification_never_follows_a_link_off_the_site(client, merchant, link):
+    [notification] = make(merchant, 1, link=link)
+    client.force_login(merchant)
+    url = reverse("dashboard:notifications_dashboard:read", args=[notification.pk])
+
+    response = client.post(url, {"open": "1"})
+
+    assert response.url == LIST_URL
+    notification.refresh_from_db()
+    assert notification.read_at is not None

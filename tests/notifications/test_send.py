@@ -36,15 +36,16 @@ def test_records_one_queued_log_per_channel_and_queues_delivery_on_commit(
     ]
     assert len(callbacks) == 2
     email_log, sms_log = (DeliveryLog.objects.get(pk=log.pk) for log in logs)
-    assert email_log.subject == "482913 is your AGM Store Builder code"
-    assert "482913" in email_log.body_text
-    assert "482913" in email_log.body_html
+    # the code is never stored: the log keeps a placeholder, the message is sent with the code
+    assert email_log.subject == "[code hidden] is your AGM Store Builder code"
+    assert "[code hidden]" in email_log.body_text and "482913" not in email_log.body_text
+    assert "[code hidden]" in email_log.body_html and "482913" not in email_log.body_html
     assert email_log.template == "otp"
     assert email_log.category == "security"
     assert (email_log.related_type, email_log.related_id) == ("otp", "42")
     assert email_log.attempts == 0
     assert sms_log.body_text == (
-        "482913 is your AGM Store Builder code. It expires in 10 min. Never share it with anyone."
+        "[code hidden] is your AGM Store Builder code. It expires in 10 min. Never share it with anyone."
     )
 
 

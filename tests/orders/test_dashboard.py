@@ -111,6 +111,17 @@ def test_csv_export_streams_the_filtered_list(logged_in, store):
     assert [(row[0], row[5], row[14]) for row in rows[1:]] == [("AGM-AAAA0001", "'=HYPERLINK(1)", "6000.00")]
 
 
+def test_csv_export_leaves_empty_cells_empty_and_neutralises_tab_and_cr_starts(logged_in, store):
+    OrderFactory(store=store, order_number="AGM-AAAA0001", customer_name="\tcmd", customer_email="")
+    OrderFactory(store=store, order_number="AGM-AAAA0002", customer_name="\r=1+1", customer_email="")
+    response = logged_in.get("/dashboard/orders/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    assert sorted((row[0], row[5], row[7]) for row in rows[1:]) == [
+        ("AGM-AAAA0001", "'\tcmd", ""),
+        ("AGM-AAAA0002", "'\r=1+1", ""),
+    ]
+
+
 def test_customers_are_aggregated_by_phone(logged_in, store):
     OrderFactory(store=store, customer_phone="+2348031111111", customer_name="Ada", total=D("1000.00"))
     OrderFactory(store=store, customer_phone="+2348031111111", customer_name="Ada", total=D("2500.50"))
