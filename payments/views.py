@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.errors import ServiceError
 from payments import selectors, services
 from payments.forms import BankAccountForm, PayoutForm
+from payments.monnify import simulator_enabled
 from payments.simulator import simulate_transfer
 
 
@@ -75,7 +76,7 @@ def _payment_context(payment):
         "preparing": payment.status == "pending"
         and not payment.account_number
         and "start_error" not in metadata,
-        "simulated": not settings.MONNIFY_API_KEY,
+        "simulated": simulator_enabled(),
     }
 
 
@@ -115,8 +116,8 @@ def payment_checkout(request, username, reference):
 @require_POST
 def payment_simulate(request, username, reference):
     """The built-in Monnify simulator only: pay the transfer as a shopper's bank would."""
-    if settings.MONNIFY_API_KEY:
-        raise Http404("Simulation is only available without Monnify keys")
+    if not simulator_enabled():
+        raise Http404("Simulation is only available with the built-in Monnify simulator")
     payment = selectors.payment_get_for_store(username=username, reference=reference)
     if payment.status == "pending" and payment.monnify_reference:
         simulate_transfer(
