@@ -770,7 +770,10 @@ def _payout_fail(payout: Payout, reason: str) -> Payout:
 
 
 def payout_submit(*, payout_id: str) -> Payout:
-    """Send a queued payout to Monnify. An unknown outcome stays `submitting` for the re-query."""
+    """Send a queued payout to Monnify. An unknown outcome stays `submitting` for the re-query.
+
+    Raises MonnifyUnavailable when Monnify could not be reached, so the task can retry.
+    """
     with transaction.atomic():
         payout = Payout.objects.select_for_update().get(pk=payout_id)
         if payout.status not in (PayoutStatus.QUEUED, PayoutStatus.SUBMITTING):
@@ -793,8 +796,14 @@ def payout_submit(*, payout_id: str) -> Payout:
             body = client.transfer_summary(payout.reference)
         except MonnifyRequestError:
             return _payout_fail(payout, error.message)
+        except MonnifyUnavailable:
+            raise  # cannot tell yet whether an earlier attempt went through: the task retries
         except MonnifyError:
-            return payout  # cannot tell yet whether an earlier attempt went through: re-query later
+            return payout  # the re-query settles it later
+    except MonnifyUnavailable as error:
+        # The payout stays `submitting`; a resend under the same reference cannot pay twice.
+        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
+        raise
     except MonnifyError as error:
         logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
         return payout
@@ -947,6 +956,7 @@ def _refund_queue_submit(refund_id: str):
 
 
 def refund_submit(*, refund_id: str) -> Refund:
+    """Send a pending refund to Monnify. Raises MonnifyUnavailable so the task can retry."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.status != RefundStatus.PENDING:
         return refund
@@ -962,12 +972,14 @@ def refund_submit(*, refund_id: str) -> Refund:
     except MonnifyRequestError as error:
         try:
             body = client.refund_status(refund.reference)  # an earlier attempt may have got through
-        except MonnifyUnavailable:
-            return refund
         except MonnifyRequestError:
             return refund_apply_status(
                 refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": error.message}
             )
+    except MonnifyUnavailable as error:
+        # The refund stays `pending`; a resend under the same reference cannot refund twice.
+        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
+        raise
     except MonnifyError as error:
         logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
         return refund
