@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -925,6 +926,9 @@ def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=Non
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if user is not None and payment.user_id != user.pk:
             raise NotFound("Payment not found.")
+        # The merchant row too, before any plain read: the refunds and the balance below are then
+        # read after both locks (REPEATABLE READ takes its snapshot at the first plain read).
+        _lock_owner(get_user_model()(pk=payment.user_id))
         remaining = payment_refundable(payment=payment)
         if remaining <= 0 or not payment.monnify_reference:
             if payment.status == PaymentStatus.PENDING and payment_received(payment=payment) > 0:
@@ -939,10 +943,8 @@ def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=Non
         if not amount.is_finite() or amount < REFUND_MINIMUM or amount > remaining:
             raise ServiceError(f"A refund must be between ₦{REFUND_MINIMUM} and ₦{remaining:,.2f}.")
         credited = _sale_credited(payment)
-        if credited:
-            _lock_owner(payment.user)
-            if amount > ledger_balance(user=payment.user):
-                raise InsufficientBalance("The balance is too low to fund this refund.")
+        if credited and amount > ledger_balance(user=payment.user):
+            raise InsufficientBalance("The balance is too low to fund this refund.")
         refund = Refund.objects.create(
             payment=payment,
             merchant_id=payment.user_id,

@@ -300,3 +300,41 @@ def test_refund_endpoint_is_in_the_openapi_schema(client):
     operation = schema["paths"]["/api/v1/payments/{payment_id}/refund"]["post"]
     assert "201" in operation["responses"]
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_refunds_cannot_refund_twice(monnify):
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import UserFactory
+
+    merchant = UserFactory()
+    payment = services.payment_start(
+        order=OrderFactory(store=StoreFactory(user=merchant), total=TOTAL, agm_fee=FEE)
+    )
+    services.payment_expire(payment=payment)
+    monnify.pay_full(payment.payment_reference)
+    services.payment_reconcile(payment=payment)
+    start = threading.Barrier(4)
+    outcomes = []
+
+    def refund():
+        start.wait(timeout=10)
+        try:
+            services.payment_refund_start(payment=payment, reason="Late", user=merchant)
+            outcomes.append("ok")
+        except services.Conflict:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=refund) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
+    assert Refund.objects.get().amount == TOTAL
+    assert balance(merchant) == Decimal("0.00")
