@@ -8,7 +8,7 @@ from django.core.checks import Warning, register
 def monnify_settings(app_configs, **kwargs):
     key = settings.MONNIFY_API_KEY
     if not key:
-        return []  # the built-in simulator answers
+        return []  # the built-in simulator answers where MONNIFY_SIMULATOR allows; production requires a key
     problems = []
     live_url = "api.monnify.com" in settings.MONNIFY_BASE_URL
     if (key.startswith("MK_TEST_") and live_url) or (key.startswith("MK_PROD_") and not live_url):

@@ -9,6 +9,7 @@ app_name = "payments_dashboard"
 urlpatterns = [
     path("", views.payments_overview, name="overview"),
     path("bank-accounts/", views.bank_accounts, name="bank-accounts"),
+    path("<uuid:payment_id>/refund", views.payment_refund, name="payment-refund"),
     path(
         "bank-accounts/<str:account_id>/primary", views.bank_account_make_primary, name="bank-account-primary"
     ),

@@ -31,3 +31,10 @@ class PayoutForm(forms.Form):
         self.fields["bank_account_id"].choices = [
             (str(a.pk), f"{a.bank_name} {a.account_number} ({a.account_name})") for a in accounts
         ]
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount (₦)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(label="Reason", max_length=64)

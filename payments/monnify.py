@@ -94,9 +94,16 @@ class MonnifyConfig:
     timeout: float
 
 
+def simulator_enabled() -> bool:
+    """The built-in simulator stands in for Monnify: only where allowed, and never beside real keys."""
+    return bool(settings.MONNIFY_SIMULATOR) and not settings.MONNIFY_API_KEY
+
+
 def monnify_config() -> MonnifyConfig:
-    """The merchant's keys, or the built-in simulator's when no API key is set."""
+    """The merchant's keys, or the built-in simulator's where it is enabled and no API key is set."""
     if not settings.MONNIFY_API_KEY:
+        if not simulator_enabled():
+            raise MonnifyAuthError("MONNIFY_API_KEY is not set and MONNIFY_SIMULATOR is off.")
         from payments.simulator import embedded_simulator
 
         return embedded_simulator().config(timeout=settings.MONNIFY_TIMEOUT_SECONDS)

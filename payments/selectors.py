@@ -7,7 +7,8 @@ from django.http import Http404
 
 from config.errors import NotFound
 from orders.models import PaymentStatus
-from payments.models import BankAccount, LedgerEntry, Payment, Payout
+from payments.models import BankAccount, LedgerEntry, Payment, Payout, RefundStatus
+from payments.monnify import parse_amount
 
 
 def payment_get_public(*, reference: str) -> Payment:
@@ -96,3 +97,40 @@ def payment_get_for_merchant(*, user, payment_id) -> Payment:
 def payment_open_for_order(*, order) -> Payment | None:
     """The order's pending payment, which the shopper's payment page shows, if any."""
     return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()
+
+
+def payment_received(*, payment: Payment) -> Decimal:
+    """What Monnify reported arriving for the payment (at least the total once it is paid)."""
+    received = parse_amount(((payment.metadata or {}).get("monnify") or {}).get("amount_paid"))
+    received = received or Decimal("0.00")
+    if payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
+        received = max(received, payment.amount)
+    return received
+
+
+def payment_refundable(*, payment: Payment) -> Decimal:
+    """Money that arrived, less refunds that did not fail; zero where nothing can be refunded.
+
+    A pending payment is still open (a short transfer may be topped up), and a reversed one's
+    money already went back. Uses `payment.refunds.all()`, so a prefetch serves a whole page.
+    """
+    if payment.status not in (PaymentStatus.PAID, PaymentStatus.EXPIRED):
+        return Decimal("0.00")
+    if (payment.metadata or {}).get("reversed"):
+        return Decimal("0.00")
+    refunded = sum(
+        (r.amount for r in payment.refunds.all() if r.status != RefundStatus.FAILED), start=Decimal("0.00")
+    )
+    return max(payment_received(payment=payment) - refunded, Decimal("0.00"))
+
+
+def payment_refund_suggestion(*, payment: Payment) -> Decimal:
+    """The amount a flagged payment's refund should default to: an overpayment's excess, else all."""
+    refundable = payment_refundable(payment=payment)
+    overpaid = (payment.metadata or {}).get("overpaid")
+    if (payment.metadata or {}).get("needs_merchant_action") == "overpaid" and overpaid:
+        refunded = payment_received(payment=payment) - refundable
+        excess = (parse_amount(overpaid.get("excess")) or Decimal("0.00")) - refunded
+        if excess > 0:
+            return min(excess, refundable)
+    return refundable

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,7 +45,13 @@ from payments.monnify import (
     parse_amount,
     parse_datetime,
 )
-from payments.selectors import bank_account_get, bank_accounts_for_user, ledger_balance
+from payments.selectors import (
+    bank_account_get,
+    bank_accounts_for_user,
+    ledger_balance,
+    payment_received,
+    payment_refundable,
+)
 from payments.webhooks import SIGNATURE_HEADER, signature_is_valid, source_ip_allowed, webhook_reference
 
 logger = logging.getLogger(__name__)
@@ -770,7 +777,10 @@ def _payout_fail(payout: Payout, reason: str) -> Payout:
 
 
 def payout_submit(*, payout_id: str) -> Payout:
-    """Send a queued payout to Monnify. An unknown outcome stays `submitting` for the re-query."""
+    """Send a queued payout to Monnify. An unknown outcome stays `submitting` for the re-query.
+
+    Raises MonnifyUnavailable when Monnify could not be reached, so the task can retry.
+    """
     with transaction.atomic():
         payout = Payout.objects.select_for_update().get(pk=payout_id)
         if payout.status not in (PayoutStatus.QUEUED, PayoutStatus.SUBMITTING):
@@ -793,8 +803,14 @@ def payout_submit(*, payout_id: str) -> Payout:
             body = client.transfer_summary(payout.reference)
         except MonnifyRequestError:
             return _payout_fail(payout, error.message)
+        except MonnifyUnavailable:
+            raise  # cannot tell yet whether an earlier attempt went through: the task retries
         except MonnifyError:
-            return payout  # cannot tell yet whether an earlier attempt went through: re-query later
+            return payout  # the re-query settles it later
+    except MonnifyUnavailable as error:
+        # The payout stays `submitting`; a resend under the same reference cannot pay twice.
+        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
+        raise
     except MonnifyError as error:
         logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
         return payout
@@ -897,29 +913,37 @@ REFUND_EVENTS = frozenset({"SUCCESSFUL_REFUND", "FAILED_REFUND"})
 
 
 def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=None) -> Refund:
-    """Send a paid payment's money back (all of it by default) through a Monnify refund.
+    """Send money that arrived for a payment back to the shopper through a Monnify refund.
 
-    The order engineer calls this when a merchant cancels a paid order. The amount leaves the
-    merchant's balance at once; a failed refund books it back.
+    All of what is still refundable by default. Covers a paid payment (the order cancelled, or an
+    overpayment's excess), and an expired one that received money Monnify still holds (a late or
+    a short transfer). Money that was credited to the merchant's balance (a paid payment's sale)
+    leaves it at once and a failed refund books it back; money that never reached the balance
+    (expired payments) is refunded without touching it. With `user`, another merchant's payment
+    is not found.
     """
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if user is not None and payment.user_id != user.pk:
             raise NotFound("Payment not found.")
-        if payment.status != PaymentStatus.PAID or not payment.monnify_reference:
-            raise Conflict("Only a paid payment can be refunded.")
-        refunded = sum(
-            (r.amount for r in payment.refunds.exclude(status=RefundStatus.FAILED)), start=Decimal("0.00")
-        )
-        received = parse_amount(((payment.metadata or {}).get("monnify") or {}).get("amount_paid"))
-        remaining = max(payment.amount, received or Decimal("0")) - refunded
-        amount = (
-            remaining if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        )
-        if amount < REFUND_MINIMUM or amount > remaining:
+        # The merchant row too, before any plain read: the refunds and the balance below are then
+        # read after both locks (REPEATABLE READ takes its snapshot at the first plain read).
+        _lock_owner(get_user_model()(pk=payment.user_id))
+        remaining = payment_refundable(payment=payment)
+        if remaining <= 0 or not payment.monnify_reference:
+            if payment.status == PaymentStatus.PENDING and payment_received(payment=payment) > 0:
+                raise Conflict("The shopper can still complete this payment: refund it once it expires.")
+            raise Conflict("Only a paid payment, or money that arrived for an expired one, can be refunded.")
+        try:
+            amount = (
+                remaining if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            )
+        except InvalidOperation:
+            raise ServiceError("Enter the refund amount in naira, e.g. 1500.00.") from None
+        if not amount.is_finite() or amount < REFUND_MINIMUM or amount > remaining:
             raise ServiceError(f"A refund must be between ₦{REFUND_MINIMUM} and ₦{remaining:,.2f}.")
-        _lock_owner(payment.user)
-        if amount > ledger_balance(user=payment.user):
+        credited = _sale_credited(payment)
+        if credited and amount > ledger_balance(user=payment.user):
             raise InsufficientBalance("The balance is too low to fund this refund.")
         refund = Refund.objects.create(
             payment=payment,
@@ -928,16 +952,25 @@ def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=Non
             reference=f"AGMRF-{secrets.token_hex(8).upper()}",
             reason=(reason or "Order cancelled")[:64],
         )
-        _ledger_book(
-            merchant_id=payment.user_id,
-            kind=LedgerKind.DEBIT_REFUND,
-            amount=-amount,
-            reference=f"refund:{refund.reference}",
-            payment=payment,
-            description=f"Refund {refund.reference}",
-        )
+        if credited:
+            _ledger_book(
+                merchant_id=payment.user_id,
+                kind=LedgerKind.DEBIT_REFUND,
+                amount=-amount,
+                reference=_refund_debit_reference(refund),
+                payment=payment,
+                description=f"Refund {refund.reference}",
+            )
         transaction.on_commit(lambda: _refund_queue_submit(refund.pk), robust=True)
     return refund
+
+
+def _sale_credited(payment: Payment) -> bool:
+    return LedgerEntry.objects.filter(reference=f"sale:{payment.payment_reference}").exists()
+
+
+def _refund_debit_reference(refund: Refund) -> str:
+    return f"refund:{refund.reference}"
 
 
 def _refund_queue_submit(refund_id: str):
@@ -947,6 +980,7 @@ def _refund_queue_submit(refund_id: str):
 
 
 def refund_submit(*, refund_id: str) -> Refund:
+    """Send a pending refund to Monnify. Raises MonnifyUnavailable so the task can retry."""
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.status != RefundStatus.PENDING:
         return refund
@@ -962,12 +996,14 @@ def refund_submit(*, refund_id: str) -> Refund:
     except MonnifyRequestError as error:
         try:
             body = client.refund_status(refund.reference)  # an earlier attempt may have got through
-        except MonnifyUnavailable:
-            return refund
         except MonnifyRequestError:
             return refund_apply_status(
                 refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": error.message}
             )
+    except MonnifyUnavailable as error:
+        # The refund stays `pending`; a resend under the same reference cannot refund twice.
+        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
+        raise
     except MonnifyError as error:
         logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
         return refund
@@ -983,14 +1019,16 @@ def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
         refund.status = new
         if new == RefundStatus.FAILED:
             refund.failure_reason = str(body.get("comment") or "Monnify could not refund")[:255]
-            _ledger_book(
-                merchant_id=refund.merchant_id,
-                kind=LedgerKind.CREDIT_REFUND_REVERSAL,
-                amount=refund.amount,
-                reference=f"refund-reversal:{refund.reference}",
-                payment_id=refund.payment_id,
-                description=f"Refund {refund.reference} failed",
-            )
+            if LedgerEntry.objects.filter(reference=_refund_debit_reference(refund)).exists():
+                # Only money that left the balance comes back to it.
+                _ledger_book(
+                    merchant_id=refund.merchant_id,
+                    kind=LedgerKind.CREDIT_REFUND_REVERSAL,
+                    amount=refund.amount,
+                    reference=f"refund-reversal:{refund.reference}",
+                    payment_id=refund.payment_id,
+                    description=f"Refund {refund.reference} failed",
+                )
         if new in (RefundStatus.COMPLETED, RefundStatus.FAILED):
             refund.completed_at = timezone.now()
         refund.save()

@@ -743,7 +743,9 @@ class MonnifySimulator:
             txn = self.transactions.get(body["transactionReference"])
             if txn is None:
                 raise _error(400, "Transaction does not exist", code="R1")
-            if txn["paymentStatus"] not in ("PAID", "OVERPAID"):
+            # Money that arrived can go back, a short transfer's too (Monnify: "ask for the
+            # balance or refund").
+            if txn["paymentStatus"] not in ("PAID", "OVERPAID", "PARTIALLY_PAID") or not txn["amountPaid"]:
                 raise _error(400, "Refund not permitted for this transaction", code="R2")
             if body["refundReference"] in self.refunds:
                 raise _error(400, "Duplicate refund reference")

@@ -7,7 +7,7 @@ from celery import shared_task
 from config.errors import ExternalServiceError
 from payments import services
 from payments.models import Payment
-from payments.monnify import MonnifyError
+from payments.monnify import MonnifyError, MonnifyUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,21 @@ def payments_expire_stale():
             logger.warning("payments: expiry of %s deferred, Monnify unavailable: %s", payment_id, error)
 
 
+def _retry_while_unavailable(task, error: MonnifyUnavailable, what: str):
+    if task.request.is_eager:
+        # No worker to come back later: the periodic re-query resends it under the same reference.
+        logger.warning("payments: %s not sent now: %s", what, error)
+        return
+    raise task.retry(exc=error, countdown=30 * 2**task.request.retries) from error
+
+
 @shared_task(bind=True, max_retries=6)
 def payout_submit(self, payout_id: str):
-    services.payout_submit(payout_id=payout_id)
+    try:
+        services.payout_submit(payout_id=payout_id)
+    except MonnifyUnavailable as error:
+        # After the last retry the payout is still `submitting`, and payouts_requery resends it.
+        _retry_while_unavailable(self, error, f"payout {payout_id}")
 
 
 @shared_task
@@ -59,9 +71,13 @@ def payouts_requery():
             logger.warning("payments: payout re-query of %s failed: %s", payout_id, error)
 
 
-@shared_task
-def refund_submit(refund_id: str):
-    services.refund_submit(refund_id=refund_id)
+@shared_task(bind=True, max_retries=6)
+def refund_submit(self, refund_id: str):
+    try:
+        services.refund_submit(refund_id=refund_id)
+    except MonnifyUnavailable as error:
+        # After the last retry the refund is still `pending`, and refunds_requery resends it.
+        _retry_while_unavailable(self, error, f"refund {refund_id}")
 
 
 @shared_task

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import ServiceError
 from payments import selectors, services
-from payments.forms import BankAccountForm, PayoutForm
+from payments.forms import BankAccountForm, PayoutForm, RefundForm
+from payments.monnify import simulator_enabled
 from payments.simulator import simulate_transfer
 
 
@@ -75,7 +76,7 @@ def _payment_context(payment):
         "preparing": payment.status == "pending"
         and not payment.account_number
         and "start_error" not in metadata,
-        "simulated": not settings.MONNIFY_API_KEY,
+        "simulated": simulator_enabled(),
     }
 
 
@@ -115,8 +116,8 @@ def payment_checkout(request, username, reference):
 @require_POST
 def payment_simulate(request, username, reference):
     """The built-in Monnify simulator only: pay the transfer as a shopper's bank would."""
-    if settings.MONNIFY_API_KEY:
-        raise Http404("Simulation is only available without Monnify keys")
+    if not simulator_enabled():
+        raise Http404("Simulation is only available with the built-in Monnify simulator")
     payment = selectors.payment_get_for_store(username=username, reference=reference)
     if payment.status == "pending" and payment.monnify_reference:
         simulate_transfer(
@@ -135,6 +136,12 @@ ATTENTION = {
     "reversed": "Payment reversed",
     "paid_after_cancel": "Paid after you cancelled: refund",
 }
+REFUND_REASONS = {
+    "partly_paid": "Short transfer returned",
+    "overpaid": "Overpayment excess",
+    "late_payment": "Paid after the order expired",
+    "paid_after_cancel": "Order cancelled",
+}
 
 
 @login_required
@@ -150,12 +157,24 @@ def payments_overview(request):
         else:
             messages.success(request, f"Payout {payout.reference} of ₦{payout.amount:,.2f} requested.")
             return redirect("dashboard:payments_dashboard:overview")
-    payments = list(selectors.payments_for_merchant(user=request.user)[:50])
+    payments = list(selectors.payments_for_merchant(user=request.user).prefetch_related("refunds")[:50])
     for payment in payments:
         metadata = payment.metadata or {}
-        payment.attention = ATTENTION.get(metadata.get("needs_merchant_action"), "")
-        if metadata.get("needs_merchant_action") == "partly_paid":
+        flag = metadata.get("needs_merchant_action")
+        payment.attention = ATTENTION.get(flag, "")
+        if flag == "partly_paid":
             payment.attention += f": ₦{metadata['partly_paid']['amount_paid']} received"
+        payment.refund_list = list(payment.refunds.all())
+        payment.refund_form = None
+        refundable = selectors.payment_refundable(payment=payment)
+        if flag in REFUND_REASONS and refundable >= services.REFUND_MINIMUM:
+            payment.refund_form = RefundForm(
+                initial={
+                    "amount": selectors.payment_refund_suggestion(payment=payment),
+                    "reason": REFUND_REASONS[flag],
+                },
+                auto_id=f"refund-{payment.pk}-%s",
+            )
     context = {
         "balance": selectors.ledger_balance(user=request.user),
         "payments": payments,
@@ -165,3 +184,31 @@ def payments_overview(request):
         "minimum_payout": settings.PAYOUT_MINIMUM_AMOUNT,
     }
     return render(request, "payments/overview.html", context)
+
+
+@login_required
+@require_POST
+def payment_refund(request, payment_id):
+    """The "Refund" button on a flagged payment's row of the payments page."""
+    try:
+        payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
+    except ServiceError as error:
+        raise Http404(error.message) from error
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        messages.error(request, f"Refund not started. {problems}")
+        return redirect("dashboard:payments_dashboard:overview")
+    try:
+        refund = services.payment_refund_start(payment=payment, user=request.user, **form.cleaned_data)
+    except ServiceError as error:
+        messages.error(request, f"Refund not started. {error.message}")
+    else:
+        messages.success(
+            request,
+            f"Refund {refund.reference} of ₦{refund.amount:,.2f} "
+            f"for order {payment.order.order_number} started.",
+        )
+    return redirect("dashboard:payments_dashboard:overview")

@@ -183,15 +183,16 @@ CORS_URLS_REGEX = r"^/api/.*$"
 AGM_FEE_PERCENTAGE = read("AGM_FEE_PERCENTAGE", "decimal", default="2.5")
 AGM_FEE_BEARER = read("AGM_FEE_BEARER", default="merchant")
 
-# Monnify (payments). Without an API key the built-in simulator answers.
+# Monnify (payments). Monnify signs webhooks with the secret key: there is no separate webhook secret.
+# The built-in simulator answers only where MONNIFY_SIMULATOR is on (local and test, without keys).
 MONNIFY_BASE_URL = read("MONNIFY_BASE_URL", default="https://sandbox.monnify.com")
 MONNIFY_API_KEY = read("MONNIFY_API_KEY", default="")
 MONNIFY_SECRET_KEY = read("MONNIFY_SECRET_KEY", default="")
 MONNIFY_CONTRACT_CODE = read("MONNIFY_CONTRACT_CODE", default="")
-MONNIFY_WEBHOOK_SECRET = read("MONNIFY_WEBHOOK_SECRET", default="")
 MONNIFY_WALLET_ACCOUNT_NUMBER = read("MONNIFY_WALLET_ACCOUNT_NUMBER", default="")
 MONNIFY_WEBHOOK_ALLOWED_IPS = read("MONNIFY_WEBHOOK_ALLOWED_IPS", list, default=[])
 MONNIFY_TIMEOUT_SECONDS = read("MONNIFY_TIMEOUT_SECONDS", int, default=15)
+MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=False)
 
 # Email through django-anymail (SendGrid by default; EMAIL_BACKEND picks another ESP).
 SENDGRID_API_KEY = read("SENDGRID_API_KEY", default="")

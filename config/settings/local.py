@@ -23,6 +23,9 @@ CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=not US
 EMAIL_BACKEND = read("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 SMS_BACKEND = read("SMS_BACKEND", default="notifications.sms.ConsoleBackend")
 
+# The built-in Monnify simulator while no keys are set, so the whole flow runs on one machine.
+MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=not read("MONNIFY_API_KEY", default=""))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,6 +17,12 @@ if DATABASES["default"]["ENGINE"] != MYSQL_ENGINE:
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Real Monnify keys, never the built-in simulator: without them no payment can be taken.
+MONNIFY_SIMULATOR = False
+for _name in ("MONNIFY_API_KEY", "MONNIFY_SECRET_KEY", "MONNIFY_CONTRACT_CODE"):
+    if not read(_name, default=""):
+        raise ConfigurationError(f"{_name} is not set")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", bool, default=True)
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]

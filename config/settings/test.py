@@ -27,6 +27,8 @@ BCRYPT_ROUNDS = 4  # the lowest cost bcrypt allows: hashing speed is not under t
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "notifications.sms.ConsoleBackend"
 
+MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=not read("MONNIFY_API_KEY", default=""))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

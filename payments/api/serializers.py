@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from payments.models import BankAccount, Payment, Payout
+from payments.models import BankAccount, Payment, Payout, Refund
 
 
 class PaymentPublicSerializer(serializers.ModelSerializer):
@@ -155,3 +155,33 @@ class MerchantPaymentSerializer(serializers.ModelSerializer):
     def get_needs_attention(self, payment) -> str | None:
         """partly_paid, overpaid, late_payment, paid_after_cancel or reversed."""
         return (payment.metadata or {}).get("needs_merchant_action")
+
+
+class RefundRequestSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="Naira to refund; defaults to the refundable amount (an overpayment's excess).",
+    )
+    reason = serializers.CharField(max_length=64, help_text="Sent to Monnify with the refund.")
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    payment_id = serializers.CharField(source="payment.id")
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "reference",
+            "payment_id",
+            "amount",
+            "status",
+            "reason",
+            "failure_reason",
+            "created_at",
+            "completed_at",
+        ]
+        read_only_fields = fields

@@ -20,4 +20,5 @@ urlpatterns = [
     path("payments/payouts/<str:payout_id>", views.PayoutDetailView.as_view(), name="payout-detail"),
     path("payments", views.PaymentListView.as_view(), name="payments"),
     path("payments/<uuid:payment_id>", views.PaymentDetailView.as_view(), name="payment-detail"),
+    path("payments/<uuid:payment_id>/refund", views.PaymentRefundView.as_view(), name="payment-refund"),
 ]

@@ -18,6 +18,8 @@ from payments.api.serializers import (
     PaymentPublicSerializer,
     PayoutRequestSerializer,
     PayoutSerializer,
+    RefundRequestSerializer,
+    RefundSerializer,
     ResolvedAccountSerializer,
 )
 
@@ -181,6 +183,40 @@ class PaymentDetailView(APIView):
     def get(self, request, payment_id):
         payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
         return success_response(MerchantPaymentSerializer(payment).data)
+
+
+class PaymentRefundView(APIView):
+    """Send money that arrived back to the shopper: a paid payment (all or part, e.g. an
+    overpayment's excess), or a late or short transfer to an expired payment.
+
+    Money credited to the balance leaves it now (and returns if Monnify fails the refund); money
+    that never reached the balance does not touch it. If Monnify is unreachable the refund stays
+    `pending` and is sent by the periodic re-query.
+    """
+
+    @extend_schema(
+        request=RefundRequestSerializer,
+        responses={
+            201: RefundSerializer,
+            400: OpenApiResponse(description="Amount below ₦10 or above what is refundable; balance too low"),
+            404: OpenApiResponse(description="No such payment of yours"),
+            409: OpenApiResponse(description="Nothing refundable: unpaid, still open, reversed or refunded"),
+        },
+        tags=["payments"],
+    )
+    def post(self, request, payment_id):
+        form = RefundRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
+        amount = form.validated_data.get("amount")
+        refund = services.payment_refund_start(
+            payment=payment,
+            user=request.user,
+            reason=form.validated_data["reason"],
+            amount=selectors.payment_refund_suggestion(payment=payment) if amount is None else amount,
+        )
+        refund.refresh_from_db()
+        return success_response(RefundSerializer(refund).data, message="Refund started", status=201)
 
 
 MERCHANT_PAYMENT_FIELDS = (

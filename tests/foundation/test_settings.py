@@ -28,6 +28,9 @@ def production_env(**overrides):
         "DJANGO_SECRET_KEY": STRONG_KEY,
         "DJANGO_ALLOWED_HOSTS": "shops.example.com",
         "DATABASE_URL": "mysql://agm:secret@127.0.0.1:3306/agm_store_builder",
+        "MONNIFY_API_KEY": "MK_TEST_KEY",
+        "MONNIFY_SECRET_KEY": "monnify-secret",
+        "MONNIFY_CONTRACT_CODE": "1234567890",
         **overrides,
     }
 
@@ -54,6 +57,9 @@ def production_env(**overrides):
             {"CORS_ORIGINS": "[1, 2]"},
             "Configuration error: CORS_ORIGINS is malformed: expected a JSON array of strings",
         ),
+        ({"MONNIFY_API_KEY": ""}, "Configuration error: MONNIFY_API_KEY is not set"),
+        ({"MONNIFY_SECRET_KEY": ""}, "Configuration error: MONNIFY_SECRET_KEY is not set"),
+        ({"MONNIFY_CONTRACT_CODE": ""}, "Configuration error: MONNIFY_CONTRACT_CODE is not set"),
     ],
 )
 def test_a_missing_or_malformed_variable_is_one_line_naming_it(overrides, message):
@@ -90,3 +96,16 @@ def test_seed_variable_names_configure_the_database():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "config.mysql db.internal 3307 agm agm_store_builder"
+
+
+@pytest.mark.slow
+def test_production_never_uses_the_monnify_simulator():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; from payments.monnify import simulator_enabled;"
+        "print(settings.MONNIFY_SIMULATOR, simulator_enabled())",
+        **production_env(MONNIFY_SIMULATOR="true"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False False"

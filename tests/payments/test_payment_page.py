@@ -122,3 +122,21 @@ def test_page_while_the_account_is_being_opened(client, monnify, order, django_c
     assert "Preparing your transfer account" in html
     assert 'hx-trigger="every 2s"' in html
     assert "Try again" not in html
+
+
+def test_simulate_is_unavailable_when_the_simulator_is_off(client, settings, order, monnify):
+    payment = services.payment_start(order=order)
+    settings.MONNIFY_API_KEY = ""
+    settings.MONNIFY_SIMULATOR = False
+    assert client.post(page_url(payment, "/simulate")).status_code == 404
+    assert "Simulate transfer" not in client.get(page_url(payment)).content.decode()
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
+
+
+def test_without_keys_and_simulator_off_monnify_is_not_configured(settings):
+    from payments.monnify import MonnifyAuthError, monnify_config
+
+    settings.MONNIFY_API_KEY = ""
+    settings.MONNIFY_SIMULATOR = False
+    with pytest.raises(MonnifyAuthError, match="MONNIFY_SIMULATOR is off"):
+        monnify_config()
