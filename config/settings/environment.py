@@ -5,6 +5,7 @@ django-environ raises ImproperlyConfigured with a traceback; the entry points
 """
 
 import json
+import os
 from pathlib import Path
 
 import environ
@@ -22,7 +23,13 @@ class ConfigurationError(ImproperlyConfigured):
 
 
 def read(name, cast=str, default=environ.Env.NOTSET):
-    """One environment variable, cast; a missing or malformed value names the variable."""
+    """One environment variable, cast; a missing or malformed value names the variable.
+
+    An empty value counts as unset, so a `.env` copied from `.env.example` (which lists every
+    variable, most of them blank) keeps each setting's default.
+    """
+    if os.environ.get(name) == "":
+        del os.environ[name]
     try:
         if cast is bool:
             return env.bool(name, default=default)
