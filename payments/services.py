@@ -256,8 +256,9 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
 
         if payment.status == PaymentStatus.PAID:
             if monnify_status == "REVERSED":
-                metadata["reversed"] = {"at": _now_iso()}
+                metadata.setdefault("reversed", {"at": _now_iso()})
                 metadata["needs_merchant_action"] = "reversed"
+                _ledger_debit_reversal(payment)
         elif enough and payment.status == PaymentStatus.EXPIRED:
             # Money arrived after we gave the stock back: the merchant decides (refund or fulfil).
             metadata["late_payment"] = {"amount_paid": _money(amount_paid), "at": _now_iso()}
@@ -628,6 +629,25 @@ def _ledger_credit_sale(payment: Payment, amount_paid: Decimal):
         reference=f"sale:{payment.payment_reference}",
         payment=payment,
         description="Order payment, net of the platform fee",
+    )
+
+
+def _ledger_debit_reversal(payment: Payment):
+    # The money went back to the shopper: take back exactly what the sale credited, once.
+    credited = (
+        LedgerEntry.objects.filter(reference=f"sale:{payment.payment_reference}")
+        .values_list("amount", flat=True)
+        .first()
+    )
+    if not credited:
+        return
+    _ledger_book(
+        merchant_id=payment.user_id,
+        kind=LedgerKind.DEBIT_REVERSAL,
+        amount=-credited,
+        reference=f"reversal:{payment.payment_reference}",
+        payment=payment,
+        description="Payment reversed by Monnify",
     )
 
 
