@@ -1,16 +1,20 @@
 """Cancelling an unpaid order closes its open Monnify payment everywhere the shopper could pay it;
 money that still arrives afterwards is recorded and flagged for the merchant."""
 
+import threading
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
 
 from notifications.models import Notification
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import order_cancel
-from payments.models import LedgerEntry, Payment
+from payments import services
+from payments.models import LedgerEntry, Payment, Refund
 from payments.selectors import payment_open_for_order
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, StoreFactory
+from tests.payments.factories import OrderFactory
 from tests.payments.test_order_integration import checkout
 from tests.payments.test_payment_flow import deliver
 
@@ -97,3 +101,49 @@ def test_money_arriving_after_the_cancel_is_recorded_and_flagged(
     assert list(flags.values_list("title", flat=True)) == [
         f"Order {order.order_number} was paid after you cancelled it"
     ]
+
+
+def _race(*works) -> list[Exception]:
+    """Run the works at the same moment, each on its own connection; the errors they raised."""
+    barrier = threading.Barrier(len(works))
+    errors = []
+
+    def run(work):
+        try:
+            barrier.wait()
+            work()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(5))
+def test_cancel_racing_the_payment_ends_in_one_consistent_state(monnify, attempt):
+    order = OrderFactory(store=StoreFactory(), total=D("5000.00"), agm_fee=D("0.00"))
+    payment = services.payment_start(order=order)
+    monnify.pay_full(payment.payment_reference)
+
+    errors = _race(
+        lambda: order_cancel(order=Order.objects.get(pk=order.pk)),
+        lambda: services.payment_reconcile(payment=Payment.objects.get(pk=payment.pk)),
+    )
+
+    assert errors == []  # no deadlock, whichever wins
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    if payment.status == PaymentStatus.PAID:  # paid first: the cancel refunded it
+        assert Refund.objects.filter(payment=payment).count() == 1
+    else:  # cancelled first: the money is recorded and flagged, never confirming the order
+        assert payment.status == PaymentStatus.EXPIRED
+        assert payment.metadata["needs_merchant_action"] == "paid_after_cancel"
+        assert not Refund.objects.filter(payment=payment).exists()
