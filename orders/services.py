@@ -593,8 +593,10 @@ def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
 
     A paid order's money goes back to the shopper through a Monnify refund, started in the
     same transaction: if the refund cannot start (say the balance is too low), nothing changes.
+    An unpaid order's open payment is closed, so its transfer account is no longer offered.
     """
     with transaction.atomic():
+        payment_services.payments_lock_for_order(order_id=order.pk)
         locked = Order.objects.select_for_update().get(pk=order.pk)
         _check_transition(locked, OrderStatus.CANCELLED)
         if locked.payment_status == PaymentStatus.PAID:
@@ -602,6 +604,8 @@ def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
                 payment_services.payment_refund_start(
                     payment=payment, reason=(note or "Order cancelled by the merchant.")[:200]
                 )
+        # The stock goes back now, so the transfer account must stop being offered to the shopper.
+        payment_services.payments_close_for_cancelled_order(order=locked)
         _release(locked)
         locked.status = OrderStatus.CANCELLED
         locked.save(update_fields=["status", "updated_at"])

@@ -128,6 +128,7 @@ class LedgerKind(models.TextChoices):
     CREDIT_PAYOUT_REVERSAL = "credit_payout_reversal", "Payout returned"
     DEBIT_REFUND = "debit_refund", "Refund"
     CREDIT_REFUND_REVERSAL = "credit_refund_reversal", "Refund failed, returned"
+    DEBIT_REVERSAL = "debit_reversal", "Payment reversed"
 
 
 class LedgerEntry(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.http import Http404
 
 from config.errors import NotFound
-from orders.models import PaymentStatus
+from orders.models import OrderStatus, PaymentStatus
 from payments.models import BankAccount, LedgerEntry, Payment, Payout, RefundStatus
 from payments.monnify import parse_amount
 
@@ -96,6 +96,8 @@ def payment_get_for_merchant(*, user, payment_id) -> Payment:
 
 def payment_open_for_order(*, order) -> Payment | None:
     """The order's pending payment, which the shopper's payment page shows, if any."""
+    if order.status == OrderStatus.CANCELLED:
+        return None  # its stock is back on the shelf: nothing is left to pay for
     return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()
 
 

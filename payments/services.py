@@ -263,12 +263,15 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
 
         if payment.status == PaymentStatus.PAID:
             if monnify_status == "REVERSED":
-                metadata["reversed"] = {"at": _now_iso()}
+                metadata.setdefault("reversed", {"at": _now_iso()})
                 metadata["needs_merchant_action"] = "reversed"
+                _ledger_debit_reversal(payment)
         elif enough and payment.status == PaymentStatus.EXPIRED:
             # Money arrived after we gave the stock back: the merchant decides (refund or fulfil).
             metadata["late_payment"] = {"amount_paid": _money(amount_paid), "at": _now_iso()}
-            metadata["needs_merchant_action"] = "late_payment"
+            metadata["needs_merchant_action"] = (
+                "paid_after_cancel" if "closed_by_cancel" in metadata else "late_payment"
+            )
         elif enough and payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.PAID
             payment.paid_at = parse_datetime(body.get("paidOn")) or timezone.now()
@@ -345,6 +348,30 @@ def payment_expire(*, payment: Payment) -> bool:
 
         order_expire_payment(order=locked.order)
     return True
+
+
+def payments_lock_for_order(*, order_id: str) -> None:
+    """Lock an order's payments before the order itself, in the order the webhook path takes
+    (payment, then order), so cancelling and a payment arriving cannot deadlock."""
+    list(Payment.objects.select_for_update().filter(order_id=order_id).order_by("pk").values_list("pk"))
+
+
+def payments_close_for_cancelled_order(*, order: Order) -> int:
+    """Close the open payments of an order being cancelled (call inside its transaction).
+
+    They become `expired`, not `failed`: nothing failed, the offer lapsed, and money Monnify
+    reports for an expired payment is already recorded and flagged for the merchant instead of
+    confirming the order (`closed_by_cancel` makes that flag "paid after you cancelled").
+    """
+    closed = 0
+    for payment in Payment.objects.select_for_update().filter(order=order, status=PaymentStatus.PENDING):
+        metadata = payment.metadata or {}
+        metadata["closed_by_cancel"] = {"at": _now_iso()}
+        payment.metadata = metadata
+        payment.status = PaymentStatus.EXPIRED
+        payment.save(update_fields=["status", "metadata", "updated_at"])
+        closed += 1
+    return closed
 
 
 def payments_due_for_requery():
@@ -609,6 +636,25 @@ def _ledger_credit_sale(payment: Payment, amount_paid: Decimal):
         reference=f"sale:{payment.payment_reference}",
         payment=payment,
         description="Order payment, net of the platform fee",
+    )
+
+
+def _ledger_debit_reversal(payment: Payment):
+    # The money went back to the shopper: take back exactly what the sale credited, once.
+    credited = (
+        LedgerEntry.objects.filter(reference=f"sale:{payment.payment_reference}")
+        .values_list("amount", flat=True)
+        .first()
+    )
+    if not credited:
+        return
+    _ledger_book(
+        merchant_id=payment.user_id,
+        kind=LedgerKind.DEBIT_REVERSAL,
+        amount=-credited,
+        reference=f"reversal:{payment.payment_reference}",
+        payment=payment,
+        description="Payment reversed by Monnify",
     )
 
 

@@ -32,6 +32,9 @@ def payments_requery_pending():
             services.payment_requery(payment_id=payment_id)
         except MonnifyError as error:
             logger.warning("payments: re-query of %s failed: %s", payment_id, error)
+        except Exception:
+            # One bad payment (oldest first) must not stop every later one, run after run.
+            logger.exception("payments: re-query of %s raised", payment_id)
 
 
 @shared_task
@@ -42,6 +45,8 @@ def payments_expire_stale():
             services.payment_expire(payment=Payment.objects.get(pk=payment_id))
         except MonnifyError as error:
             logger.warning("payments: expiry of %s deferred, Monnify unavailable: %s", payment_id, error)
+        except Exception:
+            logger.exception("payments: expiry of %s raised", payment_id)
 
 
 def _retry_while_unavailable(task, error: MonnifyUnavailable, what: str):
@@ -69,6 +74,8 @@ def payouts_requery():
             services.payout_requery(payout_id=payout_id)
         except MonnifyError as error:
             logger.warning("payments: payout re-query of %s failed: %s", payout_id, error)
+        except Exception:
+            logger.exception("payments: payout re-query of %s raised", payout_id)
 
 
 @shared_task(bind=True, max_retries=6)
@@ -87,6 +94,8 @@ def refunds_requery():
             services.refund_requery(refund_id=refund_id)
         except MonnifyError as error:
             logger.warning("payments: refund re-query of %s failed: %s", refund_id, error)
+        except Exception:
+            logger.exception("payments: refund re-query of %s raised", refund_id)
 
 
 @shared_task

@@ -8,6 +8,7 @@ webhook secret). It is checked over the bytes as received, before anything parse
 import hashlib
 import hmac
 import ipaddress
+from decimal import Decimal, InvalidOperation
 
 SIGNATURE_HEADER = "monnify-signature"
 
@@ -41,15 +42,35 @@ def source_ip_allowed(remote_addr: str | None, allowed: list[str]) -> bool:
 
 
 def webhook_reference(event_type: str, data: dict) -> str:
-    """What makes one event distinct from another of its type: Monnify's own identifiers."""
+    """What makes one event distinct from another of its type: Monnify's own identifier and, for a
+    collection, the state it reports.
+
+    One transaction can be notified more than once for real (a short payment, then the shopper's
+    top-up): its status and amount paid are part of the key, so only a redelivery of the same
+    content is a duplicate.
+    """
     if event_type.endswith("_REFUND"):
         keys = ("refundReference", "transactionReference")
     elif event_type.endswith("_DISBURSEMENT"):
         keys = ("reference", "transactionReference")
     else:
         keys = ("transactionReference", "paymentReference", "reference")
-    for key in keys:
-        value = data.get(key)
-        if value:
-            return str(value)[:100]
-    return ""
+    reference = next((str(data[key]) for key in keys if data.get(key)), "")
+    if not reference or event_type.endswith(("_REFUND", "_DISBURSEMENT")):
+        return reference[:100]
+    return f"{reference[:64]}|{_collection_state(data)}"
+
+
+def _collection_state(data: dict) -> str:
+    """paymentStatus and amountPaid, the amount normalised (12500, 12500.0 and "12500.00" agree)."""
+    amount = data.get("amountPaid")
+    if amount is None:
+        sources = data.get("paymentSourceInformation")
+        source = sources[0] if isinstance(sources, list) and sources else sources
+        amount = source.get("amountPaid") if isinstance(source, dict) else None
+    try:
+        amount_text = str(Decimal(str(amount)).quantize(Decimal("0.01"))) if amount is not None else ""
+    except (InvalidOperation, ValueError):
+        amount_text = str(amount)
+    return f"{str(data.get('paymentStatus') or '')[:16]}|{amount_text[:16]}"
+

@@ -109,7 +109,7 @@ def test_full_payment_webhook_marks_paid_and_confirms_order(payment, monnify, po
     event = MonnifyWebhookEvent.objects.get()
     assert (event.event_type, event.reference, event.status) == (
         "SUCCESSFUL_TRANSACTION",
-        payment.monnify_reference,
+        f"{payment.monnify_reference}|PAID|5000.00",
         "processed",
     )
     encoded = payment.monnify_reference.replace("|", "%7C")
