@@ -73,4 +73,3 @@ def _collection_state(data: dict) -> str:
     except (InvalidOperation, ValueError):
         amount_text = str(amount)
     return f"{str(data.get('paymentStatus') or '')[:16]}|{amount_text[:16]}"
-

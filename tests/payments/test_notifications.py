@@ -288,30 +288,6 @@ def test_messages_go_only_to_the_owner(payment, monnify, post_webhook, merchant,
 # --- payouts ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def funded(merchant, monnify):
-    """The merchant with one paid order (its messages not captured) and a verified primary account."""
-    order = OrderFactory(
-        store=StoreFactory(user=merchant), total=Decimal("50000.00"), agm_fee=Decimal("1250.00")
-    )
-    payment = services.payment_start(order=order)
-    monnify.pay_full(payment.payment_reference)
-    tasks.payments_requery_pending.delay()
-    services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")
-    return merchant
-
-
-@pytest.fixture
-def submit_now(django_capture_on_commit_callbacks):
-    def request(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            payout = services.payout_request(**kwargs)
-        payout.refresh_from_db()
-        return payout
-
-    return request
-
-
 def test_payout_success_emails_and_tells_the_bell_once(
     funded, submit_now, monnify, django_capture_on_commit_callbacks
 ):

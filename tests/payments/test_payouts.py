@@ -7,36 +7,11 @@ from django.utils import timezone
 from config.errors import NotFound, PermissionDenied, ServiceError
 from payments import services, tasks
 from payments.models import LedgerEntry, Payout
-from tests.factories import StoreFactory, UserFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NET = Decimal("48750.00")  # a 50,000.00 order less its 1,250.00 platform fee
-
-
-@pytest.fixture
-def funded(merchant, monnify):
-    """The merchant with one paid order: NET available, and a verified primary account."""
-    order = OrderFactory(
-        store=StoreFactory(user=merchant), total=Decimal("50000.00"), agm_fee=Decimal("1250.00")
-    )
-    payment = services.payment_start(order=order)
-    monnify.pay_full(payment.payment_reference)
-    tasks.payments_requery_pending.delay()
-    services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")
-    return merchant
-
-
-@pytest.fixture
-def submit_now(django_capture_on_commit_callbacks):
-    def request(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            payout = services.payout_request(**kwargs)
-        payout.refresh_from_db()
-        return payout
-
-    return request
 
 
 def balance(user) -> Decimal:
