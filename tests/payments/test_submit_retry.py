@@ -9,24 +9,10 @@ from celery.exceptions import Retry
 from payments import services, tasks
 from payments.models import Payout, Refund
 from payments.monnify import MonnifyUnavailable
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
 NET = Decimal("48750.00")
-
-
-@pytest.fixture
-def funded(merchant, monnify):
-    order = OrderFactory(
-        store=StoreFactory(user=merchant), total=Decimal("50000.00"), agm_fee=Decimal("1250.00")
-    )
-    payment = services.payment_start(order=order)
-    monnify.pay_full(payment.payment_reference)
-    tasks.payments_requery_pending.delay()
-    services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")
-    return merchant
 
 
 @pytest.fixture
