@@ -1,7 +1,6 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 
+from config import money
 from stores.presentation import product_duration_minutes, product_image, stock_state
 
 register = template.Library()
@@ -9,12 +8,10 @@ register = template.Library()
 
 @register.filter
 def naira(value) -> str:
-    """₦2,500 or ₦2,500.50."""
+    """₦2,500 or ₦2,500.50 (config.money)."""
     if value in (None, ""):
         return ""
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{amount:,.2f}"
-    return f"₦{text[:-3] if text.endswith('.00') else text}"
+    return money.naira(value)
 
 
 @register.filter
