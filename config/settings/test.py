@@ -9,7 +9,7 @@ SECRET_KEY = "test-secret-key-not-for-production"
 ALLOWED_HOSTS = ["*"]
 
 DATABASES = {
-    "default": database(default_url="mysql://root:@127.0.0.1:3306/agm_store_builder"),
+    "default": database(default_url="mysql://agm_test:agm_test@127.0.0.1:3306/agm_store_builder"),
 }
 
 CACHES = {
