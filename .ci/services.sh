@@ -34,9 +34,13 @@ wait_for() {
 
 mariadbd_bin() { command -v mariadbd || { [ -x /usr/sbin/mariadbd ] && echo /usr/sbin/mariadbd; } || command -v mysqld || true; }
 
+install_only=""
+[ "${1:-}" = --install-only ] && install_only=yes
+# A server already answering needs no package, unless we are preparing a machine for later.
+running() { [ -z "$install_only" ] && port_open "$@"; }
 missing=()
-[ -n "$(mariadbd_bin)" ] || port_open "$DB_HOST" "$DB_PORT" || missing+=(mariadb-server)
-command -v redis-server >/dev/null 2>&1 || port_open 127.0.0.1 "$REDIS_PORT" || missing+=(redis-server)
+[ -n "$(mariadbd_bin)" ] || running "$DB_HOST" "$DB_PORT" || missing+=(mariadb-server)
+command -v redis-server >/dev/null 2>&1 || running 127.0.0.1 "$REDIS_PORT" || missing+=(redis-server)
 [ -d /usr/share/zoneinfo/Africa ] || missing+=(tzdata)
 if [ ${#missing[@]} -gt 0 ]; then
   is_root || fail "missing ${missing[*]}: install them (sudo apt-get install ${missing[*]}) or point DB_HOST/DB_PORT and REDIS_URL at running servers"
@@ -44,7 +48,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-[ "${1:-}" = --install-only ] && exit 0
+[ -n "$install_only" ] && exit 0
 
 # --- MariaDB ---------------------------------------------------------------------------------
 if ! port_open "$DB_HOST" "$DB_PORT"; then
