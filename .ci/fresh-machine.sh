@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the README's two commands on a machine nobody prepared: builds a clean Debian root
-# with mmdebstrap, clones this repository into it and, inside it,
+# with mmdebstrap, clones this repository (its committed HEAD) into it and, inside it,
 #   1. runs `make run` and checks that the demo serves (home page, a store, health);
 #   2. runs `make test` in a network namespace of its own, where the only servers are the ones
 #      `make test` starts itself (the host's MariaDB and Redis are invisible there).
