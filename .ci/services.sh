@@ -63,7 +63,9 @@ if ! port_open "$DB_HOST" "$DB_PORT"; then
   mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
   say "starting MariaDB as the mysql user"
   # Stock Debian leaves `user = mysql` commented out and mariadbd refuses to run as root.
-  start-stop-daemon --start --oknodo --background --exec "$daemon" -- \
+  # A pid file of our own: --exec would match any mariadbd on the machine (another root's too).
+  start-stop-daemon --start --oknodo --background --pidfile /run/mysqld/agm-services.pid \
+    --make-pidfile --startas "$daemon" -- \
     --user=mysql --datadir="$datadir" --bind-address=127.0.0.1 --port="$DB_PORT" \
     --log-error=/var/log/mysql-agm.log
   wait_for MariaDB "$DB_HOST" "$DB_PORT" /var/log/mysql-agm.log
