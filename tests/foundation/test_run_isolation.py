@@ -24,7 +24,10 @@ def test_the_test_database_is_named_after_the_run():
 def test_cache_and_celery_keys_carry_the_run_prefix():
     assert RUN_ID in settings.CACHE_KEY_PREFIX
     assert settings.CELERY_KEY_PREFIX.startswith(settings.CACHE_KEY_PREFIX)
-    for options in (celery_app.conf.broker_transport_options, celery_app.conf.result_backend_transport_options):
+    for options in (
+        celery_app.conf.broker_transport_options,
+        celery_app.conf.result_backend_transport_options,
+    ):
         assert options == {"global_keyprefix": settings.CELERY_KEY_PREFIX}
     cache.set("isolation-probe", 1)
     assert run_keys() == [f"{settings.CACHE_KEY_PREFIX}:1:isolation-probe".encode()]
