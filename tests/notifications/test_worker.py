@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.db import connection
 from config.celery import app as celery_app
 from notifications.models import DeliveryLog, DeliveryStatus
 from notifications.services import notification_send
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -61,16 +61,20 @@ def worker(transactional_db, tmp_path):
 
 
 def wait_for_status(log, status, worker_log, timeout=45.0):
-    """Polls until the delivery reaches `status`; fails with the worker's output if it never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """Waits for the delivery to reach `status`; fails with the worker's output if it never does."""
+
+    def reached():
         log.refresh_from_db()
-        if log.status == status:
-            return
-        time.sleep(0.2)
-    pytest.fail(
-        f"{log.channel} delivery still {log.status!r}, not {status!r}, after {timeout:.0f} s;"
-        f" worker output:\n{worker_log.read_text(errors='replace')}"
+        return log.status == status
+
+    wait_until(
+        reached,
+        timeout=timeout,
+        interval=0.2,
+        message=lambda: (
+            f"{log.channel} delivery is {log.status!r}, not {status!r}; worker output:\n"
+            + worker_log.read_text(errors="replace")
+        ),
     )
 
 
