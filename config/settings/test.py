@@ -20,7 +20,7 @@ ALLOWED_HOSTS = ["*"]
 TEST_RUN_ID = os.environ.setdefault("AGM_TEST_RUN_ID", secrets.token_hex(4))
 
 DATABASES = {
-    "default": database(default_url="mysql://root:@127.0.0.1:3306/agm_store_builder"),
+    "default": database(default_url="mysql://agm_test:agm_test@127.0.0.1:3306/agm_store_builder"),
 }
 DATABASES["default"].setdefault("TEST", {})["NAME"] = read(
     "TEST_DATABASE_NAME", default=f"test_agm_{TEST_RUN_ID}"
