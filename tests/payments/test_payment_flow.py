@@ -8,7 +8,7 @@ from django.utils import timezone
 from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
 from payments.models import LedgerEntry, MonnifyWebhookEvent, Payment
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,9 @@ WEBHOOK = "/api/v1/webhooks/monnify"
 
 @pytest.fixture
 def order(store):
-    return OrderFactory(store=store, total=Decimal("5000.00"))
+    return OrderFactory(
+        store=store, customer_name="Ada Okafor", customer_email="ada@example.com", total=Decimal("5000.00")
+    )
 
 
 @pytest.fixture
