@@ -1,7 +1,5 @@
 """Fixtures shared by every app's tests. App-specific ones live in tests/<app>/conftest.py."""
 
-import os
-
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
@@ -9,26 +7,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from tests.factories import ProductFactory, StoreFactory, UserFactory
 from tests.redis_keys import run_keys_delete
 
-# Tests that may skip even in CI, with the reason why. Empty: in CI every test runs.
-CI_SKIP_ALLOWED: dict[str, str] = {}
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """In CI a skipped test is a failed one: a test that cannot run there must not pass quietly."""
-    outcome = yield
-    report = outcome.get_result()
-    if not (_in_ci() and report.skipped) or hasattr(report, "wasxfail"):
-        return
-    if item.nodeid in CI_SKIP_ALLOWED:
-        return
-    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-    report.outcome = "failed"
-    report.longrepr = f"skipped in CI (CI={os.environ['CI']!r}), which is a failure: {reason}"
+pytest_plugins = ["tests.ci_skips"]
 
 
 @pytest.fixture(autouse=True)
