@@ -35,21 +35,20 @@ def test_cache_and_celery_keys_carry_the_run_prefix():
 
 def test_cleaning_deletes_this_runs_keys_and_nothing_else():
     client = redis_client()
-    others = [
-        "agm-test-otherrun:1:throttle:x",  # another run's cache
-        f"{settings.CACHE_KEY_PREFIX}x:1:a",  # a prefix that merely starts like ours
-        "celery",  # a dev worker's default queue
-    ]
+    prefix = settings.CACHE_KEY_PREFIX
+    # Keys that begin like ours but are outside this run's patterns: cleaning must keep them.
+    # (They still start with the run's prefix, so this test never touches another run's keys.)
+    lookalikes = [f"{prefix}x:1:throttle", f"{prefix}-celery", f"{prefix}_celery:queue", f"{prefix}*:1:a"]
     try:
-        for key in others:
+        for key in lookalikes:
             client.set(key, "keep", ex=60)
         cache.set("mine", 1)
         client.set(f"{settings.CELERY_KEY_PREFIX}celery-task-meta-1", "x", ex=60)
         assert run_keys_delete() == 2
         assert run_keys() == []
-        assert [client.get(key) for key in others] == [b"keep"] * 3
+        assert [client.get(key) for key in lookalikes] == [b"keep"] * len(lookalikes)
     finally:
-        client.delete(*others)
+        client.delete(*lookalikes)
 
 
 @pytest.mark.slow
