@@ -9,8 +9,7 @@ from django.db.models import Sum
 from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
 from payments.models import LedgerEntry, Payment, Refund
-from tests.factories import DEFAULT_PASSWORD, StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import DEFAULT_PASSWORD, OrderFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
