@@ -69,7 +69,12 @@ def build_world(*, webhook_url: str) -> World:
     order_transition(order=paid, to_status="processing", actor=seed.merchant, note="Cooking now")
     coupon = coupon_save(
         store=store,
-        data={"code": "WELCOME10", "kind": "percentage", "value": Decimal("10"), "minimum_order": Decimal("5000")},
+        data={
+            "code": "WELCOME10",
+            "kind": "percentage",
+            "value": Decimal("10"),
+            "minimum_order": Decimal("5000"),
+        },
     )
     delivery_rate_set(store=store, state="Lagos", lga=None, fee=Decimal("2500"))
     delivery_rate_set(store=store, state="Lagos", lga="Ikeja", fee=Decimal("1500"))
@@ -77,9 +82,16 @@ def build_world(*, webhook_url: str) -> World:
         user=seed.merchant,
         account_number="0123456789",
         bank_code="058",
-        defaults={"account_name": "NGOZI OKAFOR", "bank_name": "Guaranty Trust Bank", "is_verified": True, "is_primary": True},
+        defaults={
+            "account_name": "NGOZI OKAFOR",
+            "bank_name": "Guaranty Trust Bank",
+            "is_verified": True,
+            "is_primary": True,
+        },
     )
-    notification_create(user=seed.merchant, title="New order", body="Tunde Bakare ordered 3 items.", link="/dashboard/orders/")
+    notification_create(
+        user=seed.merchant, title="New order", body="Tunde Bakare ordered 3 items.", link="/dashboard/orders/"
+    )
     return World(store=store, product=products[0], order=paid, coupon=coupon)
 
 
@@ -94,12 +106,21 @@ PLATFORM_PAGES = [
 DASHBOARD_PAGES = [
     Page("dashboard-home", lambda w: reverse("dashboard:home")),
     Page("orders", lambda w: reverse("dashboard:orders_dashboard:list")),
-    Page("order-detail", lambda w: reverse("dashboard:orders_dashboard:detail", kwargs={"order_id": w.order.pk})),
-    Page("order-invoice", lambda w: reverse("dashboard:orders_dashboard:invoice", kwargs={"order_id": w.order.pk})),
+    Page(
+        "order-detail",
+        lambda w: reverse("dashboard:orders_dashboard:detail", kwargs={"order_id": w.order.pk}),
+    ),
+    Page(
+        "order-invoice",
+        lambda w: reverse("dashboard:orders_dashboard:invoice", kwargs={"order_id": w.order.pk}),
+    ),
     Page("customers", lambda w: reverse("dashboard:orders_dashboard:customers")),
     Page("delivery", lambda w: reverse("dashboard:orders_dashboard:delivery")),
     Page("coupons", lambda w: reverse("dashboard:orders_dashboard:coupons")),
-    Page("coupon-edit", lambda w: reverse("dashboard:orders_dashboard:coupon-edit", kwargs={"coupon_id": w.coupon.pk})),
+    Page(
+        "coupon-edit",
+        lambda w: reverse("dashboard:orders_dashboard:coupon-edit", kwargs={"coupon_id": w.coupon.pk}),
+    ),
     Page("products", lambda w: reverse("dashboard:catalog_dashboard:list")),
     Page("product-new", lambda w: reverse("dashboard:catalog_dashboard:create")),
     Page("product-edit", lambda w: reverse("dashboard:catalog_dashboard:edit", args=[w.product.pk])),
