@@ -24,7 +24,7 @@ axe.run(document, {resultTypes: ["violations"]}).then(
 
 
 def audit_page(browser, *, url: str, name: str, width: int, height: int) -> list[str]:
-    """Loads `url` at width×height and gives back what is wrong with it (empty: nothing)."""
+    """Loads `url` at width x height and gives back what is wrong with it (empty: nothing)."""
     browser.set_window_size(width, height)
     browser.get(url)
     problems = []
