@@ -162,7 +162,7 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
         "Account",
     ]
     tabbar = browser.find_element(By.CSS_SELECTOR, "nav.tabbar")
-    assert [link.text for link in tabbar.find_elements(By.TAG_NAME, "a")] == [
+    assert [link.text for link in tabbar.find_elements(By.CSS_SELECTOR, "nav.tabbar > a")] == [
         "Home",
         "Orders",
         "Products",
