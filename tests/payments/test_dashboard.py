@@ -36,7 +36,7 @@ def test_overview_lists_flags_and_balance(logged_in, merchant, monnify):
     monnify.pay_over(payment.payment_reference, Decimal("500.00"))
     tasks.payments_requery_pending.delay()
     html = logged_in.get("/dashboard/payments/").content.decode()
-    assert "₦8,300.00" in html  # 8,500.00 received less the 200.00 fee
+    assert "₦8,300" in html  # 8,500.00 received less the 200.00 fee
     assert order.order_number in html
     assert "Overpaid: refund the excess" in html
 
@@ -44,7 +44,7 @@ def test_overview_lists_flags_and_balance(logged_in, merchant, monnify):
 def test_overview_shows_only_own_payments(logged_in, merchant, other_merchant):
     make_payments(StoreFactory(user=other_merchant), 2)
     html = logged_in.get("/dashboard/payments/").content.decode()
-    assert "No payments yet." in html
+    assert "No payments yet" in html
 
 
 @pytest.mark.parametrize("count", [1, 8])
