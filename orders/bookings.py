@@ -171,10 +171,15 @@ def booking_place(
         existing = Booking.objects.filter(order=order).first()
         if existing is not None:
             return existing  # the same form sent twice
+        # A locking read sees the latest committed bookings even if this transaction's
+        # snapshot is older (InnoDB's REPEATABLE READ).
         clash = (
-            Booking.objects.filter(store=store, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            Booking.objects.select_for_update()
+            .filter(store=store, starts_at__lt=ends_at, ends_at__gt=starts_at)
             .exclude(order__status=OrderStatus.CANCELLED)
-            .exists()
+            .values_list("pk", flat=True)
+            .first()
+            is not None
         )
         if clash:
             raise SlotTaken(

@@ -302,7 +302,7 @@ def test_the_home_page_lists_services_with_duration_and_price_and_the_week(clien
     assert 'data-layout="bookings"' in text
     assert "2 h" in text and "₦15,000" in text
     assert '<th scope="row">Sunday</th><td>Closed</td>' in text
-    assert '<th scope="row">Monday</th><td>09:00–18:00</td>' in text
+    assert '<th scope="row">Monday</th><td>09:00\u201318:00</td>' in text
     assert "12 Admiralty Way, Lekki" in text
 
 
