@@ -154,6 +154,7 @@ def book_page(request, username):
         last_day=last_day,
         slots=slots,
         free_count=sum(1 for slot in slots if not slot.taken),
+        taken_count=sum(1 for slot in slots if slot.taken),
         closed=week[day.weekday()].closed,
         day_strip=_day_strip(week, first_day),
         form=form,
