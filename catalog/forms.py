@@ -4,10 +4,13 @@
 from django import forms
 
 from catalog.csv_format import parse_variations, variations_text
+from catalog.durations import MAX_MINUTES, MIN_MINUTES
 from catalog.images import MAX_UPLOAD_BYTES, thumbnail_url
 from catalog.selectors import ACTIVE_FILTERS
 from catalog.services import BULK_ACTIONS
 from catalog.validation import DIMENSION_UNITS, LABELS, MAX_IMAGES, ProductInvalid
+from stores.models import StoreTemplate
+from stores.presentation import product_duration_minutes
 
 
 class UncheckedChoiceField(forms.ChoiceField):
@@ -89,7 +92,18 @@ class ProductForm(forms.Form):
     is_active = forms.BooleanField(label="Active (shown in your store)", required=False, initial=True)
     is_featured = forms.BooleanField(label="Featured on your store's home page", required=False)
 
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        required=False,
+        min_value=MIN_MINUTES,
+        max_value=MAX_MINUTES,
+        help_text="How long the appointment takes; the free times shoppers see follow it.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "5"}),
+    )
+
     DIMENSION_FIELDS = ("length", "width", "height", "dimension_unit")
+    # Kept by catalog.durations, not by product_create/product_update.
+    OWN_TABLE_FIELDS = ("duration_minutes",)
 
     def __init__(self, *args, stores, product=None, **kwargs):
         if product is not None:
@@ -104,6 +118,10 @@ class ProductForm(forms.Form):
         elif len(stores) == 1:
             self.fields["store"].initial = stores[0].pk
         self.keep_choices = [(url, thumbnail_url(url)) for url in (product.images or [])] if product else []
+        # Only a bookings store's services have a duration.
+        store_templates = {product.store.template_id} if product else {store.template_id for store in stores}
+        if StoreTemplate.BOOKINGS not in store_templates:
+            del self.fields["duration_minutes"]
 
     @staticmethod
     def initial_for(product) -> dict:
@@ -128,6 +146,7 @@ class ProductForm(forms.Form):
             "tags": ", ".join(product.tags) if isinstance(product.tags, list) else "",
             "is_active": bool(product.is_active),
             "is_featured": bool(product.is_featured),
+            "duration_minutes": product_duration_minutes(product),
         }
 
     def product_data(self, kept_images: list[str] | None = None) -> dict:
@@ -136,7 +155,7 @@ class ProductForm(forms.Form):
         data = {
             field: values[field]
             for field in self.fields
-            if field not in ("store", "variations", *self.DIMENSION_FIELDS)
+            if field not in ("store", "variations", *self.DIMENSION_FIELDS, *self.OWN_TABLE_FIELDS)
         }
         parts = [values[field].strip() for field in self.DIMENSION_FIELDS]
         data["dimensions"] = (

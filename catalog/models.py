@@ -59,3 +59,24 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ServiceDuration(models.Model):
+    """How long a bookings store's service takes (catalog/migrations/0002). Its own table:
+    the seed's products table has no such column, and `dimensions` is the parcel's size."""
+
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="service_duration"
+    )
+    minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        db_table = "product_service_durations"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=5, minutes__lte=720), name="product_service_duration_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id}: {self.minutes} min"

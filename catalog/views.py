@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import csv_format
+from catalog.durations import product_duration_set
 from catalog.forms import (
     BulkActionForm,
     ImportForm,
@@ -35,6 +36,7 @@ from catalog.services import (
 )
 from catalog.validation import ProductInvalid, clean_product_data, product_values
 from config.errors import NotFound, ServiceError
+from stores.models import StoreTemplate
 
 PRODUCTS_PER_PAGE = 25
 NAMESPACE = "dashboard:catalog_dashboard"
@@ -99,6 +101,15 @@ def _prepared_uploads(request, form):
     return prepared
 
 
+def _save_duration(request, form, product) -> None:
+    """A bookings store's service keeps its duration in its own table (catalog.durations);
+    the form has checked the value, and another template's product shows no such field."""
+    if "duration_minutes" in form.fields and product.store.template_id == StoreTemplate.BOOKINGS:
+        product_duration_set(
+            user=request.user, product_id=product.pk, minutes=form.cleaned_data["duration_minutes"]
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_create_view(request):
@@ -122,6 +133,7 @@ def product_create_view(request):
             except ProductInvalid as invalid:
                 form.add_service_errors(invalid)
             else:
+                _save_duration(request, form, product)
                 messages.success(request, f"“{product.name}” was created.")
                 return redirect(_url("edit", product.pk))
     status = 400 if form.errors else 200
@@ -150,6 +162,7 @@ def product_edit_view(request, product_id):
             except ProductInvalid as invalid:
                 form.add_service_errors(invalid)
             else:
+                _save_duration(request, form, product)
                 messages.success(request, f"“{product.name}” was saved.")
                 return redirect(_url("edit", product.pk))
     status = 400 if form.errors else 200

@@ -18,6 +18,7 @@ from notifications.models import Category, Channel, Notification
 from notifications.rendering import GSM7_BASIC, GSM7_EXTENDED
 from notifications.services import notification_create, notification_send
 from orders import pricing
+from orders.appointments import appointment_for_order
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.pricing import DeliveryMethod
 
@@ -189,4 +190,6 @@ def _order_context(order: Order) -> dict:
         "notes": order.notes or "",
         "paid": order.payment_status == PaymentStatus.PAID,
         "track_url": f"{site_url()}/track/{order.order_number}",
+        # A bookings store's order is an appointment: the messages say when and where.
+        "appointment": appointment_for_order(order),
     }

@@ -235,3 +235,33 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Booking(models.Model):
+    """The appointment a bookings-store order holds (orders/bookings.py). It takes its time
+    while the order is not cancelled; overlaps are refused under a lock on the store row."""
+
+    id = models.BigAutoField(primary_key=True)
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="bookings")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="booking")
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, null=True, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_bookings"
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["store", "starts_at"], name="orders_booking_store_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_at__lt=models.F("ends_at")), name="orders_booking_span"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)

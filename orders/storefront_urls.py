@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders import views
+from orders import booking_pages, views
 
 app_name = "orders_storefront"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("cart", views.cart_page, name="cart"),
     path("checkout", views.checkout_page, name="checkout"),
     path("orders/<str:order_number>", views.order_placed_page, name="placed"),
+    path("book", booking_pages.book_page, name="book"),
 ]

@@ -17,6 +17,7 @@ from catalog.models import Product
 from config.errors import NotFound, RateLimited, ServiceError
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
+from orders.appointments import appointment_for_order
 from orders.forms import (
     CartAddForm,
     CartUpdateForm,
@@ -177,6 +178,12 @@ def order_placed_page(request, username, order_number):
     store = store_get_live(username=username)
     order = selectors.order_get_by_number(order_number=order_number, store=store)
     mine = order.order_number in request.session.get(PLACED_SESSION_KEY, [])
+    appointment = appointment_for_order(order)
+    if appointment is not None:
+        # Imported here: orders.booking_pages imports this module.
+        from orders.booking_pages import appointment_placed_page
+
+        return appointment_placed_page(request, store=store, order=order, appointment=appointment, mine=mine)
     return render(
         request,
         "storefront/checkout_placed.html",

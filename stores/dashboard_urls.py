@@ -2,7 +2,7 @@
 
 from django.urls import include, path, register_converter
 
-from stores import views
+from stores import theme_pages, views
 
 
 class StoreIdConverter:
@@ -32,6 +32,17 @@ urlpatterns = [
     path("stores/<store_id:store_id>/settings/", views.store_settings, name="store-settings"),
     path("stores/<store_id:store_id>/status/", views.store_status, name="store-status"),
     path("stores/<store_id:store_id>/delete/", views.store_delete_page, name="store-delete"),
+    path("stores/<store_id:store_id>/hours/", theme_pages.opening_hours_page, name="store-hours"),
+    path(
+        "stores/<store_id:store_id>/testimonials/", theme_pages.testimonials_page, name="store-testimonials"
+    ),
+    path(
+        "stores/<store_id:store_id>/testimonials/<int:testimonial_id>/delete/",
+        theme_pages.testimonial_delete_view,
+        name="store-testimonial-delete",
+    ),
+    path("enquiries/", theme_pages.enquiry_list, name="enquiries"),
+    path("enquiries/<store_id:enquiry_id>/", theme_pages.enquiry_mark_view, name="enquiry-mark"),
     path("account/", include("accounts.dashboard_urls")),
     path("products/", include("catalog.dashboard_urls")),
     path("orders/", include("orders.dashboard_urls")),

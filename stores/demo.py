@@ -3,14 +3,16 @@
 Idempotent: running it again finds what it made and changes nothing else.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
 from accounts.models import Role, User, UserSettings
-from catalog.models import Product
-from stores.models import Store, StoreTemplate
+from catalog.models import Product, ServiceDuration
+from stores.models import Enquiry, Store, StoreTemplate, Testimonial
+from stores.opening_hours import opening_hours_set
 
 DEMO_MERCHANT_EMAIL = "demo@agmshops.test"
 DEMO_ADMIN_EMAIL = "admin@agmshops.test"
@@ -89,6 +91,8 @@ def demo_seed() -> DemoSeed:
             )
             for name, description, price, compare_at, stock, featured in DEMO_PRODUCTS
         )
+    demo_bookings_store(merchant=merchant)
+    demo_portfolio_store(merchant=merchant)
     return DemoSeed(merchant=merchant, admin=admin, store=store)
 
 
@@ -107,3 +111,119 @@ def _user(email, full_name, phone, role) -> User:
         )
         UserSettings.objects.create(user=user)
     return user
+
+
+# --- The bookings and portfolio themes' demo stores ---
+
+DEMO_BOOKINGS_USERNAME = "braids-by-bisi"
+DEMO_PORTFOLIO_USERNAME = "lens-and-light"
+# name, description, price, minutes, stock (None: not counted; 0: unavailable)
+DEMO_SERVICES = [
+    ("Knotless braids (medium)", "Waist length, neat parts, hair included.", "25000.00", 240, None),
+    ("Cornrows", "Straight-back or patterned, with beads on request.", "8000.00", 90, None),
+    ("Silk press", "Wash, deep condition and a sleek silk press.", "12000.00", 120, None),
+    ("Kids' braids", "For ages 4 to 12; we keep it gentle.", "6000.00", 60, None),
+    ("Loc retwist", "Retwist and style; bring your own accessories.", "10000.00", 75, 0),
+]
+DEMO_WORKS = [
+    ("Ikoyi garden wedding", "Weddings"),
+    ("Studio portraits: the Adeyemi family", "Portraits"),
+    ("Afrobeat night at Terra Kulture", "Events"),
+    ("Lekki brand shoot for Zuri Skincare", "Commercial"),
+    ("Traditional engagement in Abeokuta", "Weddings"),
+    ("Graduation portraits, UNILAG", "Portraits"),
+]
+DEMO_TESTIMONIALS = [
+    (
+        "Amaka O.",
+        "Bride, Ikoyi",
+        "Every photo made us cry happy tears. They caught moments we did not even see.",
+    ),
+    ("Tunde B.", "Zuri Skincare", "Fast, calm and creative. Our product shots doubled our Instagram orders."),
+    ("Mrs Adeyemi", "Family portraits", "The children were relaxed all through. We framed six of them!"),
+]
+DEMO_ENQUIRIES = [
+    (
+        "Chioma Eze",
+        "chioma@example.com",
+        "",
+        "Do you cover weddings in Enugu on 14 February? About 300 guests.",
+    ),
+    ("Kunle Bello", "", "+2348031112222", "Price for a half-day product shoot, 20 items, white background?"),
+    (
+        "Ada Nwosu",
+        "ada@example.com",
+        "+2348039998888",
+        "Graduation portraits for two, this Saturday if possible.",
+    ),
+]
+
+
+def demo_bookings_store(*, merchant: User) -> Store:
+    """A hair studio on the bookings theme: services with durations, its week and address."""
+    store, created = Store.objects.get_or_create(
+        username=DEMO_BOOKINGS_USERNAME,
+        defaults={
+            "user": merchant,
+            "display_name": "Braids by Bisi",
+            "description": "Protective styles, silk presses and kids' braids in Yaba: book a time online.",
+            "template_id": StoreTemplate.BOOKINGS,
+            "category": "Hair & beauty",
+            "custom_colors": {"primary": "#9d174d", "secondary": "#0f766e", "accent": "#b45309"},
+            "custom_fonts": {"heading": "elegant-serif", "body": "system"},
+            "social_links": {"whatsapp": "+2348030000001"},
+        },
+    )
+    if created:
+        for name, description, price, minutes, stock in DEMO_SERVICES:
+            service = Product.objects.create(
+                store=store, name=name, description=description, price=Decimal(price), stock_quantity=stock
+            )
+            ServiceDuration.objects.create(product=service, minutes=minutes)
+        week = {day: (datetime.time(9), datetime.time(18)) for day in range(5)}
+        week[5] = (datetime.time(8), datetime.time(16))
+        week[6] = (None, None)
+        opening_hours_set(store=store, days=week, address="24 Herbert Macaulay Way, Yaba, Lagos")
+    return store
+
+
+def demo_portfolio_store(*, merchant: User) -> Store:
+    """A photographer on the portfolio theme: works, testimonials and a few enquiries."""
+    store, created = Store.objects.get_or_create(
+        username=DEMO_PORTFOLIO_USERNAME,
+        defaults={
+            "user": merchant,
+            "display_name": "Lens & Light Studio",
+            "description": (
+                "Wedding, portrait and brand photography across Lagos and beyond. We plan every shoot "
+                "with you, arrive early and deliver edited photos within two weeks."
+            ),
+            "template_id": StoreTemplate.PORTFOLIO,
+            "category": "Photography",
+            "custom_colors": {"primary": "#1d4ed8", "secondary": "#7c3aed", "accent": "#c2410c"},
+            "custom_fonts": {"heading": "geometric", "body": "system"},
+            "social_links": {"whatsapp": "+2348030000001", "instagram": "https://instagram.com/lensandlight"},
+        },
+    )
+    if created:
+        Product.objects.bulk_create(
+            Product(
+                store=store,
+                name=name,
+                category=category,
+                price=Decimal("150000.00"),
+                stock_quantity=None,
+                is_featured=index < 2,
+                images=[],
+            )
+            for index, (name, category) in enumerate(DEMO_WORKS)
+        )
+        Testimonial.objects.bulk_create(
+            Testimonial(store=store, author=author, detail=detail, quote=quote, position=position)
+            for position, (author, detail, quote) in enumerate(DEMO_TESTIMONIALS)
+        )
+        Enquiry.objects.bulk_create(
+            Enquiry(store=store, name=name, email=email, phone=phone, message=message)
+            for name, email, phone, message in DEMO_ENQUIRIES
+        )
+    return store

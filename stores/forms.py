@@ -1,17 +1,11 @@
-"""HTML forms of the storefront (booking request, enquiry) and of the dashboard (onboarding,
-store settings). They translate form input for the services; the rules live there."""
-
-import datetime
+"""HTML forms of the storefront (enquiry; booking is in orders/booking_pages.py) and of the
+dashboard (onboarding, store settings). They translate form input for the services; the rules live there."""
 
 from django import forms
-from django.utils import timezone
 
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
 from stores.branding import COLOUR_KEYS, DEFAULT_COLOURS, DEFAULT_FONT, FONTS, SOCIAL_NETWORKS
 from stores.models import StoreTemplate
-
-BOOKING_SLOTS = [f"{hour:02d}:00" for hour in range(9, 18)]
-BOOKING_DAYS_AHEAD = 90
 
 
 def _phone(value: str) -> str:
@@ -19,61 +13,6 @@ def _phone(value: str) -> str:
         return normalise_phone(value)
     except InvalidPhoneNumber as error:
         raise forms.ValidationError(error.message) from None
-
-
-class BookingForm(forms.Form):
-    service = forms.ChoiceField(label="Service")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    slot = forms.ChoiceField(label="Time", choices=[(slot, slot) for slot in BOOKING_SLOTS])
-    name = forms.CharField(label="Your name", max_length=100)
-    phone = forms.CharField(label="Phone number", max_length=20)
-    email = forms.EmailField(label="Email (optional)", required=False)
-    note = forms.CharField(
-        label="Anything we should know? (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    # One per rendered form: a second press of the button places no second order.
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, services, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.services = {str(service.pk): service for service in services}
-        self.fields["service"].choices = [(pk, service.name) for pk, service in self.services.items()]
-        today = timezone.localdate()
-        self.fields["date"].widget.attrs.update(
-            min=today.isoformat(), max=(today + datetime.timedelta(days=BOOKING_DAYS_AHEAD)).isoformat()
-        )
-
-    def clean_phone(self):
-        return _phone(self.cleaned_data["phone"])
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        today = timezone.localdate()
-        if date < today:
-            raise forms.ValidationError("Choose today or a later date.")
-        if date > today + datetime.timedelta(days=BOOKING_DAYS_AHEAD):
-            raise forms.ValidationError(f"Bookings open up to {BOOKING_DAYS_AHEAD} days ahead.")
-        return date
-
-    def clean(self):
-        cleaned = super().clean()
-        date, slot = cleaned.get("date"), cleaned.get("slot")
-        if date and slot and date == timezone.localdate():
-            hour, minute = (int(part) for part in slot.split(":"))
-            if datetime.time(hour, minute) <= timezone.localtime().time():
-                self.add_error("slot", "That time has passed today: choose a later one.")
-        return cleaned
-
-    @property
-    def chosen_service(self):
-        return self.services[self.cleaned_data["service"]]
-
-    def booking_slot(self) -> dict:
-        """The slot as order_place records it in the order item's variant selection."""
-        return {"Date": self.cleaned_data["date"].isoformat(), "Time": self.cleaned_data["slot"]}
 
 
 class EnquiryForm(forms.Form):

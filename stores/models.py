@@ -65,3 +65,113 @@ class Store(models.Model):
 
     def get_absolute_url(self):
         return f"/{self.username}"
+
+
+# --- Tables the seed lacks: the bookings and portfolio themes (stores/migrations/0002) ---
+
+
+class Weekday(models.IntegerChoices):
+    """datetime.date.weekday() numbering."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """When a bookings store takes appointments on one weekday, in Lagos time. No times
+    means closed that day; a store without rows uses stores.opening_hours.DEFAULT_HOURS."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "store_opening_hours"
+        ordering = ["weekday"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.UniqueConstraint(fields=["store", "weekday"], name="store_opening_hours_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6), name="store_opening_hours_weekday"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True, closes_at__isnull=True)
+                | models.Q(opens_at__lt=models.F("closes_at")),
+                name="store_opening_hours_order",
+            ),
+        ]
+
+    def __str__(self):
+        if self.opens_at is None:
+            return f"{self.get_weekday_display()}: closed"
+        return f"{self.get_weekday_display()}: {self.opens_at:%H:%M} to {self.closes_at:%H:%M}"
+
+
+class BookingSettings(models.Model):
+    """Where a bookings store's appointments take place: shown on the confirmation."""
+
+    store = models.OneToOneField(
+        Store, on_delete=models.CASCADE, primary_key=True, related_name="booking_settings"
+    )
+    address = models.CharField(max_length=255, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "store_booking_settings"
+        verbose_name_plural = "booking settings"
+
+    def __str__(self):
+        return f"Booking settings of {self.store_id}"
+
+
+class Testimonial(models.Model):
+    """A client's words, shown on a portfolio store's home page in `position` order."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="testimonials")
+    author = models.CharField(max_length=100)
+    detail = models.CharField(max_length=100, blank=True, default="", help_text="E.g. “Bride, Lekki”.")
+    quote = models.TextField(max_length=600)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "store_testimonials"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.author} on {self.store_id}"
+
+
+class EnquiryReply(models.TextChoices):
+    EMAIL = "email", "Email"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class Enquiry(models.Model):
+    """A shopper's enquiry from a portfolio store, kept for the merchant's inbox."""
+
+    id = uuid_primary_key()
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="enquiries")
+    name = models.CharField(max_length=100)
+    email = models.CharField(max_length=255, blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="")
+    message = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_via = models.CharField(max_length=10, choices=EnquiryReply.choices, blank=True, default="")
+
+    class Meta:
+        db_table = "store_enquiries"
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "enquiries"
+        indexes = [models.Index(fields=["store", "-created_at"], name="store_enquiries_inbox")]
+
+    def __str__(self):
+        return f"{self.name} → {self.store_id}"

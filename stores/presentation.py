@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from config.site_url import site_url
 
-# Bookings-template services keep their length in the product's `dimensions` JSON under
-# this key (the seed has no duration column); the catalog's dimensions form leaves it alone.
+# Before catalog.ServiceDuration, a service's length was written in the product's
+# `dimensions` JSON under this key; rows written that way still read.
 DURATION_KEY = "duration_minutes"
 
 
@@ -45,8 +45,21 @@ def stock_state(product) -> StockState:
 
 
 def product_duration_minutes(product) -> int | None:
+    service_duration = getattr(product, "service_duration", None)
+    if service_duration is not None:
+        return service_duration.minutes
     dimensions = product.dimensions if isinstance(product.dimensions, dict) else {}
     minutes = dimensions.get(DURATION_KEY)
     if isinstance(minutes, bool) or not isinstance(minutes, int | float) or minutes <= 0:
         return None
     return int(minutes)
+
+
+def minutes_label(minutes: int | None) -> str:
+    """90 → "1 h 30 min"; 45 → "45 min"; 120 → "2 h"."""
+    if not minutes:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"

@@ -33,6 +33,7 @@ CARD_FIELDS = (
     "category",
     "dimensions",
     "created_at",
+    "service_duration__minutes",
 )
 # InnoDB's FULLTEXT index skips words shorter than innodb_ft_min_token_size (3 by default).
 FULLTEXT_MIN_WORD = 3
@@ -80,6 +81,8 @@ def storefront_products(*, store: Store, fields: tuple[str, ...] | None = CARD_F
     """Products a shopper can see in this store (the store itself is known to be live).
     `fields` limits the columns read (product cards); None reads all of them."""
     products = Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
+    # A service's duration is in its own one-to-one table: joined, so a list costs no extra query.
+    products = products.select_related("service_duration")
     return products.only(*fields) if fields else products
 
 
@@ -178,7 +181,9 @@ def storefront_product(*, username: str, product_id: str) -> Product:
     """A live product of a live store, with its store (one query)."""
     try:
         return (
-            Product.objects.live().select_related("store").get(pk=str(product_id), store__username=username)
+            Product.objects.live()
+            .select_related("store", "service_duration")
+            .get(pk=str(product_id), store__username=username)
         )
     except Product.DoesNotExist:
         raise Http404("No such product") from None

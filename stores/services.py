@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -18,7 +19,7 @@ from config.site_url import site_url
 from notifications.models import Category, Channel
 from notifications.services import notification_create, notification_send
 from stores.branding import clean_colours, clean_fonts, clean_social_links
-from stores.models import Store, StoreTemplate
+from stores.models import Enquiry, Store, StoreTemplate
 from stores.storefront_cache import storefront_cache_bump
 from stores.usernames import USERNAME_MAX_LENGTH, username_problem
 from stores.view_counts import pending_views_restore, pending_views_take
@@ -311,16 +312,19 @@ def product_views_flush() -> int:
 def store_enquiry_send(
     *, store: Store, name: str, email: str, phone: str, message: str, ip: str | None
 ) -> None:
-    """A shopper's enquiry reaches the merchant twice: as an in-dashboard notification and
-    by email (through the notifications app, which queues and retries it). Each IP may send
-    ENQUIRIES_PER_HOUR; past that, RateLimited and nothing is written."""
+    """A shopper's enquiry is kept in the merchant's inbox (/dashboard/enquiries/) and
+    announced twice: as an in-dashboard notification and by email (through the notifications
+    app, which queues and retries it). Each IP may send ENQUIRIES_PER_HOUR; past that,
+    RateLimited and nothing is written."""
     throttle_hit(scope="store-enquiry", who=ip, limit=ENQUIRIES_PER_HOUR, window=HOUR)
     contact = " · ".join(part for part in (email, phone) if part)
     with transaction.atomic():
+        Enquiry.objects.create(store=store, name=name, email=email or "", phone=phone or "", message=message)
         notification = notification_create(
             user=store.user,
             title=f"New enquiry from {name} ({store.display_name})",
             body=f"{message}\n\nReply to: {contact}",
+            link=reverse("dashboard:enquiries"),
         )
         notification_send(
             template="store_enquiry",

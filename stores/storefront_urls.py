@@ -13,7 +13,6 @@ urlpatterns = [
     path("<slug:username>/", RedirectView.as_view(url="/%(username)s", permanent=True)),
     path("<slug:username>/about", views.storefront_about, name="about"),
     path("<slug:username>/p/<str:product_id>", views.storefront_product_page, name="product"),
-    path("<slug:username>/book", views.storefront_book, name="book"),
     path("<slug:username>/enquire", views.storefront_enquire, name="enquire"),
     path("<slug:username>/", include("orders.storefront_urls")),
     path("<slug:username>/", include("payments.storefront_urls")),

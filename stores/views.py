@@ -1,7 +1,6 @@
 """Storefront pages at /<username>/… . Each page is rendered from the database once per store
 version and then served from the cache (stores/storefront_cache.py)."""
 
-import secrets
 from functools import wraps
 from urllib.parse import quote
 
@@ -15,17 +14,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from catalog.images import thumbnail_url
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
 from config.site_url import site_url
-from orders.pricing import DeliveryMethod
-from orders.services import IdempotencyConflict, order_place
-from orders.views import PLACED_SESSION_KEY
 from payments import services as payment_services
 from payments.forms import BankAccountForm
 from stores.branding import brand_css_variables, whatsapp_digits
 from stores.forms import (
-    BookingForm,
     BrandingForm,
     BusinessForm,
     EnquiryForm,
@@ -34,7 +30,9 @@ from stores.forms import (
     TemplateForm,
 )
 from stores.models import StoreTemplate
-from stores.presentation import stock_state
+from stores.opening_hours import booking_address, opening_hours_week
+from stores.portfolio import testimonials_for_store
+from stores.presentation import product_image, stock_state
 from stores.selectors import (
     normalise_sort,
     store_get_live,
@@ -173,14 +171,33 @@ def _products_home(request, store) -> bytes:
 
 def _bookings_home(request, store) -> bytes:
     page = _page(request, storefront_products(store=store).order_by("name", "id"))
-    return _render(
-        request, "storefront/bookings/home.html", _context(request, store, store_meta(store), page=page)
+    week = opening_hours_week(store=store)
+    context = _context(
+        request,
+        store,
+        store_meta(store),
+        page=page,
+        week=week,
+        address=booking_address(store=store),
+        open_days=sum(1 for day in week if not day.closed),
     )
+    return _render(request, "storefront/bookings/home.html", context)
 
 
 def _portfolio_home(request, store) -> bytes:
     page = _page(request, storefront_products(store=store).order_by("-is_featured", "-created_at", "-id"))
-    context = _context(request, store, store_meta(store), page=page, form=EnquiryForm())
+    context = _context(
+        request,
+        store,
+        store_meta(store),
+        page=page,
+        works=[
+            {"product": product, "image": image, "thumbnail": thumbnail_url(image) if image else ""}
+            for product, image in ((product, product_image(product)) for product in page.object_list)
+        ],
+        form=EnquiryForm(),
+        testimonials=testimonials_for_store(store=store),
+    )
     return _render(request, "storefront/portfolio/home.html", context)
 
 
@@ -237,57 +254,6 @@ def _live_store_with_template(username, template_id):
     if store.template_id != template_id:
         raise Http404("This store does not take bookings or enquiries")
     return store
-
-
-@require_http_methods(["GET", "POST"])
-def storefront_book(request, username):
-    """A date and time-slot request for a service of a bookings store, placed as a pickup
-    order of that service with the slot in the item's variant selection."""
-    store = _live_store_with_template(username, StoreTemplate.BOOKINGS)
-    services = list(storefront_products(store=store).order_by("name", "id"))
-    initial = {"service": request.GET.get("service"), "token": secrets.token_urlsafe(24)}
-    form = BookingForm(request.POST or None, services=services, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = order_place(
-                store=store,
-                customer={
-                    "name": data["name"],
-                    "phone": data["phone"],
-                    "email": data["email"],
-                    "notes": data["note"],
-                },
-                lines=[{"product_id": data["service"], "quantity": 1}],
-                idempotency_key="booking:" + data["token"],
-                delivery_method=DeliveryMethod.PICKUP,
-                booking_slot=form.booking_slot(),
-            )
-        except IdempotencyConflict:
-            # The form already placed a booking and was changed since: the same details
-            # in a fresh form, to be sent again on purpose.
-            fresh = request.POST.copy()
-            fresh["token"] = secrets.token_urlsafe(24)
-            form = BookingForm(fresh, services=services)
-            form.is_valid()
-            form.add_error(
-                None, "This form was already used for a booking. Check the details and send it again."
-            )
-        except ServiceError as error:
-            form.add_error(None, error.message)
-        else:
-            placed = request.session.get(PLACED_SESSION_KEY, [])
-            request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
-            return redirect(
-                "storefront:orders_storefront:placed",
-                username=store.username,
-                order_number=order.order_number,
-            )
-    meta = store_meta(store, path="/book", title=f"Book · {store.display_name}")
-    context = _context(request, store, meta, cached=False, form=form)
-    return render(
-        request, "storefront/bookings/book.html", context, status=400 if request.method == "POST" else 200
-    )
 
 
 @require_http_methods(["POST"])

@@ -1,7 +1,7 @@
 from django import template
 
 from config import money
-from stores.presentation import product_duration_minutes, product_image, stock_state
+from stores.presentation import minutes_label, product_duration_minutes, product_image, stock_state
 
 register = template.Library()
 
@@ -26,10 +26,4 @@ def stock(product):
 
 @register.filter
 def duration(product) -> str:
-    minutes = product_duration_minutes(product)
-    if not minutes:
-        return ""
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{rest} min"
+    return minutes_label(product_duration_minutes(product))

@@ -1,6 +1,8 @@
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from catalog.models import Product
@@ -258,17 +260,13 @@ def test_a_bookings_stores_first_service_is_not_counted_stock(merchant, client):
 
     service.refresh_from_db()
     assert service.stock_quantity is None
-    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
-    form = client.get(f"/{store.username}/book").content.decode()
-    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
-    booking = {
-        "service": service.pk,
-        "date": tomorrow,
-        "slot": "10:00",
-        "name": "Ngozi",
-        "phone": "08031234567",
-    }
-    assert client.post(f"/{store.username}/book", {**booking, "token": token}).status_code == 302
+    # Monday 7 December 2026, 09:30 in Lagos: Tuesday 10:00 is within the default hours.
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 8, 30, tzinfo=datetime.UTC), tick=False):
+        form = client.get(f"/{store.username}/book").content.decode()
+        token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+        booking = {"service": service.pk, "date": "2026-12-08", "time": "10:00", "name": "Ngozi"}
+        response = client.post(f"/{store.username}/book", {**booking, "phone": "08031234567", "token": token})
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize("price", ["0", "-5", "abc", "NaN", "99999999999"])
