@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
+from orders.cart import cart_count_for_store
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
 from orders.views import PLACED_SESSION_KEY
 from payments import services as payment_services
 from payments.forms import BankAccountForm
-from stores.branding import brand_css_variables, whatsapp_digits
+from stores.branding import whatsapp_digits
 from stores.forms import (
     BookingForm,
     BrandingForm,
@@ -60,7 +61,15 @@ from stores.services import (
     store_set_active,
     store_update,
 )
-from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
+from stores.storefront_cache import (
+    CART_COUNT_PLACEHOLDER,
+    CSRF_PLACEHOLDER,
+    known_store_id,
+    page_get,
+    page_key,
+    page_set,
+    remember_store_id,
+)
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -73,9 +82,12 @@ SORT_LABELS = {
 }
 
 
-def _serve(request, content: bytes) -> HttpResponse:
+def _serve(request, content: bytes, store_id) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if CART_COUNT_PLACEHOLDER.encode() in content:
+        count = cart_count_for_store(request.session, store_id=store_id)
+        content = content.replace(CART_COUNT_PLACEHOLDER.encode(), str(count).encode())
     return HttpResponse(content)
 
 
@@ -96,13 +108,13 @@ def cached_page(view):
         if key is not None:
             content = page_get(key)
             if content is not None:
-                return _serve(request, content)
+                return _serve(request, content, known_store_id(username))
         content, store = view(request, username, **kwargs)
         if key is None:
             remember_store_id(username, store.pk)
         else:
             page_set(key, content)
-        return _serve(request, content)
+        return _serve(request, content, store.pk)
 
     return wrapper
 
@@ -111,14 +123,14 @@ def _context(request, store, meta, *, cached=True, **extra) -> dict:
     context = {
         "store": store,
         "meta": meta,
-        "brand": brand_css_variables(store),
         "social": {key: value for key, value in (store.social_links or {}).items() if key != "whatsapp"},
         "whatsapp": whatsapp_digits(store),
         **extra,
     }
     if cached:
-        # Cached pages carry no per-visitor state: no flash messages, a placeholder token.
-        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER)
+        # Cached pages carry no per-visitor state: no flash messages, placeholders for the
+        # CSRF token and the cart count.
+        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER, cache_placeholders=True)
     return context
 
 
@@ -230,6 +242,12 @@ def storefront_about(request, username):
     store = store_get_live(username=username)
     meta = store_meta(store, path="/about", title=f"About {store.display_name}")
     return _render(request, "storefront/about.html", _context(request, store, meta)), store
+
+
+@require_safe
+def storefront_not_found(request, username, rest):
+    """Any other path under a store: the store's own branded 404 page (or the platform's)."""
+    raise Http404("No such page")
 
 
 def _live_store_with_template(username, template_id):
