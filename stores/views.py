@@ -16,6 +16,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from catalog.images import ImageInvalid, image_prepare
+from catalog.services import product_create
+from catalog.validation import ProductInvalid
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
 from orders.cart import cart_count_for_store
@@ -57,7 +60,6 @@ from stores.services import (
     store_create,
     store_delete,
     store_enquiry_send,
-    store_first_product_create,
     store_set_active,
     store_update,
 )
@@ -390,7 +392,7 @@ def _onboarding_step(request, store_id, form, template, step, save, next_step):
         except StoreInvalid as error:
             _show_errors(form, error, {"custom_colors": None, "custom_fonts": None})
         except ServiceError as error:
-            form.add_error(None, error.message)
+            _show_errors(form, error)
         else:
             return redirect(next_step, store_id=store.pk)
     return render(request, template, {"form": form, "store": store, "step": step})
@@ -442,10 +444,18 @@ def onboarding_product(request, store_id):
     if request.method == "POST" and "skip" in request.POST:
         store = store_get_owned(user=request.user, store_id=store_id)
         return redirect("dashboard:onboarding-bank", store_id=store.pk)
-    form = FirstProductForm(request.POST or None)
+    store = store_get_owned(user=request.user, store_id=store_id)
+    form = FirstProductForm(
+        request.POST or None, request.FILES or None, bookings=store.template_id == StoreTemplate.BOOKINGS
+    )
 
     def save(store, form):
-        store_first_product_create(user=request.user, store_id=store.pk, **form.cleaned_data)
+        data = {key: value for key, value in form.cleaned_data.items() if key != "photo"}
+        try:
+            uploads = [image_prepare(form.cleaned_data["photo"])] if form.cleaned_data.get("photo") else []
+        except ImageInvalid as error:
+            raise ProductInvalid({"photo": [error.message]}) from None
+        product_create(user=request.user, store_id=store.pk, data=data, uploads=uploads)
 
     return _onboarding_step(
         request, store_id, form, "stores/onboarding/product.html", 4, save, "dashboard:onboarding-bank"
