@@ -1,16 +1,22 @@
-"""The demo data `make run` serves: a merchant, a staff user, a store and its products.
+"""The demo data `make run` serves: a merchant, a staff user, one store per template (products,
+bookings, portfolio) and their products, with photos drawn here by Pillow (no download).
 
 Idempotent: running it again finds what it made and changes nothing else.
 """
 
+import io
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFilter
 
 from accounts.models import Role, User, UserSettings
+from catalog.images import image_prepare, image_save
 from catalog.models import Product
 from stores.models import Store, StoreTemplate
+from stores.presentation import DURATION_KEY
 
 DEMO_MERCHANT_EMAIL = "demo@agmshops.test"
 DEMO_ADMIN_EMAIL = "admin@agmshops.test"
@@ -48,11 +54,83 @@ DEMO_PRODUCTS = [
 ]
 
 
+BOOKINGS_STORE_USERNAME = "glow-beauty-studio"
+PORTFOLIO_STORE_USERNAME = "ade-lens-studio"
+
+# name, description, price, minutes
+DEMO_SERVICES = [
+    ("Knotless braids", "Mid-back length, hair included.", "25000.00", 240),
+    ("Wash and set", "Shampoo, treatment and a roller set.", "8000.00", 60),
+    ("Gel manicure", "Shaping, cuticle care and gel colour.", "6000.00", 45),
+    ("Bridal make-up", "Trial included; we come to you on the day.", "60000.00", 120),
+]
+DEMO_WORK = [
+    ("Wedding at Eko Hotel", "Full-day coverage, 600 edited photos."),
+    ("Lekki street portraits", "Natural light portrait session."),
+    ("Product shoot: Zobo bottles", "Studio product photos for an online shop."),
+    ("Naming ceremony in Ibadan", "Family portraits and candid moments."),
+    ("Corporate headshots", "On-site headshots for a team of 20."),
+    ("Ankara fashion lookbook", "Lookbook for a Lagos designer."),
+]
+# the photo palette of each demo product: background, object, highlight
+PALETTES = [
+    ((243, 227, 205), (201, 72, 30), (250, 190, 60)),
+    ((222, 236, 230), (24, 112, 92), (245, 200, 80)),
+    ((245, 222, 226), (150, 30, 60), (240, 160, 120)),
+    ((232, 228, 245), (80, 60, 150), (250, 210, 120)),
+    ((250, 238, 214), (160, 100, 30), (90, 50, 20)),
+    ((226, 236, 246), (30, 80, 140), (230, 120, 60)),
+]
+
+
 @dataclass(frozen=True)
 class DemoSeed:
     merchant: User
     admin: User
     store: Store
+    bookings_store: Store | None = None
+    portfolio_store: Store | None = None
+
+
+def demo_photo(index: int, *, size: int = 1200, shape: str = "plate") -> bytes:
+    """A photo-like JPEG: soft light, an object with a shadow and fine grain, as a phone takes them."""
+    background, colour, highlight = PALETTES[index % len(PALETTES)]
+    rng = random.Random(index)  # noqa: S311 (a picture, not a secret)
+    picture = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(picture)
+    for step in range(0, size, 8):  # light falling from the top left
+        shade = tuple(max(0, c - step * 40 // size) for c in background)
+        draw.line([(0, step), (size, step)], fill=shade, width=8)
+    shadow = Image.new("L", (size, size), 0)
+    ImageDraw.Draw(shadow).ellipse([size * 0.2, size * 0.3, size * 0.88, size * 0.92], fill=120)
+    picture.paste((40, 30, 20), mask=shadow.filter(ImageFilter.GaussianBlur(size // 30)))
+    draw = ImageDraw.Draw(picture)
+    if shape == "plate":
+        draw.ellipse([size * 0.15, size * 0.2, size * 0.85, size * 0.85], fill=(250, 250, 248))
+        draw.ellipse([size * 0.25, size * 0.3, size * 0.75, size * 0.75], fill=colour)
+        for _ in range(40):
+            x, y = rng.uniform(0.3, 0.7) * size, rng.uniform(0.35, 0.7) * size
+            draw.ellipse([x, y, x + size * 0.03, y + size * 0.02], fill=highlight)
+    else:
+        draw.rounded_rectangle(
+            [size * 0.2, size * 0.18, size * 0.8, size * 0.86], radius=size // 20, fill=colour
+        )
+        draw.rectangle([size * 0.2, size * 0.45, size * 0.8, size * 0.55], fill=highlight)
+    picture = picture.filter(ImageFilter.GaussianBlur(1.2))
+    grain = Image.effect_noise((size, size), 18).convert("RGB")
+    picture = Image.blend(picture, grain, 0.06)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _photos(store: Store, index: int, count: int = 1, shape: str = "plate") -> list[str]:
+    """Photos of a demo product, through the same pipeline as a merchant's upload."""
+    folder = f"products/{store.pk}"
+    return [
+        image_save(image_prepare(io.BytesIO(demo_photo(index + n, shape=shape))), folder=folder).url
+        for n in range(count)
+    ]
 
 
 @transaction.atomic
@@ -85,11 +163,76 @@ def demo_seed() -> DemoSeed:
                 stock_quantity=stock,
                 is_featured=featured,
                 category="Food & drinks" if "Tote" not in name else "Fashion",
-                images=[],
+                images=_photos(
+                    store, index, count=2 if featured else 1, shape="bag" if "Tote" in name else "plate"
+                ),
             )
-            for name, description, price, compare_at, stock, featured in DEMO_PRODUCTS
+            for index, (name, description, price, compare_at, stock, featured) in enumerate(DEMO_PRODUCTS)
         )
-    return DemoSeed(merchant=merchant, admin=admin, store=store)
+    bookings = _store(
+        merchant,
+        BOOKINGS_STORE_USERNAME,
+        "Glow Beauty Studio",
+        "Braids, nails and make-up in Yaba. Book a time that suits you.",
+        StoreTemplate.BOOKINGS,
+        "Beauty",
+        {"primary": "#9d174d", "secondary": "#f472b6", "accent": "#fbbf24"},
+    )
+    if bookings[1]:
+        Product.objects.bulk_create(
+            Product(
+                store=bookings[0],
+                name=name,
+                description=description,
+                price=Decimal(price),
+                stock_quantity=None,
+                dimensions={DURATION_KEY: minutes},
+                category="Services",
+                images=_photos(bookings[0], index + 2, shape="bag"),
+            )
+            for index, (name, description, price, minutes) in enumerate(DEMO_SERVICES)
+        )
+    portfolio = _store(
+        merchant,
+        PORTFOLIO_STORE_USERNAME,
+        "Ade Lens Studio",
+        "Wedding, portrait and product photography across Lagos and Ibadan.",
+        StoreTemplate.PORTFOLIO,
+        "Photography",
+        {"primary": "#1e3a8a", "secondary": "#0ea5e9", "accent": "#f59e0b"},
+    )
+    if portfolio[1]:
+        Product.objects.bulk_create(
+            Product(
+                store=portfolio[0],
+                name=name,
+                description=description,
+                price=Decimal("150000.00"),
+                stock_quantity=None,
+                is_featured=index < 2,
+                category="Work",
+                images=_photos(portfolio[0], index + 4, shape="bag" if index % 2 else "plate"),
+            )
+            for index, (name, description) in enumerate(DEMO_WORK)
+        )
+    return DemoSeed(
+        merchant=merchant, admin=admin, store=store, bookings_store=bookings[0], portfolio_store=portfolio[0]
+    )
+
+
+def _store(merchant, username, name, description, template_id, category, colours) -> tuple[Store, bool]:
+    return Store.objects.get_or_create(
+        username=username,
+        defaults={
+            "user": merchant,
+            "display_name": name,
+            "description": description,
+            "template_id": template_id,
+            "category": category,
+            "custom_colors": colours,
+            "social_links": {"whatsapp": "+2348030000001"},
+        },
+    )
 
 
 def _user(email, full_name, phone, role) -> User:

@@ -11,6 +11,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from catalog.models import Product
+from config.money import naira
 from orders.models import Order
 from stores.demo import DEMO_MERCHANT_EMAIL, DEMO_PASSWORD, demo_seed
 from tests.e2e.conftest import CHROMEDRIVER, CHROMIUM, console_errors
@@ -47,7 +48,7 @@ def _buy_jollof(browser, live_server, *, quantity: int, delivery: bool) -> str:
     assert browser.title.startswith("Mama Put Kitchen")
     _assert_clean_console(browser)
 
-    card = browser.find_element(By.XPATH, "//li[@class='product-card']//a[h3='Jollof Rice Party Pack']")
+    card = browser.find_element(By.XPATH, "//li[@class='product-card']//a[.//h3='Jollof Rice Party Pack']")
     _click_and_wait_for(browser, card, r"/mama-put-kitchen/p/[^/]+$")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Jollof Rice Party Pack"
     _assert_clean_console(browser)
@@ -62,7 +63,7 @@ def _buy_jollof(browser, live_server, *, quantity: int, delivery: bool) -> str:
     assert (
         "Jollof Rice Party Pack is in your cart." in browser.find_element(By.CSS_SELECTOR, ".messages").text
     )
-    row = browser.find_element(By.CSS_SELECTOR, ".cart-table tbody tr")
+    row = browser.find_element(By.CSS_SELECTOR, ".cart-line")
     assert "Jollof Rice Party Pack" in row.text
     assert row.find_element(By.NAME, "quantity").get_attribute("value") == str(quantity)
     _assert_clean_console(browser)
@@ -75,11 +76,14 @@ def _buy_jollof(browser, live_server, *, quantity: int, delivery: bool) -> str:
         browser.find_element(By.CSS_SELECTOR, "input[name=delivery_method][value=delivery]").click()
         browser.find_element(By.NAME, "address").send_keys("12 Allen Avenue")
         Select(browser.find_element(By.NAME, "state")).select_by_visible_text("Lagos")
+        # htmx swaps in Lagos's LGAs alone (no <optgroup> per state any more)
+        _wait(browser).until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, "#id_lga optgroup"))
         Select(browser.find_element(By.NAME, "lga")).select_by_visible_text("Ikeja")
     else:
         browser.find_element(By.CSS_SELECTOR, "input[name=delivery_method][value=pickup]").click()
+    _wait(browser).until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, ".htmx-request"))
     _click_and_wait_for(
-        browser, browser.find_element(By.XPATH, "//button[text()='Place order']"), PAY_PATH.pattern
+        browser, browser.find_element(By.CSS_SELECTOR, "button[value=place]"), PAY_PATH.pattern
     )
     return PAY_PATH.search(browser.current_url).group(1)
 
@@ -110,7 +114,7 @@ def test_shopper_buys_and_pays_by_simulated_transfer(browser, live_server):
     assert browser.find_element(By.ID, "pay-account").text == payment.account_number
     assert re.fullmatch(r"\d{10}", payment.account_number)
     assert payment.bank_name in status.text
-    assert browser.find_element(By.ID, "pay-amount").text == f"{order.total:,}"
+    assert browser.find_element(By.ID, "pay-amount").text == naira(order.total)
     _wait(browser).until(
         lambda driver: re.fullmatch(
             r"\(\d+:\d\d left\)", driver.find_element(By.CSS_SELECTOR, ".countdown").text
@@ -120,7 +124,7 @@ def test_shopper_buys_and_pays_by_simulated_transfer(browser, live_server):
     browser.save_screenshot("/tmp/e2e-payment.png")
 
     _simulate_transfer(browser)
-    assert f"₦{order.total:,} was received" in browser.find_element(By.ID, "payment-status").text
+    assert f"{naira(order.total)} was received" in browser.find_element(By.ID, "payment-status").text
     assert browser.find_elements(By.XPATH, "//button[text()='Simulate transfer']") == []
     _assert_clean_console(browser)
     browser.save_screenshot("/tmp/e2e-payment-paid.png")

@@ -15,6 +15,8 @@ class Command(BaseCommand):
                 [
                     "",
                     f"  Storefront: {site}/{seed.store.username}",
+                    f"  Bookings:   {site}/{seed.bookings_store.username}",
+                    f"  Portfolio:  {site}/{seed.portfolio_store.username}",
                     f"  Dashboard:  {site}/dashboard/  (log in as {seed.merchant.email} / {DEMO_PASSWORD})",
                     f"  Admin:      {site}/admin/  (log in as {seed.admin.email} / {DEMO_PASSWORD})",
                     f"  API docs:   {site}/docs",
