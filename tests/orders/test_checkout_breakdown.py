@@ -62,7 +62,7 @@ def test_the_total_shown_before_placing_is_the_total_charged(client, shop, setti
     total = {"customer": "₦13,275.54", "merchant": "₦12,950.54"}[bearer]
     expected = {
         "subtotal": "₦13,000.05",
-        "discount": "−₦1,300.01",
+        "discount": "\u2212₦1,300.01",  # a minus sign
         "delivery": "₦1,250.50",
         **fee,
         "total": total,
