@@ -128,8 +128,9 @@ def brand_css_variables(store) -> dict:
     """CSS custom properties for the storefront (static/css/storefront.css reads them);
     anything unset falls back to the default.
 
-    Besides the merchant's three colours: `--color-on-primary` (text on a primary
-    background) and `--color-primary-text` (primary as text on white), both at AA contrast.
+    Besides the merchant's three colours: `--color-on-primary` and `--color-on-accent` (text
+    on those backgrounds) and `--color-primary-text` (primary as text on white), all chosen
+    for AA contrast.
     """
     colours = {**DEFAULT_COLOURS, **(store.custom_colors or {})}
     fonts = store.custom_fonts or {}
@@ -141,12 +142,14 @@ def brand_css_variables(store) -> dict:
         if isinstance(value, str) and COLOUR_PATTERN.match(value)
     }
     primary = safe.get("primary", DEFAULT_COLOURS["primary"])
+    accent = safe.get("accent", DEFAULT_COLOURS["accent"])
     return {
         "--color-primary": primary,
         "--color-secondary": safe.get("secondary", DEFAULT_COLOURS["secondary"]),
-        "--color-accent": safe.get("accent", DEFAULT_COLOURS["accent"]),
+        "--color-accent": accent,
         "--color-on-primary": text_on(primary),
         "--color-primary-text": readable_on_white(primary),
+        "--color-on-accent": text_on(accent),
         "--font-heading": FONTS.get(fonts.get("heading"), FONTS[DEFAULT_FONT])[1],
         "--font-body": FONTS.get(fonts.get("body"), FONTS[DEFAULT_FONT])[1],
     }

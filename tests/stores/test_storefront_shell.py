@@ -18,8 +18,9 @@ from django.test import RequestFactory
 from catalog.images import image_prepare, image_save
 from config.media import serve_media
 from orders.services import order_place, order_transition
+from stores.branding import contrast_ratio
 from stores.demo import demo_photo
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +262,24 @@ def test_every_shopper_page_stays_under_100_kb_on_first_load(client, shop):
         weights[name] = len(response.content) + sum(map(_static_bytes, assets)) + _image_bytes(html)
 
     assert all(weight < BUDGET_BYTES for weight in weights.values()), weights
+
+
+@pytest.mark.parametrize(
+    ("colours", "expected"),
+    [
+        # a pale yellow store: dark text on it, and a darker shade of it for links on white
+        ({"primary": "#fde047", "accent": "#be123c"}, "--color-on-primary:#111827;--color-primary-text:#7e7024;"),
+        (
+            {"primary": "#1e3a8a", "accent": "#fde047"},
+            "--color-on-primary:#ffffff;--color-primary-text:#1e3a8a;",
+        ),
+    ],
+)
+def test_any_store_colour_keeps_text_readable(client, colours, expected):
+    store = StoreFactory(custom_colors=colours)
+    html = client.get(f"/{store.username}").content.decode()
+    assert expected in html
+    variables = dict(re.findall(r"(--color-[\w-]+):(#[0-9a-f]{6});", html))
+    assert contrast_ratio(variables["--color-primary-text"], "#ffffff") >= 4.5
+    assert contrast_ratio(variables["--color-on-primary"], variables["--color-primary"]) >= 4.5
+    assert contrast_ratio(variables["--color-on-accent"], variables["--color-accent"]) >= 4.5
