@@ -268,7 +268,10 @@ def test_every_shopper_page_stays_under_100_kb_on_first_load(client, shop):
     ("colours", "expected"),
     [
         # a pale yellow store: dark text on it, and a darker shade of it for links on white
-        ({"primary": "#fde047", "accent": "#be123c"}, "--color-on-primary:#111827;--color-primary-text:#7e7024;"),
+        (
+            {"primary": "#fde047", "accent": "#be123c"},
+            "--color-on-primary:#111827;--color-primary-text:#7e7024;",
+        ),
         (
             {"primary": "#1e3a8a", "accent": "#fde047"},
             "--color-on-primary:#ffffff;--color-primary-text:#1e3a8a;",
