@@ -286,3 +286,47 @@ def test_any_store_colour_keeps_text_readable(client, colours, expected):
     assert contrast_ratio(variables["--color-primary-text"], "#ffffff") >= 4.5
     assert contrast_ratio(variables["--color-on-primary"], variables["--color-primary"]) >= 4.5
     assert contrast_ratio(variables["--color-on-accent"], variables["--color-accent"]) >= 4.5
+
+
+def test_amounts_are_written_one_way_on_every_shopper_page(client, shop):
+    store, products = shop
+    for name, url in shopper_pages(client, store, products).items():
+        html = client.get(url).content.decode()
+        assert re.findall(r"₦\d{4}|₦[\d,]+\.00\b", html) == [], name
+        assert re.search(r"₦\d{1,3},\d{3}\b", html) or name in ("about", "track"), name
+
+
+def test_the_pay_page_shows_the_breakdown_and_payment_received_leads_on(client, shop):
+    store, products = shop
+    order = placed_order(client, store, products[0])
+    payment = order.payments.get()
+    pay = f"/{store.username}/pay/{payment.payment_reference}"
+
+    html = client.get(pay).content.decode()
+    assert "<dt>Subtotal</dt><dd>₦2,500</dd>" in html
+    assert '<dt class="breakdown__total">Total</dt><dd class="breakdown__total">₦2,500</dd>' in html
+
+    payment.status = "paid"
+    payment.save(update_fields=["status"])
+    html = client.get(pay).content.decode()
+    assert "Payment received" in html
+    assert f'href="/{store.username}/orders/{order.order_number}">See your order and receipt</a>' in html
+    assert f'href="/track/{order.order_number}">Track this order</a>' in html
+
+
+def test_the_order_placed_page_is_a_receipt_with_next_steps_and_sharing(client, shop):
+    store, products = shop
+    order = placed_order(client, store, products[0])
+
+    html = client.get(f"/{store.username}/orders/{order.order_number}").content.decode()
+
+    assert "What happens next" in html and "Receipt" in html and "12 Allen Avenue, Ikeja, Lagos" in html
+    assert f"https://wa.me/?text=My%20order%20{order.order_number}" in html
+    assert "data-print" in html and "@media print" in Path(finders.find("css/storefront.css")).read_text()
+
+
+def test_the_whatsapp_buttons_meet_aa_contrast():
+    css = Path(finders.find("css/storefront.css")).read_text()
+    colour = re.search(r"--color-whatsapp:(#[0-9a-f]{6})", css).group(1)
+    assert ".btn--whatsapp{background:var(--color-whatsapp);color:#fff}" in css
+    assert contrast_ratio("#ffffff", colour) >= 4.5
