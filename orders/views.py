@@ -204,7 +204,7 @@ def checkout_page(request, username):
 @require_POST
 def checkout_quote_partial(request, username):
     """The breakdown as an htmx partial, for the choices in the posted checkout form; with the
-    chosen state's LGAs when the state was what changed."""
+    chosen state's LGAs when the state changed since the LGA list was made."""
     store = store_get_live(username=username)
     lines = cart.cart_lines(request.session, store=store)
     state = request.POST.get("state", "")
@@ -217,7 +217,8 @@ def checkout_quote_partial(request, username):
             "lines": lines,
             "quote": _checkout_quote(store, lines, request.POST),
             "form": form,
-            "lga_changed": request.htmx.trigger_name == "state" if request.htmx else False,
+            # the LGA list on the page was made for another state: send the new state's
+            "lga_changed": request.POST.get("lga_for", "") != state,
         },
     )
 

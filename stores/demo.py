@@ -124,8 +124,10 @@ def demo_photo(index: int, *, size: int = 1200, shape: str = "plate") -> bytes:
     return buffer.getvalue()
 
 
-def _photos(store: Store, index: int, count: int = 1, shape: str = "plate") -> list[str]:
+def _photos(store: Store, index: int, count: int = 1, shape: str = "plate", *, draw: bool) -> list[str]:
     """Photos of a demo product, through the same pipeline as a merchant's upload."""
+    if not draw:
+        return []
     folder = f"products/{store.pk}"
     return [
         image_save(image_prepare(io.BytesIO(demo_photo(index + n, shape=shape))), folder=folder).url
@@ -134,7 +136,9 @@ def _photos(store: Store, index: int, count: int = 1, shape: str = "plate") -> l
 
 
 @transaction.atomic
-def demo_seed() -> DemoSeed:
+def demo_seed(*, photos: bool = False) -> DemoSeed:
+    """`photos` draws and stores product photos (`seed_demo` does; the browser tests, whose
+    media storage is in memory and not served, do not)."""
     merchant = _user(DEMO_MERCHANT_EMAIL, "Ngozi Okafor", "+2348030000001", Role.USER)
     admin = _user(DEMO_ADMIN_EMAIL, "Platform Admin", "+2348030000002", Role.SUPER_ADMIN)
     store, created = Store.objects.get_or_create(
@@ -164,7 +168,11 @@ def demo_seed() -> DemoSeed:
                 is_featured=featured,
                 category="Food & drinks" if "Tote" not in name else "Fashion",
                 images=_photos(
-                    store, index, count=2 if featured else 1, shape="bag" if "Tote" in name else "plate"
+                    store,
+                    index,
+                    count=2 if featured else 1,
+                    shape="bag" if "Tote" in name else "plate",
+                    draw=photos,
                 ),
             )
             for index, (name, description, price, compare_at, stock, featured) in enumerate(DEMO_PRODUCTS)
@@ -188,7 +196,7 @@ def demo_seed() -> DemoSeed:
                 stock_quantity=None,
                 dimensions={DURATION_KEY: minutes},
                 category="Services",
-                images=_photos(bookings[0], index + 2, shape="bag"),
+                images=_photos(bookings[0], index + 2, shape="bag", draw=photos),
             )
             for index, (name, description, price, minutes) in enumerate(DEMO_SERVICES)
         )
@@ -211,7 +219,7 @@ def demo_seed() -> DemoSeed:
                 stock_quantity=None,
                 is_featured=index < 2,
                 category="Work",
-                images=_photos(portfolio[0], index + 4, shape="bag" if index % 2 else "plate"),
+                images=_photos(portfolio[0], index + 4, shape="bag" if index % 2 else "plate", draw=photos),
             )
             for index, (name, description) in enumerate(DEMO_WORK)
         )

@@ -5,10 +5,10 @@ from stores.demo import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Creates the demo merchant, staff user, store and products (safe to run twice)."
+    help = "Creates the demo merchant, staff user, three stores and products with photos (safe twice)."
 
     def handle(self, *args, **options):
-        seed = demo_seed()
+        seed = demo_seed(photos=True)
         site = settings.SITE_URL
         self.stdout.write(
             "\n".join(
