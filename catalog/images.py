@@ -2,11 +2,20 @@
 
 Nothing a merchant uploads is stored as sent. The bytes must decode as a real JPEG, PNG or
 WebP within the size and pixel limits; the picture is then redrawn (which drops EXIF,
-GPS positions included, and anything appended to the file), resized to a web size and a
-thumbnail, and saved under `<folder>/<32 hex>.<ext>` with its thumbnail beside it as
-`<folder>/<32 hex>_thumb.<ext>`. Product and store rows keep only the main URL; the
-thumbnail URL is derived from it by `thumbnail_url`, so the seed's `images` column stays a
-plain list of URL strings that the other backends can read.
+GPS positions included, and anything appended to the file), resized to a web size
+(1600 px), a medium size (800 px) and a thumbnail (400 px), and saved as a responsive set
+under `<folder>/<32 hex>-v2`:
+
+    <stem>.jpg  <stem>_800.jpg  <stem>_thumb.jpg              (every phone, link previews)
+    <stem>_webp.webp  <stem>_800_webp.webp  <stem>_thumb_webp.webp   (smaller, for <picture>)
+
+A transparent upload is WebP throughout (`<stem>.webp`, `<stem>_800.webp`,
+`<stem>_thumb.webp`) and has no second format. Product and store rows keep only the main
+URL; the other sizes are derived from it (`thumbnail_url`, `responsive_image`), so the seed's
+`images` column stays a plain list of URL strings that the other backends can read. The
+WebP copies have names of their own because Cloudinary keys a file by its name without the
+extension. Images stored before the responsive set (`<32 hex>.jpg` with only a
+`_thumb` beside it) keep working with the sizes they have.
 """
 
 import io
@@ -25,8 +34,10 @@ from config.site_url import site_url
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAIN_MAX_SIDE = 1600
+MEDIUM_MAX_SIDE = 800
 THUMBNAIL_MAX_SIDE = 400
 QUALITY = 85
+WEBP_QUALITY = 80
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 
 # Pillow refuses to open anything above twice this many pixels (DecompressionBombError)
@@ -36,7 +47,9 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 logger = logging.getLogger(__name__)
 
-OWN_IMAGE_NAME = re.compile(r"(/[0-9a-f]{32})(\.(?:jpg|webp))$")
+OWN_IMAGE_NAME = re.compile(r"(/[0-9a-f]{32}(?:-v2)?)(\.(?:jpg|webp))$")
+RESPONSIVE_SET_NAME = re.compile(r"^(.*/[0-9a-f]{32}-v2)\.(jpg|webp)$")
+RESPONSIVE_SET_MARK = "-v2"
 
 
 class ImageInvalid(ServiceError):
@@ -52,6 +65,11 @@ class PreparedImage:
     extension: str
     width: int
     height: int
+    medium: bytes = b""
+    # WebP copies of an opaque picture's three sizes (empty when the picture is WebP already)
+    webp_main: bytes = b""
+    webp_medium: bytes = b""
+    webp_thumbnail: bytes = b""
 
 
 def image_prepare(file) -> PreparedImage:
@@ -111,14 +129,25 @@ def _encode(picture: Image.Image) -> PreparedImage:
     main = ImageOps.exif_transpose(picture)  # a copy, without the EXIF block
     if main.mode != mode:
         main = main.convert(mode)
-    thumbnail = main.copy()
+    medium = main.copy()
+    medium.thumbnail((MEDIUM_MAX_SIDE, MEDIUM_MAX_SIDE), Image.Resampling.LANCZOS)
+    thumbnail = medium.copy()
     thumbnail.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE), Image.Resampling.LANCZOS)
+    webp = {}
+    if extension == "jpg":
+        webp = {
+            "webp_main": _bytes(main, "webp"),
+            "webp_medium": _bytes(medium, "webp"),
+            "webp_thumbnail": _bytes(thumbnail, "webp"),
+        }
     return PreparedImage(
         main=_bytes(main, extension),
+        medium=_bytes(medium, extension),
         thumbnail=_bytes(thumbnail, extension),
         extension=extension,
         width=main.width,
         height=main.height,
+        **webp,
     )
 
 
@@ -127,7 +156,8 @@ def _bytes(picture: Image.Image, extension: str) -> bytes:
     if extension == "jpg":
         picture.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
     else:
-        picture.save(buffer, "WEBP", quality=QUALITY, method=4)
+        # WebP at a lower quality setting looks like JPEG at 85 and is about a third smaller.
+        picture.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
     return buffer.getvalue()
 
 
@@ -137,30 +167,45 @@ class StoredImage:
     thumbnail_name: str
     url: str
     thumbnail_url: str
+    # the medium size and the WebP copies (see the module's docstring)
+    other_names: tuple[str, ...] = ()
 
 
 def image_save(prepared: PreparedImage, *, folder: str) -> StoredImage:
-    """Stores a prepared image and its thumbnail under `folder`."""
-    stem = f"{folder.strip('/')}/{uuid.uuid4().hex}"
-    main_name = default_storage.save(f"{stem}.{prepared.extension}", ContentFile(prepared.main))
+    """Stores a prepared image, its thumbnail and its other sizes under `folder`."""
+    stem = f"{folder.strip('/')}/{uuid.uuid4().hex}{RESPONSIVE_SET_MARK}"
+    ext = prepared.extension
+    files = [
+        (f"{stem}.{ext}", prepared.main),
+        (f"{stem}_thumb.{ext}", prepared.thumbnail),
+        (f"{stem}_800.{ext}", prepared.medium),
+    ]
+    if prepared.webp_main:
+        files += [
+            (f"{stem}_webp.webp", prepared.webp_main),
+            (f"{stem}_800_webp.webp", prepared.webp_medium),
+            (f"{stem}_thumb_webp.webp", prepared.webp_thumbnail),
+        ]
+    saved: list[str] = []
     try:
-        thumbnail_name = default_storage.save(
-            f"{stem}_thumb.{prepared.extension}", ContentFile(prepared.thumbnail)
-        )
+        for name, data in files:
+            saved.append(default_storage.save(name, ContentFile(data)))
     except Exception:
-        default_storage.delete(main_name)
+        for name in saved:
+            default_storage.delete(name)
         raise
     return StoredImage(
-        name=main_name,
-        thumbnail_name=thumbnail_name,
-        url=absolute_media_url(default_storage.url(main_name)),
-        thumbnail_url=absolute_media_url(default_storage.url(thumbnail_name)),
+        name=saved[0],
+        thumbnail_name=saved[1],
+        url=absolute_media_url(default_storage.url(saved[0])),
+        thumbnail_url=absolute_media_url(default_storage.url(saved[1])),
+        other_names=tuple(saved[2:]),
     )
 
 
 def image_delete(stored: StoredImage) -> None:
-    default_storage.delete(stored.name)
-    default_storage.delete(stored.thumbnail_name)
+    for name in (stored.name, stored.thumbnail_name, *stored.other_names):
+        default_storage.delete(name)
 
 
 def image_store(file, folder: str) -> tuple[str, str]:
@@ -182,3 +227,35 @@ def absolute_media_url(url: str) -> str:
 def thumbnail_url(url: str) -> str:
     """The thumbnail stored beside an image we stored; any other URL is its own thumbnail."""
     return OWN_IMAGE_NAME.sub(r"\1_thumb\2", url)
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """What a page needs to show an image at the size it asks for.
+
+    `src` is the fallback (the smallest JPEG, or the URL itself); `srcset` lists the sizes
+    in the fallback format, `webp_srcset` the WebP copies (empty when there are none).
+    """
+
+    src: str
+    srcset: str
+    webp_srcset: str
+    large: str
+
+
+def responsive_image(url: str) -> ResponsiveImage:
+    """The sizes stored beside an image: all three sizes in both formats for a responsive set,
+    the thumbnail and the main image for an older upload of ours, the URL alone otherwise."""
+    match = RESPONSIVE_SET_NAME.match(url or "")
+    if match:
+        stem, ext = match.groups()
+        srcset = f"{stem}_thumb.{ext} 400w, {stem}_800.{ext} 800w, {url} 1600w"
+        webp = ""
+        if ext == "jpg":
+            webp = f"{stem}_thumb_webp.webp 400w, {stem}_800_webp.webp 800w, {stem}_webp.webp 1600w"
+        return ResponsiveImage(src=f"{stem}_thumb.{ext}", srcset=srcset, webp_srcset=webp, large=url)
+    thumbnail = thumbnail_url(url or "")
+    if thumbnail != url:
+        srcset = f"{thumbnail} 400w, {url} 1600w"
+        return ResponsiveImage(src=thumbnail, srcset=srcset, webp_srcset="", large=url)
+    return ResponsiveImage(src=url or "", srcset="", webp_srcset="", large=url or "")

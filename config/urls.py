@@ -5,9 +5,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from config.media import serve_media
 from config.views import robots_txt
 from stores.platform_views import platform_home
 from stores.sitemaps import SITEMAPS
@@ -37,6 +37,6 @@ urlpatterns = [
 
 if settings.DEBUG or settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Media from the local file system (the embedded default); Cloudinary serves its own.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path("media/<path:path>", serve_media)]
 
 urlpatterns += [path("", include("stores.storefront_urls"))]

@@ -108,5 +108,6 @@ def cart_lines(session, *, store) -> list[CartLine]:
     return lines
 
 
-def cart_count(session, *, store) -> int:
-    return sum(entry["quantity"] for entry in _entries(session, store))
+def cart_count_for_store(session, *, store_id) -> int:
+    """Items in the cart, read from the session alone (the cached pages' header count)."""
+    return sum(entry.get("quantity", 0) for entry in session.get(SESSION_PREFIX + str(store_id), []))

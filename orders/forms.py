@@ -17,6 +17,14 @@ def lga_choices():
     ]
 
 
+def lga_choices_for(state: str | None):
+    """The chosen state's LGAs only; every state's, grouped, while no state is chosen."""
+    state = geography.canonical_state(state or "")
+    if state is None:
+        return lga_choices()
+    return [("", f"Choose an LGA of {state}")] + [(lga, lga) for lga in geography.lgas_by_state()[state]]
+
+
 class CartAddForm(forms.Form):
     product_id = forms.CharField(max_length=36)
     quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, initial=1)
@@ -40,6 +48,14 @@ class CheckoutForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     coupon = forms.CharField(required=False, max_length=40, label="Coupon code")
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The total the breakdown showed: the order is placed only at that figure (orders.pricing).
+    shown_total = forms.DecimalField(
+        required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args, state: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lga"].choices = lga_choices_for(state)
 
 
 class TrackForm(forms.Form):
@@ -61,7 +77,10 @@ class OrderFilterForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=OrderStatus.choices)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=2000, label="Internal note (only you see it)")
+    customer_message = forms.CharField(
+        required=False, max_length=2000, label="Message to the customer (on their tracking page)"
+    )
 
 
 class DeliverySettingsForm(forms.Form):

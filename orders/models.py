@@ -203,7 +203,10 @@ class OrderEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    # The merchant's internal note: dashboard only, never shown or sent to the shopper.
     note = models.TextField(blank=True, default="")
+    # What the shopper reads on the tracking page and in the status email/SMS.
+    customer_message = models.TextField(null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from config.money import naira
 from orders.models import Coupon, CouponKind, DeliverySettings
 
 KOBO = Decimal("0.01")
@@ -35,6 +36,11 @@ class Totals:
     agm_fee: Decimal
     total: Decimal
 
+    @property
+    def customer_fee(self) -> Decimal:
+        """The platform fee inside `total` (0 when the merchant bears it)."""
+        return to_kobo(self.total - (self.subtotal - self.discount + self.shipping_fee))
+
 
 def lines_subtotal(lines: list[tuple[Decimal, int]]) -> Decimal:
     """The sum of price * quantity for (unit price, quantity) pairs."""
@@ -51,7 +57,7 @@ def coupon_problem(coupon: Coupon, *, subtotal: Decimal, now=None) -> str | None
     if coupon.ends_at and now >= coupon.ends_at:
         return f"The coupon {coupon.code} has expired."
     if subtotal < coupon.minimum_order:
-        return f"The coupon {coupon.code} needs an order of at least ₦{coupon.minimum_order:,}."
+        return f"The coupon {coupon.code} needs an order of at least {naira(coupon.minimum_order)}."
     return None
 
 
@@ -117,6 +123,35 @@ def order_totals(
         agm_fee=agm_fee,
         total=to_kobo(total),
     )
+
+
+def checkout_totals(
+    *,
+    subtotal: Decimal,
+    coupon: Coupon | None,
+    delivery_settings: DeliverySettings | None,
+    rates: dict[tuple[str, str], Decimal],
+    state: str | None,
+    lga: str | None,
+    method: str,
+) -> Totals | None:
+    """The whole checkout computation: discount, delivery fee, platform fee, total.
+
+    The checkout page's breakdown and order placement both call this, so what a shopper is
+    shown is what they are charged. None when the store does not offer `method`.
+    """
+    discount = coupon_discount(coupon, subtotal=subtotal)
+    shipping = shipping_fee(
+        delivery_settings=delivery_settings,
+        rates=rates,
+        state=state,
+        lga=lga,
+        method=method,
+        goods_amount=subtotal - discount,
+    )
+    if shipping is None:
+        return None
+    return order_totals(subtotal=subtotal, discount=discount, shipping=shipping)
 
 
 def fee_charged_to_customer(order) -> Decimal:

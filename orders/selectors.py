@@ -2,15 +2,19 @@
 to the stores the user owns; another merchant's order is simply not found."""
 
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from config.errors import NotFound
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from orders import geography, pricing
 from orders.models import (
     Coupon,
+    CouponRedemption,
     DeliveryRate,
     DeliverySettings,
     IdempotencyKey,
@@ -170,3 +174,74 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+@dataclass(frozen=True)
+class CheckoutQuote:
+    """The checkout page's breakdown. `totals` is None when the chosen method is not offered;
+    `needs_place` when delivery is chosen without a state, so no delivery fee is known yet."""
+
+    totals: pricing.Totals | None
+    coupon_code: str | None
+    coupon_message: str | None
+    needs_place: bool
+    pickup_offered: bool
+
+
+def checkout_quote(
+    *,
+    store: Store,
+    lines: list[tuple[Decimal, int]],
+    method: str,
+    state: str = "",
+    lga: str = "",
+    coupon_code: str = "",
+    phone: str = "",
+) -> CheckoutQuote:
+    """What the order would cost now, computed as `order_place` computes it
+    (pricing.checkout_totals); read without locks, so placement checks everything again."""
+    subtotal = pricing.lines_subtotal(lines)
+    state = geography.canonical_state(state) or ""
+    lga = (geography.canonical_lga(state, lga) or "") if state else ""
+    code = (coupon_code or "").strip().upper()[:40] or None
+    coupon, message = _quote_coupon(store=store, code=code, subtotal=subtotal, phone=phone)
+    delivery_settings = DeliverySettings.objects.filter(store=store).first()
+    rates = {
+        (rate.state, rate.lga): rate.fee for rate in DeliveryRate.objects.filter(store=store, state=state)
+    }
+    totals = pricing.checkout_totals(
+        subtotal=subtotal,
+        coupon=coupon,
+        delivery_settings=delivery_settings,
+        rates=rates,
+        state=state or None,
+        lga=lga or None,
+        method=method,
+    )
+    return CheckoutQuote(
+        totals=totals,
+        coupon_code=code if coupon else None,
+        coupon_message=message,
+        needs_place=method == pricing.DeliveryMethod.DELIVERY and not state,
+        pickup_offered=delivery_settings.free_pickup if delivery_settings else True,
+    )
+
+
+def _quote_coupon(*, store, code, subtotal, phone) -> tuple[Coupon | None, str | None]:
+    """The coupon that would apply, or None and the reason it would not."""
+    if not code:
+        return None, None
+    coupon = Coupon.objects.filter(store=store, code=code).first()
+    if coupon is None:
+        return None, f"There is no coupon {code} in this store."
+    problem = pricing.coupon_problem(coupon, subtotal=subtotal)
+    if problem is None and coupon.usage_limit is not None and coupon.used_count >= coupon.usage_limit:
+        problem = f"The coupon {code} has been used up."
+    if problem is None and coupon.per_customer_limit is not None and phone:
+        with suppress(InvalidPhoneNumber):
+            used = CouponRedemption.objects.filter(
+                coupon=coupon, customer_phone=normalise_phone(phone)
+            ).count()
+            if used >= coupon.per_customer_limit:
+                problem = f"You have already used the coupon {code} as often as it allows."
+    return (None, problem) if problem else (coupon, None)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from config.errors import Conflict, NotFound, ServiceError
+from config.money import naira
 from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
 from orders import geography, messages, pricing, stock
 from orders.models import (
@@ -212,7 +213,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
             )
         if line.expected_price is not None and line.expected_price != product.price:
             raise InvalidCheckout(
-                f"The price of {product.name} is ₦{product.price:,}, not ₦{line.expected_price:,}.",
+                f"The price of {product.name} is {naira(product.price)}, not {naira(line.expected_price)}.",
                 code="price_mismatch",
                 details={"product_id": product.pk, "price": str(product.price)},
             )
@@ -229,26 +230,25 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
 
     subtotal = pricing.lines_subtotal([(products[line.product_id].price, line.quantity) for line in lines])
     coupon = _lock_coupon(store=store, code=coupon_code, subtotal=subtotal, phone=customer.phone)
-    discount = pricing.coupon_discount(coupon, subtotal=subtotal)
     delivery_settings = DeliverySettings.objects.filter(store=store).first()
     rates = {
         (rate.state, rate.lga): rate.fee
         for rate in DeliveryRate.objects.filter(store=store, state=customer.state or "")
     }
-    shipping = pricing.shipping_fee(
+    totals = pricing.checkout_totals(
+        subtotal=subtotal,
+        coupon=coupon,
         delivery_settings=delivery_settings,
         rates=rates,
         state=customer.state,
         lga=customer.lga,
         method=delivery_method,
-        goods_amount=subtotal - discount,
     )
-    if shipping is None:
+    if totals is None:
         raise InvalidCheckout("This store does not offer pickup; choose delivery.", code="no_pickup")
-    totals = pricing.order_totals(subtotal=subtotal, discount=discount, shipping=shipping)
     if expected_total is not None and expected_total != totals.total:
         raise InvalidCheckout(
-            f"The order total is ₦{totals.total:,}, not ₦{expected_total:,}.",
+            f"The order total is {naira(totals.total)}, not {naira(expected_total)}.",
             code="total_mismatch",
             details={"total": str(totals.total)},
         )
@@ -570,25 +570,32 @@ def _fingerprint(customer, lines, coupon_code, delivery_method, expected_total) 
 # --- Status changes ---
 
 
-def order_transition(*, order: Order, to_status: str, actor=None, note: str = "") -> Order:
-    """Move an order along DESIGN.md's status machine; an illegal move changes nothing (409)."""
+def order_transition(
+    *, order: Order, to_status: str, actor=None, note: str = "", customer_message: str = ""
+) -> Order:
+    """Move an order along DESIGN.md's status machine; an illegal move changes nothing (409).
+
+    `note` is the merchant's own; only `customer_message` reaches the shopper."""
     if to_status not in OrderStatus.values:
         raise ServiceError(
             f"{to_status!r} is not an order status.", code="invalid_status", details={"status": to_status}
         )
     if to_status == OrderStatus.CANCELLED:
-        return order_cancel(order=order, actor=actor, note=note)
+        return order_cancel(order=order, actor=actor, note=note, customer_message=customer_message)
+    message = customer_message.strip()[:2000]
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         _check_transition(locked, to_status)
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
-        OrderEvent.objects.create(order=locked, status=to_status, note=note[:2000], actor=actor)
-        _tell_shopper(locked, note=note[:2000])
+        OrderEvent.objects.create(
+            order=locked, status=to_status, note=note[:2000], customer_message=message or None, actor=actor
+        )
+        _tell_shopper(locked, note=message)
     return locked
 
 
-def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
+def order_cancel(*, order: Order, actor=None, note: str = "", customer_message: str = "") -> Order:
     """Cancel a pending or confirmed order, giving its stock and coupon use back.
 
     A paid order's money goes back to the shopper through a Monnify refund, started in the
@@ -609,10 +616,15 @@ def order_cancel(*, order: Order, actor=None, note: str = "") -> Order:
         _release(locked)
         locked.status = OrderStatus.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
+        message = customer_message.strip()[:2000]
         OrderEvent.objects.create(
-            order=locked, status=OrderStatus.CANCELLED, note=(note or "Order cancelled.")[:2000], actor=actor
+            order=locked,
+            status=OrderStatus.CANCELLED,
+            note=(note or "Order cancelled.")[:2000],
+            customer_message=message or None,
+            actor=actor,
         )
-        _tell_shopper(locked, note=note[:2000])
+        _tell_shopper(locked, note=message)
     return locked
 
 
@@ -625,7 +637,12 @@ def order_mark_paid(*, order_id: str) -> Order:
             locked.payment_status = PaymentStatus.PAID
             locked.save(update_fields=["payment_status", "updated_at"])
         if locked.status == OrderStatus.PENDING:
-            return order_transition(order=locked, to_status=OrderStatus.CONFIRMED, note="Payment received.")
+            return order_transition(
+                order=locked,
+                to_status=OrderStatus.CONFIRMED,
+                note="Payment received.",
+                customer_message="Payment received.",
+            )
     return locked
 
 

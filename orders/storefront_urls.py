@@ -9,6 +9,7 @@ app_name = "orders_storefront"
 urlpatterns = [
     path("cart", views.cart_page, name="cart"),
     path("checkout", views.checkout_page, name="checkout"),
+    path("checkout/quote", views.checkout_quote_partial, name="checkout-quote"),
     path("orders/<str:order_number>", views.order_placed_page, name="placed"),
     path("book", booking_pages.book_page, name="book"),
 ]

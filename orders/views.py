@@ -4,6 +4,7 @@ merchant's order dashboard. They translate forms into service calls and nothing 
 import csv
 import secrets
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Product
 from config.errors import NotFound, RateLimited, ServiceError
+from config.money import naira
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
 from orders.appointments import appointment_for_order
@@ -111,8 +113,32 @@ def _cart_add(request, store):
     messages.success(request, f"{product.name} is in your cart.")
 
 
+CHECKOUT_FIELDS = ("name", "phone", "email", "delivery_method", "address", "state", "lga", "notes", "coupon")
+
+
+def _checkout_quote(store, lines, chosen) -> selectors.CheckoutQuote:
+    """The breakdown for what the shopper has chosen so far (a form's data, or nothing yet)."""
+    method = chosen.get("delivery_method") or pricing.DeliveryMethod.DELIVERY
+    if method not in (pricing.DeliveryMethod.DELIVERY, pricing.DeliveryMethod.PICKUP):
+        method = pricing.DeliveryMethod.DELIVERY
+    return selectors.checkout_quote(
+        store=store,
+        lines=[(line.product.price, line.quantity) for line in lines],
+        method=method,
+        state=chosen.get("state", "")[:100],
+        lga=chosen.get("lga", "")[:100],
+        coupon_code=chosen.get("coupon", "")[:40],
+        phone=chosen.get("phone", "")[:30],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def checkout_page(request, username):
+    """Details, delivery and the full breakdown before the order is placed.
+
+    "Update total" (action=update) shows the breakdown for the choices made, as the htmx
+    partial does on every change; "Place order" places it at the total shown.
+    """
     store = store_get_live(username=username)
     lines = cart.cart_lines(request.session, store=store)
     if not lines and request.method == "POST":
@@ -125,8 +151,17 @@ def checkout_page(request, username):
     if not lines:
         messages.info(request, "Your cart is empty.")
         return redirect("storefront:orders_storefront:cart", username=store.username)
-    form = CheckoutForm(request.POST or None, initial={"token": secrets.token_urlsafe(24)})
-    if request.method == "POST" and form.is_valid():
+    placing = request.method == "POST" and request.POST.get("action") != "update"
+    chosen = request.POST if request.method == "POST" else {}
+    state = chosen.get("state", "")
+    if placing:
+        form = CheckoutForm(request.POST, state=state)
+    else:
+        initial = {name: chosen[name] for name in CHECKOUT_FIELDS if chosen.get(name)}
+        initial["token"] = chosen.get("token") or secrets.token_urlsafe(24)
+        form = CheckoutForm(initial=initial, state=state)
+    quote = _checkout_quote(store, lines, chosen)
+    if placing and form.is_valid():
         data = form.cleaned_data
         try:
             order = services.order_place(
@@ -138,25 +173,54 @@ def checkout_page(request, username):
                 coupon_code=data["coupon"],
                 idempotency_key="form:" + data["token"],
                 delivery_method=data["delivery_method"],
+                expected_total=data["shown_total"],
             )
         except services.IdempotencyConflict:
             # This form already placed an order and the cart changed since: a fresh form.
-            form = CheckoutForm(initial={**data, "token": secrets.token_urlsafe(24)})
+            form = CheckoutForm(initial={**data, "token": secrets.token_urlsafe(24)}, state=state)
             messages.info(
                 request, "This form was already used for an order. Check your details and submit again."
             )
         except ServiceError as error:
-            form.add_error(None, error.message)
+            if error.code == "total_mismatch" and quote.totals is not None:
+                form.add_error(
+                    None,
+                    f"The total is now {naira(quote.totals.total)}: "
+                    "check the breakdown and place the order again.",
+                )
+            else:
+                form.add_error(None, error.message)
         else:
             cart.cart_clear(request.session, store=store)
             placed = request.session.get(PLACED_SESSION_KEY, [])
             request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
             return _after_checkout(store, order)
-    subtotal = sum((line.subtotal for line in lines), 0)
     return render(
         request,
         "storefront/checkout.html",
-        {"store": store, "lines": lines, "subtotal": subtotal, "form": form},
+        {"store": store, "lines": lines, "quote": quote, "form": form},
+    )
+
+
+@require_POST
+def checkout_quote_partial(request, username):
+    """The breakdown as an htmx partial, for the choices in the posted checkout form; with the
+    chosen state's LGAs when the state changed since the LGA list was made."""
+    store = store_get_live(username=username)
+    lines = cart.cart_lines(request.session, store=store)
+    state = request.POST.get("state", "")
+    form = CheckoutForm(initial={"state": state}, state=state)
+    return render(
+        request,
+        "storefront/_checkout_quote.html",
+        {
+            "store": store,
+            "lines": lines,
+            "quote": _checkout_quote(store, lines, request.POST),
+            "form": form,
+            # the LGA list on the page was made for another state: send the new state's
+            "lga_changed": request.POST.get("lga_for", "") != state,
+        },
     )
 
 
@@ -184,6 +248,10 @@ def order_placed_page(request, username, order_number):
         from orders.booking_pages import appointment_placed_page
 
         return appointment_placed_page(request, store=store, order=order, appointment=appointment, mine=mine)
+    track_url = request.build_absolute_uri(
+        reverse("orders:track", kwargs={"order_number": order.order_number})
+    )
+    share_text = f"My order {order.order_number} from {store.display_name}: {track_url}"
     return render(
         request,
         "storefront/checkout_placed.html",
@@ -193,6 +261,7 @@ def order_placed_page(request, username, order_number):
             "show_customer": mine,
             "service_fee": pricing.fee_charged_to_customer(order),
             "payment": payment_open_for_order(order=order),
+            "share_whatsapp": f"https://wa.me/?text={quote(share_text)}",
         },
     )
 
@@ -347,6 +416,7 @@ def dashboard_order_status(request, order_id):
                 to_status=form.cleaned_data["status"],
                 actor=request.user,
                 note=form.cleaned_data["note"],
+                customer_message=form.cleaned_data["customer_message"],
             )
             messages.success(
                 request, f"Order {order.order_number} is now {order.get_status_display().lower()}."
@@ -363,7 +433,10 @@ def dashboard_order_cancel(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     try:
         order = services.order_cancel(
-            order=order, actor=request.user, note=request.POST.get("note", "")[:2000]
+            order=order,
+            actor=request.user,
+            note=request.POST.get("note", "")[:2000],
+            customer_message=request.POST.get("customer_message", "")[:2000],
         )
         messages.success(request, f"Order {order.order_number} is cancelled and its stock returned.")
     except ServiceError as error:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import ServiceError
+from orders.pricing import fee_charged_to_customer
 from payments import selectors, services
 from payments.forms import BankAccountForm, PayoutForm, RefundForm
 from payments.monnify import simulator_enabled
@@ -77,6 +78,7 @@ def _payment_context(payment):
         and not payment.account_number
         and "start_error" not in metadata,
         "simulated": simulator_enabled(),
+        "service_fee": fee_charged_to_customer(payment.order),
     }
 
 

@@ -91,19 +91,65 @@ def clean_social_links(value) -> dict:
     return cleaned
 
 
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of #rrggbb."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _darken(colour: str, step: float) -> str:
+    return "#" + "".join(f"{round(int(colour[i : i + 2], 16) * (1 - step)):02x}" for i in (1, 3, 5))
+
+
+def readable_on_white(colour: str) -> str:
+    """The colour itself when it reads on white at 4.5:1 (WCAG AA), else the nearest darker shade.
+
+    Merchants pick any colour; links and prices in it must still be readable.
+    """
+    shade, step = colour, 0.0
+    while contrast_ratio(shade, "#ffffff") < 4.5 and step < 1:
+        step += 0.05
+        shade = _darken(colour, step)
+    return shade
+
+
+def text_on(colour: str) -> str:
+    """White or near-black, whichever reads better on a background of `colour`."""
+    return "#ffffff" if contrast_ratio(colour, "#ffffff") >= contrast_ratio(colour, "#111827") else "#111827"
+
+
 def brand_css_variables(store) -> dict:
-    """CSS custom properties for the storefront; anything unset falls back to the default."""
+    """CSS custom properties for the storefront (static/css/storefront.css reads them);
+    anything unset falls back to the default.
+
+    Besides the merchant's three colours: `--color-on-primary` and `--color-on-accent` (text
+    on those backgrounds) and `--color-primary-text` (primary as text on white), all chosen
+    for AA contrast.
+    """
     colours = {**DEFAULT_COLOURS, **(store.custom_colors or {})}
     fonts = store.custom_fonts or {}
     # Values read from the database may have been written by another backend: only
     # well-formed ones reach the page's <style>.
     safe = {
-        key: value for key, value in colours.items() if isinstance(value, str) and COLOUR_PATTERN.match(value)
+        key: value.lower()
+        for key, value in colours.items()
+        if isinstance(value, str) and COLOUR_PATTERN.match(value)
     }
+    primary = safe.get("primary", DEFAULT_COLOURS["primary"])
+    accent = safe.get("accent", DEFAULT_COLOURS["accent"])
     return {
-        "--brand": safe.get("primary", DEFAULT_COLOURS["primary"]),
-        "--brand-2": safe.get("secondary", DEFAULT_COLOURS["secondary"]),
-        "--accent": safe.get("accent", DEFAULT_COLOURS["accent"]),
+        "--color-primary": primary,
+        "--color-secondary": safe.get("secondary", DEFAULT_COLOURS["secondary"]),
+        "--color-accent": accent,
+        "--color-on-primary": text_on(primary),
+        "--color-primary-text": readable_on_white(primary),
+        "--color-on-accent": text_on(accent),
         "--font-heading": FONTS.get(fonts.get("heading"), FONTS[DEFAULT_FONT])[1],
         "--font-body": FONTS.get(fonts.get("body"), FONTS[DEFAULT_FONT])[1],
     }

@@ -1,15 +1,20 @@
-"""The demo data `make run` serves: a merchant, a staff user, a store and its products.
+"""The demo data `make run` serves: a merchant, a staff user, one store per template (products,
+bookings, portfolio) and their products, with photos drawn here by Pillow (no download).
 
 Idempotent: running it again finds what it made and changes nothing else.
 """
 
 import datetime
+import io
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFilter
 
 from accounts.models import Role, User, UserSettings
+from catalog.images import image_prepare, image_save
 from catalog.models import Product, ServiceDuration
 from stores.models import Enquiry, Store, StoreTemplate, Testimonial
 from stores.opening_hours import opening_hours_set
@@ -50,15 +55,73 @@ DEMO_PRODUCTS = [
 ]
 
 
+# the photo palette of each demo product: background, object, highlight
+PALETTES = [
+    ((243, 227, 205), (201, 72, 30), (250, 190, 60)),
+    ((222, 236, 230), (24, 112, 92), (245, 200, 80)),
+    ((245, 222, 226), (150, 30, 60), (240, 160, 120)),
+    ((232, 228, 245), (80, 60, 150), (250, 210, 120)),
+    ((250, 238, 214), (160, 100, 30), (90, 50, 20)),
+    ((226, 236, 246), (30, 80, 140), (230, 120, 60)),
+]
+
+
 @dataclass(frozen=True)
 class DemoSeed:
     merchant: User
     admin: User
     store: Store
+    bookings_store: Store | None = None
+    portfolio_store: Store | None = None
+
+
+def demo_photo(index: int, *, size: int = 1200, shape: str = "plate") -> bytes:
+    """A photo-like JPEG: soft light, an object with a shadow and fine grain, as a phone takes them."""
+    background, colour, highlight = PALETTES[index % len(PALETTES)]
+    rng = random.Random(index)  # noqa: S311 (a picture, not a secret)
+    picture = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(picture)
+    for step in range(0, size, 8):  # light falling from the top left
+        shade = tuple(max(0, c - step * 40 // size) for c in background)
+        draw.line([(0, step), (size, step)], fill=shade, width=8)
+    shadow = Image.new("L", (size, size), 0)
+    ImageDraw.Draw(shadow).ellipse([size * 0.2, size * 0.3, size * 0.88, size * 0.92], fill=120)
+    picture.paste((40, 30, 20), mask=shadow.filter(ImageFilter.GaussianBlur(size // 30)))
+    draw = ImageDraw.Draw(picture)
+    if shape == "plate":
+        draw.ellipse([size * 0.15, size * 0.2, size * 0.85, size * 0.85], fill=(250, 250, 248))
+        draw.ellipse([size * 0.25, size * 0.3, size * 0.75, size * 0.75], fill=colour)
+        for _ in range(40):
+            x, y = rng.uniform(0.3, 0.7) * size, rng.uniform(0.35, 0.7) * size
+            draw.ellipse([x, y, x + size * 0.03, y + size * 0.02], fill=highlight)
+    else:
+        draw.rounded_rectangle(
+            [size * 0.2, size * 0.18, size * 0.8, size * 0.86], radius=size // 20, fill=colour
+        )
+        draw.rectangle([size * 0.2, size * 0.45, size * 0.8, size * 0.55], fill=highlight)
+    picture = picture.filter(ImageFilter.GaussianBlur(1.2))
+    grain = Image.effect_noise((size, size), 18).convert("RGB")
+    picture = Image.blend(picture, grain, 0.06)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _photos(store: Store, index: int, count: int = 1, shape: str = "plate", *, draw: bool) -> list[str]:
+    """Photos of a demo product, through the same pipeline as a merchant's upload."""
+    if not draw:
+        return []
+    folder = f"products/{store.pk}"
+    return [
+        image_save(image_prepare(io.BytesIO(demo_photo(index + n, shape=shape))), folder=folder).url
+        for n in range(count)
+    ]
 
 
 @transaction.atomic
-def demo_seed() -> DemoSeed:
+def demo_seed(*, photos: bool = False) -> DemoSeed:
+    """`photos` draws and stores product photos (`seed_demo` does; the browser tests, whose
+    media storage is in memory and not served, do not)."""
     merchant = _user(DEMO_MERCHANT_EMAIL, "Ngozi Okafor", "+2348030000001", Role.USER)
     admin = _user(DEMO_ADMIN_EMAIL, "Platform Admin", "+2348030000002", Role.SUPER_ADMIN)
     store, created = Store.objects.get_or_create(
@@ -87,13 +150,21 @@ def demo_seed() -> DemoSeed:
                 stock_quantity=stock,
                 is_featured=featured,
                 category="Food & drinks" if "Tote" not in name else "Fashion",
-                images=[],
+                images=_photos(
+                    store,
+                    index,
+                    count=2 if featured else 1,
+                    shape="bag" if "Tote" in name else "plate",
+                    draw=photos,
+                ),
             )
-            for name, description, price, compare_at, stock, featured in DEMO_PRODUCTS
+            for index, (name, description, price, compare_at, stock, featured) in enumerate(DEMO_PRODUCTS)
         )
-    demo_bookings_store(merchant=merchant)
-    demo_portfolio_store(merchant=merchant)
-    return DemoSeed(merchant=merchant, admin=admin, store=store)
+    bookings = demo_bookings_store(merchant=merchant, photos=photos)
+    portfolio = demo_portfolio_store(merchant=merchant, photos=photos)
+    return DemoSeed(
+        merchant=merchant, admin=admin, store=store, bookings_store=bookings, portfolio_store=portfolio
+    )
 
 
 def _user(email, full_name, phone, role) -> User:
@@ -159,7 +230,7 @@ DEMO_ENQUIRIES = [
 ]
 
 
-def demo_bookings_store(*, merchant: User) -> Store:
+def demo_bookings_store(*, merchant: User, photos: bool = False) -> Store:
     """A hair studio on the bookings theme: services with durations, its week and address."""
     store, created = Store.objects.get_or_create(
         username=DEMO_BOOKINGS_USERNAME,
@@ -175,9 +246,14 @@ def demo_bookings_store(*, merchant: User) -> Store:
         },
     )
     if created:
-        for name, description, price, minutes, stock in DEMO_SERVICES:
+        for index, (name, description, price, minutes, stock) in enumerate(DEMO_SERVICES):
             service = Product.objects.create(
-                store=store, name=name, description=description, price=Decimal(price), stock_quantity=stock
+                store=store,
+                name=name,
+                description=description,
+                price=Decimal(price),
+                stock_quantity=stock,
+                images=_photos(store, index + 2, shape="bag", draw=photos),
             )
             ServiceDuration.objects.create(product=service, minutes=minutes)
         week = {day: (datetime.time(9), datetime.time(18)) for day in range(5)}
@@ -187,7 +263,7 @@ def demo_bookings_store(*, merchant: User) -> Store:
     return store
 
 
-def demo_portfolio_store(*, merchant: User) -> Store:
+def demo_portfolio_store(*, merchant: User, photos: bool = False) -> Store:
     """A photographer on the portfolio theme: works, testimonials and a few enquiries."""
     store, created = Store.objects.get_or_create(
         username=DEMO_PORTFOLIO_USERNAME,
@@ -214,7 +290,7 @@ def demo_portfolio_store(*, merchant: User) -> Store:
                 price=Decimal("150000.00"),
                 stock_quantity=None,
                 is_featured=index < 2,
-                images=[],
+                images=_photos(store, index + 4, shape="bag" if index % 2 else "plate", draw=photos),
             )
             for index, (name, category) in enumerate(DEMO_WORKS)
         )

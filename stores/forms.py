@@ -105,11 +105,38 @@ class BrandingForm(forms.Form):
 
 
 class FirstProductForm(forms.Form):
+    """The first product, with what a shopper needs to buy it: price, stock and a photo."""
+
     name = forms.CharField(label="Product or service name", max_length=255)
-    price = forms.CharField(label="Price (₦)", max_length=20)
+    price = forms.CharField(
+        label="Price (₦)", max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    stock_quantity = forms.IntegerField(
+        label="How many do you have in stock?",
+        min_value=0,
+        max_value=1_000_000,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    photo = forms.FileField(
+        label="Photo",
+        required=False,
+        help_text="A clear photo sells better. JPEG, PNG or WebP, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def clean_price(self):
+        # "2,500" as merchants write it; the catalogue checks the amount itself
+        return self.cleaned_data["price"].replace(",", "").strip()
+
+    def __init__(self, *args, bookings: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bookings:
+            # a service is limited by its time slots, not by stock
+            del self.fields["stock_quantity"]
 
 
 class StoreSettingsForm(BrandingForm):

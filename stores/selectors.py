@@ -48,6 +48,14 @@ def store_get_live(*, username: str) -> Store:
         raise Http404("No such store") from None
 
 
+def store_for_error_page(*, path: str) -> Store | None:
+    """The live store whose pages `path` is under (/<username>/…), for a branded error page."""
+    username = path.strip("/").split("/", 1)[0].lower()
+    if not username or len(username) > 100:
+        return None
+    return Store.objects.live().filter(username=username).first()
+
+
 def store_list_for_owner(*, user):
     return Store.objects.owned_by(user).order_by("-created_at")
 

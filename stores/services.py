@@ -1,7 +1,6 @@
 """Every write to stores: create, update, activate, soft delete, onboarding."""
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -31,7 +30,6 @@ __all__ = [
     "store_create",
     "store_delete",
     "store_enquiry_send",
-    "store_first_product_create",
     "store_set_active",
     "store_update",
     "store_username_suggestions",
@@ -42,7 +40,6 @@ DISPLAY_NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000
 CATEGORY_MAX_LENGTH = 100
 IMAGE_URL_MAX_LENGTH = 500
-MONEY_MAX = Decimal("9999999999.99")
 SUGGESTION_COUNT = 5
 ENQUIRIES_PER_HOUR = 5
 BRANDING_IMAGE_KINDS = ("logo", "banner")
@@ -247,42 +244,6 @@ def store_delete(*, user, store_id) -> None:
         store.deleted_at = timezone.now()
         store.save(update_fields=["deleted_at", "updated_at"])
         storefront_cache_bump(store.pk)
-
-
-def store_first_product_create(*, user, store_id, name, price, description="") -> Product:
-    """The optional first product of onboarding: the few fields the wizard asks for.
-    Everything else is edited later in the products area."""
-    errors: dict[str, list[str]] = {}
-    name = str(name or "").strip()
-    if not name:
-        errors["name"] = ["This field is required."]
-    elif len(name) > 255:
-        errors["name"] = ["Use at most 255 characters."]
-    try:
-        amount = Decimal(str(price).replace(",", "").strip())
-        if not amount.is_finite() or amount <= 0 or amount > MONEY_MAX:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        errors["price"] = ["Enter a price above 0, like 2500."]
-        amount = None
-    description = str(description or "").strip()
-    if len(description) > 5000:
-        errors["description"] = ["Use at most 5000 characters."]
-    if errors:
-        raise StoreInvalid(errors)
-    with transaction.atomic():
-        store = _owned_store(user=user, store_id=store_id)
-        product = Product.objects.create(
-            store=store,
-            name=name,
-            price=amount.quantize(Decimal("0.01")),
-            description=description or None,
-            # a service is not counted stock (None is unlimited); the column's default of 0
-            # would make a bookings store's first service sold out
-            **({"stock_quantity": None} if store.template_id == StoreTemplate.BOOKINGS else {}),
-        )
-        storefront_cache_bump(store.pk)
-    return product
 
 
 def onboarding_complete(*, user) -> None:

@@ -18,6 +18,8 @@ from django.db import transaction
 PAGE_TIMEOUT = getattr(settings, "STOREFRONT_CACHE_SECONDS", 600)
 # Pages render their CSRF token as this placeholder; the real token is put in when served.
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
+# ... and the visitor's cart count as this one (orders/templatetags/cart.py).
+CART_COUNT_PLACEHOLDER = "__storefront_cart_count__"
 
 
 def _version_key(store_id) -> str:
@@ -51,9 +53,13 @@ def remember_store_id(username: str, store_id) -> None:
     cache.set(_store_id_key(username), str(store_id), timeout=None)
 
 
+def known_store_id(username: str) -> str | None:
+    return cache.get(_store_id_key(username))
+
+
 def page_key(username: str, request) -> str | None:
     """The cache key of this page now, or None when the store's id is not known yet."""
-    store_id = cache.get(_store_id_key(username))
+    store_id = known_store_id(username)
     if store_id is None:
         return None
     version = cache.get(_version_key(store_id))

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<slug:username>/enquire", views.storefront_enquire, name="enquire"),
     path("<slug:username>/", include("orders.storefront_urls")),
     path("<slug:username>/", include("payments.storefront_urls")),
+    path("<slug:username>/<path:rest>", views.storefront_not_found, name="not-found"),
 ]

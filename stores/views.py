@@ -14,13 +14,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from catalog.images import thumbnail_url
+from catalog.images import ImageInvalid, image_prepare, thumbnail_url
+from catalog.services import product_create
+from catalog.validation import ProductInvalid
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
 from config.site_url import site_url
+from orders.cart import cart_count_for_store
 from payments import services as payment_services
 from payments.forms import BankAccountForm
-from stores.branding import brand_css_variables, whatsapp_digits
+from stores.branding import whatsapp_digits
 from stores.forms import (
     BrandingForm,
     BusinessForm,
@@ -54,11 +57,18 @@ from stores.services import (
     store_create,
     store_delete,
     store_enquiry_send,
-    store_first_product_create,
     store_set_active,
     store_update,
 )
-from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
+from stores.storefront_cache import (
+    CART_COUNT_PLACEHOLDER,
+    CSRF_PLACEHOLDER,
+    known_store_id,
+    page_get,
+    page_key,
+    page_set,
+    remember_store_id,
+)
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -71,9 +81,12 @@ SORT_LABELS = {
 }
 
 
-def _serve(request, content: bytes) -> HttpResponse:
+def _serve(request, content: bytes, store_id) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if CART_COUNT_PLACEHOLDER.encode() in content:
+        count = cart_count_for_store(request.session, store_id=store_id)
+        content = content.replace(CART_COUNT_PLACEHOLDER.encode(), str(count).encode())
     return HttpResponse(content)
 
 
@@ -94,13 +107,13 @@ def cached_page(view):
         if key is not None:
             content = page_get(key)
             if content is not None:
-                return _serve(request, content)
+                return _serve(request, content, known_store_id(username))
         content, store = view(request, username, **kwargs)
         if key is None:
             remember_store_id(username, store.pk)
         else:
             page_set(key, content)
-        return _serve(request, content)
+        return _serve(request, content, store.pk)
 
     return wrapper
 
@@ -109,14 +122,14 @@ def _context(request, store, meta, *, cached=True, **extra) -> dict:
     context = {
         "store": store,
         "meta": meta,
-        "brand": brand_css_variables(store),
         "social": {key: value for key, value in (store.social_links or {}).items() if key != "whatsapp"},
         "whatsapp": whatsapp_digits(store),
         **extra,
     }
     if cached:
-        # Cached pages carry no per-visitor state: no flash messages, a placeholder token.
-        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER)
+        # Cached pages carry no per-visitor state: no flash messages, placeholders for the
+        # CSRF token and the cart count.
+        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER, cache_placeholders=True)
     return context
 
 
@@ -249,6 +262,12 @@ def storefront_about(request, username):
     return _render(request, "storefront/about.html", _context(request, store, meta)), store
 
 
+@require_safe
+def storefront_not_found(request, username, rest):
+    """Any other path under a store: the store's own branded 404 page (or the platform's)."""
+    raise Http404("No such page")
+
+
 def _live_store_with_template(username, template_id):
     store = store_get_live(username=username)
     if store.template_id != template_id:
@@ -338,7 +357,7 @@ def _onboarding_step(request, store_id, form, template, step, save, next_step):
         except StoreInvalid as error:
             _show_errors(form, error, {"custom_colors": None, "custom_fonts": None})
         except ServiceError as error:
-            form.add_error(None, error.message)
+            _show_errors(form, error)
         else:
             return redirect(next_step, store_id=store.pk)
     return render(request, template, {"form": form, "store": store, "step": step})
@@ -390,10 +409,18 @@ def onboarding_product(request, store_id):
     if request.method == "POST" and "skip" in request.POST:
         store = store_get_owned(user=request.user, store_id=store_id)
         return redirect("dashboard:onboarding-bank", store_id=store.pk)
-    form = FirstProductForm(request.POST or None)
+    store = store_get_owned(user=request.user, store_id=store_id)
+    form = FirstProductForm(
+        request.POST or None, request.FILES or None, bookings=store.template_id == StoreTemplate.BOOKINGS
+    )
 
     def save(store, form):
-        store_first_product_create(user=request.user, store_id=store.pk, **form.cleaned_data)
+        data = {key: value for key, value in form.cleaned_data.items() if key != "photo"}
+        try:
+            uploads = [image_prepare(form.cleaned_data["photo"])] if form.cleaned_data.get("photo") else []
+        except ImageInvalid as error:
+            raise ProductInvalid({"photo": [error.message]}) from None
+        product_create(user=request.user, store_id=store.pk, data=data, uploads=uploads)
 
     return _onboarding_step(
         request, store_id, form, "stores/onboarding/product.html", 4, save, "dashboard:onboarding-bank"

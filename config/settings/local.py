@@ -26,12 +26,19 @@ SMS_BACKEND = read("SMS_BACKEND", default="notifications.sms.ConsoleBackend")
 # The built-in Monnify simulator while no keys are set, so the whole flow runs on one machine.
 MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=not read("MONNIFY_API_KEY", default=""))
 
+# `make run` collects static files as production does: hashed names, gzip and Brotli copies,
+# served by WhiteNoise with a year-long immutable cache, so the demo measures like the real
+# thing. STATIC_FROM_FINDERS=true serves static/ as it is (no collectstatic) while editing
+# CSS or JavaScript, uncached.
+if read("STATIC_FROM_FINDERS", bool, default=False):
+    STATIC_ROOT = None
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    WHITENOISE_MAX_AGE = 0
+    STATICFILES_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+else:
+    STATICFILES_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
-
-# Static files straight from static/ through WhiteNoise's finders: no collectstatic needed.
-STATIC_ROOT = None
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True

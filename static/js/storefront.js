@@ -9,3 +9,10 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
     });
   });
 });
+
+// "Print receipt": shown where printing works; the print stylesheet keeps the receipt only.
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  if (!window.print) return;
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+});

@@ -1,7 +1,10 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from config import money
+from stores.branding import brand_css_variables, whatsapp_digits
 from stores.presentation import minutes_label, product_duration_minutes, product_image, stock_state
+from stores.selectors import store_for_error_page
 
 register = template.Library()
 
@@ -27,3 +30,32 @@ def stock(product):
 @register.filter
 def duration(product) -> str:
     return minutes_label(product_duration_minutes(product))
+
+
+@register.simple_tag
+def brand_style(store) -> str:
+    """The store's colours and fonts as custom properties for static/css/storefront.css."""
+    if store is None:
+        return ""
+    # Safe as it is: brand_css_variables lets only #rrggbb colours and our own font stacks through.
+    rules = "".join(f"{name}:{value};" for name, value in brand_css_variables(store).items())
+    return mark_safe(f"<style>:root{{{rules}}}</style>")  # noqa: S308
+
+
+@register.filter
+def store_whatsapp(store) -> str:
+    return whatsapp_digits(store) or "" if store else ""
+
+
+@register.filter
+def store_social(store) -> dict:
+    if store is None:
+        return {}
+    return {key: value for key, value in (store.social_links or {}).items() if key != "whatsapp"}
+
+
+@register.simple_tag(takes_context=True)
+def error_page_store(context):
+    """The live store an error page under /<username>/… belongs to, or None (a platform page)."""
+    request = context.get("request")
+    return store_for_error_page(path=request.path) if request is not None else None

@@ -162,7 +162,7 @@ def test_upload_image_returns_absolute_urls(merchant_api, store, stored_names):
     data = response.json()["data"]
     assert data["url"].startswith(f"http://testserver/media/products/{store.id}/")
     assert data["thumbnailUrl"] == data["url"].replace(".jpg", "_thumb.jpg")
-    assert len(stored_names(f"products/{store.id}")) == 2
+    assert len(stored_names(f"products/{store.id}")) == 6  # the responsive set: three sizes, JPEG and WebP
 
 
 def test_upload_of_a_text_file_is_a_clear_400_and_stores_nothing(merchant_api, store, stored_names):

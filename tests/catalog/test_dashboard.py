@@ -111,7 +111,7 @@ def test_create_with_images(merchant_client, store, stored_names):
         {"name": "Colour", "options": ["Blue"]},
     ]
     assert len(product.images) == 2
-    assert len(stored_names(f"products/{store.id}")) == 4
+    assert len(stored_names(f"products/{store.id}")) == 12  # two uploads, six files each
 
 
 def test_create_with_a_bad_image_shows_the_error_and_writes_nothing(merchant_client, store, stored_names):

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from catalog.images import ImageInvalid, image_prepare, image_store, thumbnail_url
+from catalog.images import ImageInvalid, image_prepare, image_store, responsive_image, thumbnail_url
 from tests.catalog.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_a_large_photo_is_resized_with_a_thumbnail_and_its_exif_dropped(stored_n
 
     url, thumbnail = image_store(upload(data), "products/store-a")
 
-    assert re.fullmatch(rf"{settings.SITE_URL}/media/products/store-a/[0-9a-f]{{32}}\.jpg", url)
+    assert re.fullmatch(rf"{settings.SITE_URL}/media/products/store-a/[0-9a-f]{{32}}-v2\.jpg", url)
     assert thumbnail == thumbnail_url(url)
     assert thumbnail.endswith("_thumb.jpg")
     main = opened(url)
@@ -54,7 +54,30 @@ def test_a_large_photo_is_resized_with_a_thumbnail_and_its_exif_dropped(stored_n
     assert (main.format, main.size) == ("JPEG", (1600, 1200))
     assert (small.format, small.size) == ("JPEG", (400, 300))
     assert dict(main.getexif()) == {}
-    assert len(stored_names("products/store-a")) == 2
+    assert len(stored_names("products/store-a")) == 6
+    stem = url.removesuffix(".jpg")
+    for name, size, kind in [
+        ("_800.jpg", (800, 600), "JPEG"),
+        ("_webp.webp", (1600, 1200), "WEBP"),
+        ("_800_webp.webp", (800, 600), "WEBP"),
+        ("_thumb_webp.webp", (400, 300), "WEBP"),
+    ]:
+        picture = opened(stem + name)
+        assert (picture.format, picture.size) == (kind, size), name
+    image = responsive_image(url)
+    assert image.src == thumbnail
+    assert image.srcset == f"{thumbnail} 400w, {stem}_800.jpg 800w, {url} 1600w"
+    assert (
+        image.webp_srcset == f"{stem}_thumb_webp.webp 400w, {stem}_800_webp.webp 800w, {stem}_webp.webp 1600w"
+    )
+
+
+def test_older_and_foreign_images_offer_the_sizes_they_have():
+    old = "https://cdn.test/media/products/s/0123456789abcdef0123456789abcdef.jpg"
+    assert responsive_image(old).srcset == f"{old.removesuffix('.jpg')}_thumb.jpg 400w, {old} 1600w"
+    assert responsive_image(old).webp_srcset == ""
+    foreign = "https://example.com/shoe.png"
+    assert (responsive_image(foreign).src, responsive_image(foreign).srcset) == (foreign, "")
 
 
 def test_a_photo_taken_sideways_is_turned_upright():

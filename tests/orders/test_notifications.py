@@ -297,7 +297,12 @@ def test_each_status_change_sends_one_update_and_processing_sends_none(place, ru
     run(order_transition, order=order, to_status=OrderStatus.CONFIRMED, actor=merchant)
     run(order_transition, order=order, to_status=OrderStatus.PROCESSING, actor=merchant)
     run(
-        order_transition, order=order, to_status=OrderStatus.SHIPPED, actor=merchant, note="GIG waybill 12345"
+        order_transition,
+        order=order,
+        to_status=OrderStatus.SHIPPED,
+        actor=merchant,
+        note="Packed by Tunde, check stock",
+        customer_message="GIG waybill 12345",
     )
     run(order_transition, order=order, to_status=OrderStatus.DELIVERED, actor=merchant)
     run(order_transition, order=order, to_status=OrderStatus.FULFILLED, actor=merchant)
@@ -314,6 +319,7 @@ def test_each_status_change_sends_one_update_and_processing_sends_none(place, ru
     ]
     shipped = DeliveryLog.objects.get(idempotency_key=f"order-status:{order.pk}:shipped", channel="email")
     assert "Note from Ada Fabrics: GIG waybill 12345" in shipped.body_text
+    assert "Tunde" not in shipped.body_text  # the internal note stays with the merchant
     assert "Ada Fabrics has sent your order to 12 Allen Avenue, Ikeja, Lagos." in shipped.body_text
     sms = DeliveryLog.objects.get(idempotency_key=f"order-status:{order.pk}:delivered", channel="sms")
     assert sms.body_text == (
@@ -360,7 +366,13 @@ def test_a_paid_order_is_confirmed_as_payment_received(place, run):
 def test_a_cancelled_order_tells_the_shopper_once(place, run, merchant):
     order = place()
 
-    run(order_cancel, order=order, actor=merchant, note="Out of this fabric, sorry")
+    run(
+        order_cancel,
+        order=order,
+        actor=merchant,
+        note="supplier late",
+        customer_message="Out of this fabric, sorry",
+    )
     with pytest.raises(IllegalTransition):
         run(order_cancel, order=order, actor=merchant)
 
@@ -372,6 +384,7 @@ def test_a_cancelled_order_tells_the_shopper_once(place, run, merchant):
     assert email.subject == f"Order {order.order_number} has been cancelled"
     assert "Ada Fabrics has cancelled your order. Nothing more is due for it." in email.body_text
     assert "Note from Ada Fabrics: Out of this fabric, sorry" in email.body_text
+    assert "supplier late" not in email.body_text
 
 
 def test_an_expired_payment_tells_the_shopper_why(place, run):

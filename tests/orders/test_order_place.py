@@ -130,7 +130,7 @@ def test_free_delivery_above_threshold(store, shopper):
         (
             "below minimum",
             {"minimum_order": D("5000")},
-            "The coupon OFF needs an order of at least ₦5,000.00.",
+            "The coupon OFF needs an order of at least ₦5,000.",
         ),
     ],
 )
@@ -186,7 +186,7 @@ def test_out_of_stock_names_the_product_and_writes_nothing(store, shopper):
 @pytest.mark.parametrize(
     ("_case", "change", "message"),
     [
-        ("price tampering", {"price": "1.00"}, "The price of Kaftan is ₦2,500.00, not ₦1.00."),
+        ("price tampering", {"price": "1.00"}, "The price of Kaftan is ₦2,500, not ₦1."),
         ("quantity 0", {"quantity": 0}, "Quantities are whole numbers from 1 to 999."),
         ("quantity -1", {"quantity": -1}, "Quantities are whole numbers from 1 to 999."),
         ("quantity 10^9", {"quantity": 10**9}, "Quantities are whole numbers from 1 to 999."),

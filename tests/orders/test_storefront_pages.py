@@ -114,7 +114,13 @@ def test_checkout_shows_service_errors_and_writes_nothing(client, store, kaftan)
     )
     response = client.post(f"/{store.username}/checkout", checkout_data(client, store, lga="Nsukka"))
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == ["'Nsukka' is not an LGA of Lagos."]
+    # the form offers only Lagos's LGAs once Lagos is chosen
+    assert response.context["form"].errors["lga"] == [
+        "Select a valid choice. Nsukka is not one of the available choices."
+    ]
+    assert Order.objects.count() == 0
+    response = client.post(f"/{store.username}/checkout", checkout_data(client, store, coupon="NOPE"))
+    assert response.context["form"].non_field_errors() == ["There is no coupon NOPE in this store."]
     assert Order.objects.count() == 0
 
 
@@ -156,7 +162,9 @@ def test_track_page_shows_customer_details_only_to_the_matching_contact(client, 
         customer=shopper,
         lines=[{"product_id": kaftan.pk, "quantity": 1, "variant_selection": {"Size": "M"}}],
     )
-    order_transition(order=order, to_status="confirmed", note="Paid by transfer")
+    order_transition(
+        order=order, to_status="confirmed", note="Ring the owner", customer_message="Paid by transfer"
+    )
     url = f"/track/{order.order_number}"
     page = client.get(url)
     html = page.content.decode()

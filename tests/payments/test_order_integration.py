@@ -42,7 +42,7 @@ def test_checkout_opens_a_transfer_account_and_the_webhook_confirms_the_order(
 
     page = client.get(response["Location"]).content.decode()
     assert payment.account_number in page
-    assert "13,000.00" in page
+    assert "₦13,000" in page
 
     monnify.pay_full(payment.payment_reference)
     with django_capture_on_commit_callbacks(execute=True):

@@ -93,7 +93,9 @@ def test_onboarding_wizard_from_start_to_finish(client, merchant):
     assert store.template_id == "bookings"
     assert store.custom_colors == {"primary": "#112233", "secondary": "#445566", "accent": "#778899"}
     assert store.custom_fonts == {"heading": "classic-serif", "body": "system"}
-    name = re.fullmatch(rf"http://testserver/media/(stores/{store.pk}/[0-9a-f]{{32}})\.jpg", store.logo_url)
+    name = re.fullmatch(
+        rf"http://testserver/media/(stores/{store.pk}/[0-9a-f]{{32}}-v2)\.jpg", store.logo_url
+    )
     assert default_storage.exists(f"{name.group(1)}.jpg")
     assert default_storage.exists(f"{name.group(1)}_thumb.jpg")
     assert list(Product.objects.filter(store=store).values_list("name", "price")) == [("Braids", 15000)]

@@ -1,8 +1,4 @@
-import datetime
-import re
-
 import pytest
-import time_machine
 from django.utils import timezone
 
 from catalog.models import Product
@@ -15,7 +11,6 @@ from stores.services import (
     onboarding_complete,
     store_create,
     store_delete,
-    store_first_product_create,
     store_set_active,
     store_update,
     store_username_suggestions,
@@ -214,7 +209,6 @@ def test_another_merchants_store_is_not_found(merchant, other_merchant):
         lambda: store_update(user=other_merchant, store_id=store.pk, data={"display_name": "Theirs"}),
         lambda: store_set_active(user=other_merchant, store_id=store.pk, is_active=False),
         lambda: store_delete(user=other_merchant, store_id=store.pk),
-        lambda: store_first_product_create(user=other_merchant, store_id=store.pk, name="X", price="10"),
     ):
         with pytest.raises(NotFound):
             call()
@@ -236,48 +230,6 @@ def test_set_active_and_soft_delete(merchant):
     assert store.deleted_at is not None
     with pytest.raises(NotFound):
         store_update(user=merchant, store_id=store.pk, data={"display_name": "Back"})
-
-
-def test_first_product(merchant):
-    store = StoreFactory(user=merchant)
-
-    product = store_first_product_create(user=merchant, store_id=store.pk, name=" Jollof ", price="2,500.5")
-
-    product.refresh_from_db()
-    assert (product.store, product.name, str(product.price), product.is_active) == (
-        store,
-        "Jollof",
-        "2500.50",
-        True,
-    )
-    assert product.stock_quantity == 0
-
-
-def test_a_bookings_stores_first_service_is_not_counted_stock(merchant, client):
-    store = StoreFactory(user=merchant, template_id="bookings")
-
-    service = store_first_product_create(user=merchant, store_id=store.pk, name="Braids", price="15000")
-
-    service.refresh_from_db()
-    assert service.stock_quantity is None
-    # Monday 7 December 2026, 09:30 in Lagos: Tuesday 10:00 is within the default hours.
-    with time_machine.travel(datetime.datetime(2026, 12, 7, 8, 30, tzinfo=datetime.UTC), tick=False):
-        form = client.get(f"/{store.username}/book").content.decode()
-        token = re.search(r'name="token" value="([^"]+)"', form).group(1)
-        booking = {"service": service.pk, "date": "2026-12-08", "time": "10:00", "name": "Ngozi"}
-        response = client.post(f"/{store.username}/book", {**booking, "phone": "08031234567", "token": token})
-    assert response.status_code == 302
-
-
-@pytest.mark.parametrize("price", ["0", "-5", "abc", "NaN", "99999999999"])
-def test_first_product_needs_a_price(merchant, price):
-    store = StoreFactory(user=merchant)
-
-    with pytest.raises(StoreInvalid) as error:
-        store_first_product_create(user=merchant, store_id=store.pk, name="Jollof", price=price)
-
-    assert error.value.errors == {"price": ["Enter a price above 0, like 2500."]}
-    assert Product.objects.count() == 0
 
 
 def test_onboarding_complete(merchant):

@@ -73,10 +73,12 @@ def test_store_page_is_branded_with_the_store_colours_and_fonts(client):
 
     text = page(client, f"/{store.username}")
 
-    assert "--brand:#112233;--brand-2:#445566;--accent:#778899;" in text
+    assert "--color-primary:#112233;--color-secondary:#445566;--color-accent:#778899;" in text
+    # a dark primary: white text on it, and it reads on white as it is
+    assert "--color-on-primary:#ffffff;--color-primary-text:#112233;" in text
     assert '--font-heading:Georgia,"Times New Roman",Times,serif;' in text
-    assert '<img class="logo" src="https://res.example.com/logo.png"' in text
-    assert '<img class="banner" src="https://res.example.com/banner.png"' in text
+    assert '<img class="store-brand__logo" src="https://res.example.com/logo.png"' in text
+    assert '<img src="https://res.example.com/banner.png"' in text
 
 
 def test_store_home_meta_tags(client, html_meta):

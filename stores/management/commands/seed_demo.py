@@ -5,16 +5,18 @@ from stores.demo import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Creates the demo merchant, staff user, store and products (safe to run twice)."
+    help = "Creates the demo merchant, staff user, three stores and products with photos (safe twice)."
 
     def handle(self, *args, **options):
-        seed = demo_seed()
+        seed = demo_seed(photos=True)
         site = site_url()
         self.stdout.write(
             "\n".join(
                 [
                     "",
                     f"  Storefront: {site}/{seed.store.username}",
+                    f"  Bookings:   {site}/{seed.bookings_store.username}",
+                    f"  Portfolio:  {site}/{seed.portfolio_store.username}",
                     f"  Dashboard:  {site}/dashboard/  (log in as {seed.merchant.email} / {DEMO_PASSWORD})",
                     f"  Admin:      {site}/admin/  (log in as {seed.admin.email} / {DEMO_PASSWORD})",
                     f"  API docs:   {site}/docs",
