@@ -33,7 +33,7 @@ from accounts.passwords import hash_password, verify_password
 from accounts.throttles import HOUR, auth_throttle, cooldown_check, cooldown_start, throttle_hit
 from accounts.tokens import access_tokens_invalidate, refresh_tokens_revoke_all
 from config.errors import Conflict, PermissionDenied, ServiceError
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 
 class InvalidCredentials(ServiceError):

@@ -6,10 +6,14 @@ to the kobo once, at the end of a computation, and shown one way everywhere:
 `NGN` because `₦` is not in the GSM-7 alphabet (one would halve the message's length).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from config.errors import ServiceError
 
 KOBO = Decimal("0.01")
 ZERO = Decimal("0.00")
+# DECIMAL(12,2): ten digits before the point.
+MONEY_LIMIT = Decimal("10000000000")
 
 
 def to_kobo(amount) -> Decimal:
@@ -37,3 +41,16 @@ def naira(amount) -> str:
 def naira_sms(amount) -> str:
     """`NGN 15,000`: the same figure in the GSM-7 alphabet."""
     return f"NGN {_grouped(amount)}"
+
+
+def money_input(value, field: str) -> Decimal:
+    """A non-negative amount a merchant typed (a fee, a coupon value), in kobo, or ServiceError."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(f"{field} must be an amount in naira.", details={field: "Not a number."}) from None
+    if not amount.is_finite() or amount < 0 or amount >= MONEY_LIMIT:
+        raise ServiceError(
+            f"{field} must be between 0 and 9,999,999,999.99.", details={field: "Out of range."}
+        )
+    return to_kobo(amount)

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.models import UserSettings
 from config.errors import NotFound
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from notifications import tasks
 from notifications.channels import DeliveryPermanentError, DeliveryTemporaryError, deliver_message
 from notifications.models import Category, Channel, DeliveryLog, DeliveryStatus, Notification
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
 from notifications.rendering import render_email, render_sms
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from config.errors import NotFound
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from orders.models import (
     Coupon,
     DeliveryRate,
@@ -17,6 +17,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderStatus,
+    PaymentStatus,
 )
 from stores.models import Store
 
@@ -170,3 +171,10 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def payment_open_for_order(*, order):
+    """The order's pending payment, which the shopper's payment page shows, if any."""
+    if order.status == OrderStatus.CANCELLED:
+        return None  # its stock is back on the shelf: nothing is left to pay for
+    return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()

@@ -3,7 +3,6 @@ merchant's order dashboard. They translate forms into service calls and nothing 
 
 import csv
 import secrets
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
-from config.errors import NotFound, RateLimited, ServiceError
+from config.errors import RateLimited, ServiceError
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
 from orders.forms import (
@@ -29,22 +28,11 @@ from orders.forms import (
     TrackForm,
 )
 from orders.models import OrderStatus
-from payments.selectors import payment_open_for_order
+from orders.selectors import payment_open_for_order
 from stores.selectors import store_get_live
 
 ORDERS_PER_PAGE = 25
 PLACED_SESSION_KEY = "orders:placed"
-
-
-def not_found_as_404(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-
-    return wrapper
 
 
 # --- Storefront: cart, checkout, order placed, tracking ---
@@ -172,7 +160,6 @@ def _after_checkout(store, order):
 
 
 @require_GET
-@not_found_as_404
 def order_placed_page(request, username, order_number):
     store = store_get_live(username=username)
     order = selectors.order_get_by_number(order_number=order_number, store=store)
@@ -199,7 +186,6 @@ def track_lookup_page(request):
 
 
 @require_http_methods(["GET", "POST"])
-@not_found_as_404
 def track_page(request, order_number):
     order = selectors.order_get_by_number(order_number=order_number)
     form = TrackForm(request.POST or None)
@@ -296,7 +282,6 @@ def dashboard_order_export(request):
 
 @login_required
 @require_GET
-@not_found_as_404
 def dashboard_order_detail(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     return render(
@@ -315,7 +300,6 @@ def dashboard_order_detail(request, order_id):
 
 @login_required
 @require_GET
-@not_found_as_404
 def dashboard_order_invoice(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     return render(
@@ -327,7 +311,6 @@ def dashboard_order_invoice(request, order_id):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_order_status(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     form = StatusForm(request.POST)
@@ -351,7 +334,6 @@ def dashboard_order_status(request, order_id):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_order_cancel(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     try:
@@ -435,7 +417,6 @@ def dashboard_delivery(request):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_delivery_rate_delete(request, rate_id):
     rate = selectors.delivery_rate_get_for_owner(user=request.user, rate_id=rate_id)
     store_id = rate.store_id
@@ -466,7 +447,6 @@ def dashboard_coupons(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@not_found_as_404
 def dashboard_coupon_edit(request, coupon_id):
     coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
     form = CouponForm(request.POST or None, instance=coupon)
@@ -483,7 +463,6 @@ def dashboard_coupon_edit(request, coupon_id):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_coupon_delete(request, coupon_id):
     coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
     store_id = coupon.store_id

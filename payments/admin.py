@@ -16,6 +16,7 @@ from payments.models import (
     PayoutStatus,
     Refund,
 )
+from payments.monnify import MonnifyError
 
 
 def change_link(row, label=None):
@@ -149,7 +150,7 @@ class PayoutAdmin(ReadOnlyAdmin):
         def check(payout):
             try:
                 services.payout_requery(payout_id=payout.pk)
-            except services.MonnifyError as error:
+            except MonnifyError as error:
                 raise ServiceError(error.message) from error
 
         self._each(request, queryset, check, "re-checked")

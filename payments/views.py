@@ -190,10 +190,7 @@ def payments_overview(request):
 @require_POST
 def payment_refund(request, payment_id):
     """The "Refund" button on a flagged payment's row of the payments page."""
-    try:
-        payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
-    except ServiceError as error:
-        raise Http404(error.message) from error
+    payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
     form = RefundForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(

@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from stores.branding import COLOUR_KEYS, DEFAULT_COLOURS, DEFAULT_FONT, FONTS, SOCIAL_NETWORKS
 from stores.models import StoreTemplate
 

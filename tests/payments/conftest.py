@@ -9,6 +9,7 @@ from payments import services, tasks
 from payments.simulator import MonnifySimulator
 from tests.factories import StoreFactory
 from tests.payments.factories import OrderFactory
+from tests.payments.helpers import open_payment
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +44,7 @@ def funded(merchant, monnify):
     order = OrderFactory(
         store=StoreFactory(user=merchant), total=Decimal("50000.00"), agm_fee=Decimal("1250.00")
     )
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     tasks.payments_requery_pending.delay()
     services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")

@@ -11,10 +11,11 @@ from django.utils import timezone
 from notifications.models import DeliveryLog, Notification
 from notifications.rendering import GSM7_BASIC, sms_segments
 from orders.models import OrderStatus, PaymentStatus
-from payments import services, tasks
+from payments import selectors, services, tasks
 from payments.models import Payment, Payout
 from tests.factories import StoreFactory, UserSettingsFactory
 from tests.payments.factories import OrderFactory
+from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def order(store):
 
 @pytest.fixture
 def payment(monnify, order):
-    return services.payment_start(order=order)
+    return open_payment(order=order)
 
 
 @pytest.fixture
@@ -161,7 +162,7 @@ def test_sms_is_one_gsm7_segment_even_for_a_long_unicode_store_name_and_the_larg
     )
     # The longest order number the column holds; real ones are 12 characters (AGM-XXXXXXXX).
     order = OrderFactory(store=store, total=Decimal("9999999999.99"), order_number="AGM-" + "7" * 46)
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     if cancelled:
         type(order).objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
     monnify.pay_full(payment.payment_reference)
@@ -332,7 +333,7 @@ def test_failed_payout_says_the_money_is_back(funded, submit_now, monnify):
     # Monnify's reason describes the platform's wallet, not the merchant's account.
     assert "sufficient balance" not in email.body_text
     assert bell(funded) == [(f"Payout {payout.reference} failed", "/dashboard/payments/")]
-    assert services.ledger_balance(user=funded) == NET
+    assert selectors.ledger_balance(user=funded) == NET
 
 
 def test_reversed_payout_after_success(funded, submit_now, monnify, django_capture_on_commit_callbacks):
@@ -396,7 +397,7 @@ def _in_threads(count: int, work) -> None:
 def test_same_webhook_twenty_times_concurrently_sends_one_of_each(live_server, monnify):
     store = StoreFactory()
     order = OrderFactory(store=store, total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     event = monnify.transaction_event(payment.payment_reference)
 
@@ -414,7 +415,7 @@ def test_same_webhook_twenty_times_concurrently_sends_one_of_each(live_server, m
 def test_concurrent_reconciles_of_one_payment_send_one_of_each(monnify):
     store = StoreFactory()
     order = OrderFactory(store=store, total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_over(payment.payment_reference, Decimal("100.00"))
 
     _in_threads(8, lambda: services.payment_reconcile(payment=Payment.objects.get(pk=payment.pk)))
@@ -428,7 +429,7 @@ def test_concurrent_reconciles_of_one_payment_send_one_of_each(monnify):
 def test_concurrent_payout_requeries_send_one_email(merchant, monnify):
     funded = merchant
     order = OrderFactory(store=StoreFactory(user=funded), total=Decimal("50000.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     services.payment_reconcile(payment=payment)
     services.bank_account_add(user=funded, account_number="0123456789", bank_code="058")
@@ -463,7 +464,7 @@ def test_short_payment_topped_up_is_then_received(payment, monnify, reconcile, m
 
 def test_sms_for_a_store_named_only_in_emoji(merchant, monnify, reconcile):
     order = OrderFactory(store=StoreFactory(user=merchant, display_name="🍰🍰"), total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     reconcile(payment)
     assert logs(channel="sms")[0].body_text.startswith(f"Your store: order {order.order_number} ")
