@@ -60,6 +60,7 @@ class CheckoutCustomer:
     notes: str
 
 
+@dataclass(frozen=True)
 class BookedLine(CheckoutLine):
     booking_slot: dict
 
