@@ -32,7 +32,6 @@ from orders.selectors import payment_open_for_order
 from stores.selectors import store_get_live
 
 ORDERS_PER_PAGE = 25
-PLACED_SESSION_KEY = "orders:placed"
 
 
 # --- Storefront: cart, checkout, order placed, tracking ---
@@ -136,8 +135,7 @@ def checkout_page(request, username):
             form.add_error(None, error.message)
         else:
             cart.cart_clear(request.session, store=store)
-            placed = request.session.get(PLACED_SESSION_KEY, [])
-            request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
+            cart.order_remember_placed(request.session, order_number=order.order_number)
             return _after_checkout(store, order)
     subtotal = sum((line.subtotal for line in lines), 0)
     return render(
@@ -163,7 +161,7 @@ def _after_checkout(store, order):
 def order_placed_page(request, username, order_number):
     store = store_get_live(username=username)
     order = selectors.order_get_by_number(order_number=order_number, store=store)
-    mine = order.order_number in request.session.get(PLACED_SESSION_KEY, [])
+    mine = cart.order_placed_here(request.session, order_number=order.order_number)
     return render(
         request,
         "storefront/checkout_placed.html",

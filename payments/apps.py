@@ -7,6 +7,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         # Django imports an app's modules only once every app is loaded, so these come here.
+        from accounts import deletion
         from orders import payment_hooks
         from payments import (
             checks,  # noqa: F401 (registers the system checks)
@@ -14,6 +15,9 @@ class PaymentsConfig(AppConfig):
             services,
         )
 
+        deletion.register(
+            guard=services.user_deletion_guard, cleanup=services.bank_accounts_remove_for_deleted_user
+        )
         payment_hooks.register(
             payment_hooks.OrderPayments(
                 open=services.payment_create,

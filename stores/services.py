@@ -338,3 +338,12 @@ def store_enquiry_send(
             idempotency_key=f"store-enquiry:{notification.pk}",
             related=store,
         )
+
+
+def stores_close_for_deleted_user(user, now) -> None:
+    """accounts/deletion.py: a deleted merchant's stores go offline with them."""
+    live_stores = Store.objects.filter(user=user, deleted_at__isnull=True)
+    store_ids = list(live_stores.filter(is_active=True).values_list("pk", flat=True))
+    live_stores.update(is_active=False)
+    for store_id in store_ids:
+        storefront_cache_bump(store_id)

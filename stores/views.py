@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
+from orders.cart import order_remember_placed
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
-from orders.views import PLACED_SESSION_KEY
 from payments import services as payment_services
 from payments.forms import BankAccountForm
 from stores.branding import brand_css_variables, whatsapp_digits
@@ -276,8 +276,7 @@ def storefront_book(request, username):
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
-            placed = request.session.get(PLACED_SESSION_KEY, [])
-            request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
+            order_remember_placed(request.session, order_number=order.order_number)
             return redirect(
                 "storefront:orders_storefront:placed",
                 username=store.username,

@@ -17,6 +17,7 @@ from payments.services.bank_accounts import (
     bank_account_delete,
     bank_account_make_primary,
     bank_account_resolve,
+    bank_accounts_remove_for_deleted_user,
     bank_list,
 )
 from payments.services.collections import (
@@ -38,6 +39,7 @@ from payments.services.payouts import (
     payout_requery,
     payout_request,
     payout_submit,
+    user_deletion_guard,
 )
 from payments.services.refunds import (
     REFUND_MINIMUM,
@@ -57,6 +59,7 @@ __all__ = [
     "bank_account_delete",
     "bank_account_make_primary",
     "bank_account_resolve",
+    "bank_accounts_remove_for_deleted_user",
     "bank_list",
     "monnify_event_process",
     "monnify_webhook_receive",
@@ -79,4 +82,5 @@ __all__ = [
     "refund_apply_status",
     "refund_requery",
     "refund_submit",
+    "user_deletion_guard",
 ]

@@ -121,3 +121,10 @@ def bank_account_delete(*, user, account_id: str) -> None:
             if successor is not None:
                 successor.is_primary = True
                 successor.save(update_fields=["is_primary", "updated_at"])
+
+
+def bank_accounts_remove_for_deleted_user(user, now) -> None:
+    """accounts/deletion.py: a deleted merchant's accounts go (payout history keeps its copy)."""
+    BankAccount.objects.filter(user=user, deleted_at__isnull=True).update(
+        deleted_at=now, is_primary=False, updated_at=now
+    )

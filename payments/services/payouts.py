@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
+from config.money import naira
 from payments import locks, messages, tasks
 from payments.models import (
     LedgerKind,
@@ -257,3 +258,31 @@ def payout_requery(*, payout_id: str) -> Payout:
             return payout_submit(payout_id=payout.pk)
         raise
     return payout_apply_transfer(payout_id=payout.pk, body=body)
+
+
+UNSETTLED_PAYOUTS = (
+    PayoutStatus.PENDING_APPROVAL,
+    PayoutStatus.QUEUED,
+    PayoutStatus.SUBMITTING,
+    PayoutStatus.PENDING_AUTHORIZATION,
+    PayoutStatus.PROCESSING,
+)
+
+
+def user_deletion_guard(user) -> None:
+    """accounts/deletion.py: a merchant whose money is still theirs cannot delete the account.
+
+    Runs under the user row lock that payout_request takes, so no payout starts meanwhile.
+    """
+    balance = ledger_balance(user=user)
+    if balance > 0:
+        raise Conflict(
+            f"Withdraw your balance of {naira(balance)} before deleting your account.",
+            code="balance_not_empty",
+        )
+    # payouts whose money has left the balance but not yet reached the bank (or come back)
+    if Payout.objects.filter(merchant=user, status__in=UNSETTLED_PAYOUTS).exists():
+        raise Conflict(
+            "A payout is still on its way. Delete your account once it has been paid.",
+            code="payout_in_progress",
+        )
