@@ -2,7 +2,7 @@
 
 import logging
 import secrets
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.conf import settings
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
-from config.money import naira
+from config.money import naira, to_kobo
 from payments import locks, messages, tasks
 from payments.models import (
     LedgerKind,
@@ -72,12 +72,12 @@ def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payou
     books it back.
     """
     try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        amount = to_kobo(Decimal(str(amount)))
     except (InvalidOperation, ValueError):
         raise ServiceError("Enter an amount in naira.", details={"amount": "invalid"}) from None
     minimum = settings.PAYOUT_MINIMUM_AMOUNT
     if amount < minimum:
-        raise ServiceError(f"The smallest payout is ₦{minimum:,.2f}.", details={"amount": "below_minimum"})
+        raise ServiceError(f"The smallest payout is {naira(minimum)}.", details={"amount": "below_minimum"})
     if not (user.email_verified and user.phone_verified):
         raise PermissionDenied("Verify your email address and phone number before requesting a payout.")
     with transaction.atomic():
@@ -92,7 +92,7 @@ def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payou
             raise ServiceError("This bank account is not verified.")
         balance = ledger_balance(user=user)
         if amount > balance:
-            raise InsufficientBalance(f"Your available balance is ₦{balance:,.2f}.")
+            raise InsufficientBalance(f"Your available balance is {naira(balance)}.")
         needs_approval = settings.PAYOUT_REQUIRE_APPROVAL
         payout = Payout.objects.create(
             merchant=user,

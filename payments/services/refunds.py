@@ -2,12 +2,13 @@
 
 import logging
 import secrets
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 
 from config.errors import Conflict, NotFound, ServiceError
+from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
 from payments import locks, tasks
 from payments.models import (
@@ -71,13 +72,11 @@ def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=Non
                 raise Conflict("The shopper can still complete this payment: refund it once it expires.")
             raise Conflict("Only a paid payment, or money that arrived for an expired one, can be refunded.")
         try:
-            amount = (
-                remaining if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-            )
+            amount = remaining if amount is None else to_kobo(Decimal(str(amount)))
         except InvalidOperation:
             raise ServiceError("Enter the refund amount in naira, e.g. 1500.00.") from None
         if not amount.is_finite() or amount < REFUND_MINIMUM or amount > remaining:
-            raise ServiceError(f"A refund must be between ₦{REFUND_MINIMUM} and ₦{remaining:,.2f}.")
+            raise ServiceError(f"A refund must be between {naira(REFUND_MINIMUM)} and {naira(remaining)}.")
         credited = _sale_credited(payment)
         if credited and amount > ledger_balance(user=payment.user):
             raise InsufficientBalance("The balance is too low to fund this refund.")

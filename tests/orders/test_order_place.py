@@ -130,7 +130,7 @@ def test_free_delivery_above_threshold(store, shopper):
         (
             "below minimum",
             {"minimum_order": D("5000")},
-            "The coupon OFF needs an order of at least ₦5,000.00.",
+            "The coupon OFF needs an order of at least ₦5,000.",
         ),
     ],
 )
