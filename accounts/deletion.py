@@ -29,11 +29,11 @@ def register(*, guard: Guard | None = None, cleanup: Cleanup | None = None) -> N
         _cleanups.append(cleanup)
 
 
-def deletion_guard(user) -> None:
+def deletion_guard(user: Any) -> None:
     for guard in _guards:
         guard(user)
 
 
-def deletion_cleanup(user, now: datetime) -> None:
+def deletion_cleanup(user: Any, now: datetime) -> None:
     for cleanup in _cleanups:
         cleanup(user, now)

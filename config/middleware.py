@@ -1,6 +1,8 @@
 """Middleware of our own."""
 
-from django.http import Http404
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
 
 from config.errors import NotFound
 
@@ -13,13 +15,13 @@ class NotFoundMiddleware:
     envelope; this does the same for pages, so no view catches it just to re-raise Http404.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         return None

@@ -21,7 +21,7 @@ def register(reader: Reader) -> None:
     _reader = reader
 
 
-def preferences_of(user) -> Callable[[str], bool]:
+def preferences_of(user: Any) -> Callable[[str], bool]:
     if _reader is None:
         raise ImproperlyConfigured("notifications needs the accounts app: add it to INSTALLED_APPS.")
     return _reader(user)

@@ -11,22 +11,25 @@ transactions that need the same rows queue instead of deadlocking. Each lock is
 the store and merchant rows that concurrent checkouts hold shared locks on.
 """
 
+from collections.abc import Iterable
+
 from catalog.models import Product
 from orders.models import Coupon, Order
+from stores.models import Store
 
 
 def order_lock(order_id: str) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
-def products_lock(*, product_ids) -> dict[str, Product]:
+def products_lock(*, product_ids: Iterable[str]) -> dict[str, Product]:
     products = Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk")
     return {product.pk: product for product in products}
 
 
-def coupon_lock(*, store, code: str) -> Coupon | None:
+def coupon_lock(*, store: Store, code: str) -> Coupon | None:
     return Coupon.objects.select_for_update().filter(store=store, code=code).first()
 
 
-def coupon_lock_by_id(coupon_id: str) -> Coupon:
+def coupon_lock_by_id(coupon_id: int | str) -> Coupon:
     return Coupon.objects.select_for_update().get(pk=coupon_id)

@@ -30,13 +30,11 @@ def _rate_place(state, lga) -> tuple[str, str]:
     canonical_state = geography.canonical_state(state or "")
     if canonical_state is None:
         raise ServiceError(f"{state!r} is not a Nigerian state.", details={"state": "Unknown state."})
-    canonical_lga = ""
-    if lga:
-        canonical_lga = geography.canonical_lga(canonical_state, lga)
-        if canonical_lga is None:
-            raise ServiceError(
-                f"{lga!r} is not an LGA of {canonical_state}.", details={"lga": "Unknown LGA."}
-            )
+    if not lga:
+        return canonical_state, ""
+    canonical_lga = geography.canonical_lga(canonical_state, lga)
+    if canonical_lga is None:
+        raise ServiceError(f"{lga!r} is not an LGA of {canonical_state}.", details={"lga": "Unknown LGA."})
     return canonical_state, canonical_lga
 
 

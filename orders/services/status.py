@@ -16,7 +16,7 @@ from orders.payment_hooks import order_payments
 from orders.services.coupons import coupon_release
 from stores.services import storefront_cache_bump
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     OrderStatus.PENDING: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
     OrderStatus.CONFIRMED: {OrderStatus.PROCESSING, OrderStatus.CANCELLED},
     OrderStatus.PROCESSING: {OrderStatus.SHIPPED},

@@ -33,7 +33,7 @@ from payments.services.ledger import InsufficientBalance, ledger_book
 logger = logging.getLogger(__name__)
 
 
-PAYOUT_RANK = {
+PAYOUT_RANK: dict[str, int] = {
     PayoutStatus.PENDING_APPROVAL: 0,
     PayoutStatus.QUEUED: 0,
     PayoutStatus.SUBMITTING: 1,

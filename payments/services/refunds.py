@@ -40,7 +40,7 @@ REFUND_STATUSES = {
     "FAILED": RefundStatus.FAILED,
     "IN_PROGRESS": RefundStatus.IN_PROGRESS,
 }
-REFUND_RANK = {
+REFUND_RANK: dict[str, int] = {
     RefundStatus.PENDING: 0,
     RefundStatus.IN_PROGRESS: 1,
     RefundStatus.COMPLETED: 2,
