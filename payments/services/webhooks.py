@@ -130,30 +130,40 @@ def _payment_note_rejection(*, payment: Payment, data: dict):
         locked.save(update_fields=["metadata", "updated_at"])
 
 
-def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict):
-    payout = Payout.objects.filter(reference=data.get("reference") or "").first()
-    if payout is None:
-        _event_finish(event, WebhookEventStatus.IGNORED, "no payout with this reference")
+def _apply_confirmed(event: MonnifyWebhookEvent, *, record, missing: str, what: str, ask, apply) -> None:
+    """As with collections, an event only prompts us: what is applied is Monnify's own answer
+    about `record` (`ask(record)`), never the event's body. Raises ExternalServiceError to be retried."""
+    if record is None:
+        _event_finish(event, WebhookEventStatus.IGNORED, missing)
         return
     try:
-        # As with collections, the event only prompts us: Monnify's summary is what we apply.
-        body = monnify_client().transfer_summary(payout.reference)
+        body = ask(record)
     except MonnifyError as error:
         _event_finish(event, WebhookEventStatus.FAILED, error.message)
-        raise ExternalServiceError("Monnify could not confirm the transfer.") from error
-    payout_apply_transfer(payout_id=payout.pk, body=body)
+        raise ExternalServiceError(f"Monnify could not confirm the {what}.") from error
+    apply(record, body)
     _event_finish(event, WebhookEventStatus.PROCESSED)
+
+
+def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict):
+    payout = Payout.objects.filter(reference=data.get("reference") or "").first()
+    _apply_confirmed(
+        event,
+        record=payout,
+        missing="no payout with this reference",
+        what="transfer",
+        ask=lambda payout: monnify_client().transfer_summary(payout.reference),
+        apply=lambda payout, body: payout_apply_transfer(payout_id=payout.pk, body=body),
+    )
 
 
 def _refund_event_process(event: MonnifyWebhookEvent, data: dict):
     refund = Refund.objects.filter(reference=data.get("refundReference") or "").first()
-    if refund is None:
-        _event_finish(event, WebhookEventStatus.IGNORED, "no refund with this reference")
-        return
-    try:
-        body = monnify_client().refund_status(refund.reference)
-    except MonnifyError as error:
-        _event_finish(event, WebhookEventStatus.FAILED, error.message)
-        raise ExternalServiceError("Monnify could not confirm the refund.") from error
-    refund_apply_status(refund_id=refund.pk, body=body)
-    _event_finish(event, WebhookEventStatus.PROCESSED)
+    _apply_confirmed(
+        event,
+        record=refund,
+        missing="no refund with this reference",
+        what="refund",
+        ask=lambda refund: monnify_client().refund_status(refund.reference),
+        apply=lambda refund, body: refund_apply_status(refund_id=refund.pk, body=body),
+    )
