@@ -4,10 +4,10 @@
 from django import forms
 
 from catalog.csv_format import parse_variations, variations_text
-from catalog.images import MAX_UPLOAD_BYTES, thumbnail_url
 from catalog.selectors import ACTIVE_FILTERS
 from catalog.services import BULK_ACTIONS
 from catalog.validation import DIMENSION_UNITS, LABELS, MAX_IMAGES, ProductInvalid
+from config.images import MAX_UPLOAD_BYTES, thumbnail_url
 
 
 class UncheckedChoiceField(forms.ChoiceField):

@@ -16,7 +16,6 @@ from catalog.forms import (
     ProductForm,
     uploaded_images_problem,
 )
-from catalog.images import ImageInvalid, image_prepare
 from catalog.selectors import (
     product_categories_for_owner,
     product_get_for_owner,
@@ -34,6 +33,7 @@ from catalog.services import (
 )
 from catalog.validation import ProductInvalid, clean_product_data, product_values
 from config.errors import NotFound, ServiceError
+from config.images import ImageInvalid, image_prepare
 
 PRODUCTS_PER_PAGE = 25
 NAMESPACE = "dashboard:catalog_dashboard"

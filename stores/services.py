@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.throttles import HOUR, throttle_hit
-from catalog.images import image_store
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
+from config.images import image_store
 from notifications.models import Category, Channel
 from notifications.services import notification_create, notification_send
 from stores.branding import clean_colours, clean_fonts, clean_social_links

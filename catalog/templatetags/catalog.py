@@ -1,6 +1,6 @@
 from django import template
 
-from catalog.images import thumbnail_url
+from config.images import thumbnail_url
 
 register = template.Library()
 
