@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from catalog.models import Product
 from orders.models import Order
 from stores.demo import DEMO_MERCHANT_EMAIL, DEMO_PASSWORD, demo_seed
-from tests.e2e.conftest import CHROMEDRIVER, CHROMIUM, console_errors
+from tests.e2e.conftest import console_errors
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -178,43 +178,6 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
 
     order.refresh_from_db()
     assert order.status == "processing"
-
-
-@pytest.fixture
-def browser_without_js():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("chromium/chromedriver not installed: apt-get install chromium chromium-driver")
-    import shutil
-    import tempfile
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="agm-chromium-nojs-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=412,915",
-        "--blink-settings=scriptEnabled=false",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_checkout_and_payment_work_without_javascript(browser_without_js, live_server):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from catalog.models import Product
 from orders.models import Coupon, DeliveryRate, DeliverySettings, Order, OrderEvent
 from orders.services import order_place
-from tests.factories import ProductFactory, StoreFactory
-from tests.orders.factories import CouponFactory, DeliveryRateFactory, OrderFactory
+from tests.factories import OrderFactory, ProductFactory, StoreFactory
+from tests.orders.factories import CouponFactory, DeliveryRateFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from orders.models import PaymentStatus
 from payments import services, tasks
 from payments.models import Payment, Payout
-from tests.factories import DEFAULT_PASSWORD, StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import DEFAULT_PASSWORD, OrderFactory, StoreFactory
 from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +59,7 @@ def test_overview_query_count_is_fixed(logged_in, merchant, count, django_assert
 
 def test_payout_request_from_dashboard(logged_in, merchant, monnify, django_capture_on_commit_callbacks):
     store = StoreFactory(user=merchant)
-    payment = open_payment(order=OrderFactory(store=store, total=Decimal("8000.00")))
+    payment = open_payment(order=OrderFactory(store=store, total=Decimal("8000.00"), agm_fee=Decimal("0.00")))
     monnify.pay_full(payment.payment_reference)
     tasks.payments_requery_pending.delay()
     account = services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")

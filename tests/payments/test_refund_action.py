@@ -11,8 +11,7 @@ from config.money import naira
 from orders.models import OrderStatus, PaymentStatus
 from payments import selectors, services, tasks
 from payments.models import LedgerEntry, Payment, Refund
-from tests.factories import DEFAULT_PASSWORD, StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import DEFAULT_PASSWORD, OrderFactory, StoreFactory
 from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,7 @@ from config.errors import Conflict, NotFound, ServiceError
 from orders.models import PaymentStatus
 from payments import selectors, services, tasks
 from payments.models import LedgerEntry, Refund
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory
 from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db

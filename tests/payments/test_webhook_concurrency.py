@@ -6,8 +6,7 @@ import pytest
 
 from orders.models import OrderStatus, PaymentStatus
 from payments.models import MonnifyWebhookEvent, Payment
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory
 from tests.payments.helpers import open_payment
 
 

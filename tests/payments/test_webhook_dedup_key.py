@@ -8,7 +8,7 @@ import pytest
 from orders.models import OrderStatus, PaymentStatus
 from payments.models import MonnifyWebhookEvent, Payment
 from payments.webhooks import webhook_reference
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory
 from tests.payments.helpers import open_payment
 from tests.payments.test_payment_flow import deliver
 

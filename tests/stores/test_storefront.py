@@ -446,8 +446,9 @@ def test_sitemap_lists_live_stores_and_products(client):
 
     text = page(client, "/sitemap.xml")
 
-    assert f"<loc>{SITE}/{store.username}</loc>" in text or f"/{store.username}</loc>" in text
-    assert f"/{store.username}/p/{product.pk}</loc>" in text
+    # Without the sites framework the sitemap's links use the host the request came to.
+    assert f"<loc>http://testserver/{store.username}</loc>" in text
+    assert f"<loc>http://testserver/{store.username}/p/{product.pk}</loc>" in text
     assert str(hidden.pk) not in text
     assert f"/{closed.username}<" not in text
 
