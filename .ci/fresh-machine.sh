@@ -48,6 +48,8 @@ mount_into /dev /dev --rbind
 mount_into sysfs /sys -t sysfs
 mount_into tmpfs /dev/shm -t tmpfs
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# An installed Debian has /etc/hosts (the installer writes it); a bare root does not.
+[ -e "$root/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 # A host behind a TLS-inspecting proxy trusts its CA; the root must too, or nothing downloads.
 if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
   cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, ServiceError
 from config.money import kobo_text
+from config.site_url import site_url
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import order_expire_payment, order_mark_paid
 from payments import locks, messages, tasks
@@ -114,7 +115,7 @@ def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
             customer_email=order.customer_email or store.user.email,
             payment_reference=payment.payment_reference,
             payment_description=store.display_name[:100],
-            redirect_url=f"{settings.SITE_URL}/{store.username}",
+            redirect_url=f"{site_url()}/{store.username}",
             metadata={"order_number": order.order_number},
         )
     except MonnifyRequestError:

@@ -146,19 +146,31 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
     browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
     _click_and_wait_for(browser, browser.find_element(By.XPATH, "//button[text()='Log in']"), r"/dashboard/")
     assert browser.find_element(By.CSS_SELECTOR, ".notification-bell").is_displayed()
+    # On a phone the side navigation gives way to the bottom tab bar; every area stays in "More".
     nav = browser.find_element(By.CSS_SELECTOR, "nav.dash-nav")
-    assert [link.text for link in nav.find_elements(By.TAG_NAME, "a")] == [
-        "Overview",
-        "Stores",
-        "Products",
+    assert not nav.is_displayed()
+    labels = [link.find_element(By.TAG_NAME, "span") for link in nav.find_elements(By.TAG_NAME, "a")]
+    assert [label.get_attribute("textContent") for label in labels] == [
+        "Home",
         "Orders",
+        "Products",
+        "Customers",
         "Payments",
+        "Analytics",
+        "Stores",
         "Notifications",
         "Account",
     ]
+    tabbar = browser.find_element(By.CSS_SELECTOR, "nav.tabbar")
+    assert [link.text for link in tabbar.find_elements(By.CSS_SELECTOR, "nav.tabbar > a")] == [
+        "Home",
+        "Orders",
+        "Products",
+        "Payments",
+    ]
     _assert_clean_console(browser)
 
-    _click_and_wait_for(browser, nav.find_element(By.LINK_TEXT, "Orders"), r"/dashboard/orders/$")
+    _click_and_wait_for(browser, tabbar.find_element(By.LINK_TEXT, "Orders"), r"/dashboard/orders/$")
     _assert_clean_console(browser)
     _click_and_wait_for(
         browser, browser.find_element(By.LINK_TEXT, order.order_number), rf"/dashboard/orders/{order.pk}$"

@@ -75,11 +75,15 @@ def test_make_run_serves_the_seeded_demo_store(tmp_path):
         assert "Mama Put Kitchen" in page
         assert "Jollof Rice Party Pack" in page
         assert fetch(f"http://127.0.0.1:{port}/no-such-store")[0] == 404
+        home_status, home = fetch(f"http://127.0.0.1:{port}/")
+        assert home_status == 200 and 'href="/mama-put-kitchen"' in home
         assert fetch(f"http://127.0.0.1:{port}/api/v1/health")[0] == 200
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
-    assert "Storefront: http://127.0.0.1:8000/mama-put-kitchen" in output
+    # The printed links use the port the server was started on.
+    assert f"Storefront: http://127.0.0.1:{port}/mama-put-kitchen" in output
+    assert f"Dashboard:  http://127.0.0.1:{port}/dashboard/" in output
     # The demo ran from the throwaway environment; the project's own was left as it was.
     assert (demo_environment / "bin" / "python").exists()
     assert (ROOT / ".venv" / "bin" / "python").resolve() == project_python

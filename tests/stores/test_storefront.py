@@ -24,7 +24,7 @@ from tests.stores.factories import ProductFactory, StoreFactory, products_for
 
 pytestmark = pytest.mark.django_db
 
-SITE = "http://127.0.0.1:8000"
+SITE = "http://testserver"  # the test client's host: with APP_URL unset, links follow the request
 
 
 def page(client, url, status=200):
