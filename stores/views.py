@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
-from orders.cart import order_remember_placed
 from config.site_url import site_url
+from orders.cart import order_remember_placed
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
 from payments import services as payment_services

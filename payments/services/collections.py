@@ -11,7 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
