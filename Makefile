@@ -26,6 +26,9 @@ run: install
 ## Installs everything, makes sure MariaDB and Redis run, lints, and runs the whole suite.
 test: install-test services
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PYTHON) manage.py makemigrations --check --dry-run
 	$(PYTHON) -m pytest --ds=config.settings.test $(PYTEST_ARGS)
 

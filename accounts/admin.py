@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import OtpVerification, RefreshToken, User, UserSettings
 from accounts.services import user_set_active
+from config.admin import ReadOnlyAdmin
 
 # Staff access is decided by users.role, not Django groups or permissions, so groups would mislead.
 admin.site.unregister(Group)
@@ -91,17 +92,6 @@ class UserAdmin(admin.ModelAdmin):
         )
         if skipped:
             self.message_user(request, f"{skipped} deleted accounts cannot be reactivated.", messages.WARNING)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OtpVerification)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from accounts import messages
+from accounts.deletion import deletion_cleanup, deletion_guard
 from accounts.models import (
     OtpType,
     OtpVerification,
@@ -33,7 +34,7 @@ from accounts.passwords import hash_password, verify_password
 from accounts.throttles import HOUR, auth_throttle, cooldown_check, cooldown_start, throttle_hit
 from accounts.tokens import access_tokens_invalidate, refresh_tokens_revoke_all
 from config.errors import Conflict, PermissionDenied, ServiceError
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 
 class InvalidCredentials(ServiceError):
@@ -457,40 +458,18 @@ def user_settings_update(*, user: User, **changes) -> UserSettings:
 def user_delete(*, user: User, password: str) -> None:
     """Soft delete: the person's data is cleared, the row stays so their stores' orders keep their owner.
 
-    Their stores go offline with them and their bank accounts are removed; the email and phone
-    become free for a new account. Refused (Conflict) while money is still theirs: a balance
-    above zero or a payout not yet settled, since nobody could withdraw or follow it afterwards.
+    The email and phone become free for a new account. The apps above accounts add their part
+    through accounts/deletion.py: payments refuses (Conflict) while money is still theirs (a
+    balance above zero, a payout not yet settled: nobody could withdraw or follow it afterwards)
+    and removes their bank accounts; stores takes their stores offline.
     """
-    from payments.models import BankAccount, Payout, PayoutStatus
-    from payments.selectors import ledger_balance
-    from stores.models import Store
-    from stores.services import storefront_cache_bump
-
     if not user.check_password(password or ""):
         raise ValidationError({"password": ["Your password is not correct."]})
     old_email, old_phone = user.email, user.phone
     with transaction.atomic():
         # the user row lock is the one payout_request takes: no payout can start while we check
         User.objects.select_for_update().filter(pk=user.pk).first()
-        balance = ledger_balance(user=user)
-        if balance > 0:
-            raise Conflict(
-                f"Withdraw your balance of ₦{balance:,.2f} before deleting your account.",
-                code="balance_not_empty",
-            )
-        # payouts whose money has left the balance but not yet reached the bank (or come back)
-        unsettled = (
-            PayoutStatus.PENDING_APPROVAL,
-            PayoutStatus.QUEUED,
-            PayoutStatus.SUBMITTING,
-            PayoutStatus.PENDING_AUTHORIZATION,
-            PayoutStatus.PROCESSING,
-        )
-        if Payout.objects.filter(merchant=user, status__in=unsettled).exists():
-            raise Conflict(
-                "A payout is still on its way. Delete your account once it has been paid.",
-                code="payout_in_progress",
-            )
+        deletion_guard(user)
         now = timezone.now()
         user.is_active = False
         user.deleted_at = now
@@ -506,14 +485,7 @@ def user_delete(*, user: User, password: str) -> None:
         OtpVerification.objects.filter(email__iexact=old_email).delete()
         if old_phone:
             OtpVerification.objects.filter(phone=old_phone).delete()
-        BankAccount.objects.filter(user=user, deleted_at__isnull=True).update(
-            deleted_at=now, is_primary=False, updated_at=now
-        )
-        live_stores = Store.objects.filter(user=user, deleted_at__isnull=True)
-        store_ids = list(live_stores.filter(is_active=True).values_list("pk", flat=True))
-        live_stores.update(is_active=False)
-        for store_id in store_ids:
-            storefront_cache_bump(store_id)
+        deletion_cleanup(user, now)
     access_tokens_invalidate(user=user)
 
 

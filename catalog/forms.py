@@ -5,10 +5,10 @@ from django import forms
 
 from catalog.csv_format import parse_variations, variations_text
 from catalog.durations import MAX_MINUTES, MIN_MINUTES
-from catalog.images import MAX_UPLOAD_BYTES, thumbnail_url
 from catalog.selectors import ACTIVE_FILTERS
 from catalog.services import BULK_ACTIONS
 from catalog.validation import DIMENSION_UNITS, LABELS, MAX_IMAGES, ProductInvalid
+from config.images import MAX_UPLOAD_BYTES, thumbnail_url
 from stores.models import StoreTemplate
 from stores.presentation import product_duration_minutes
 

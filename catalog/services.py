@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.images import PreparedImage, StoredImage, image_delete, image_save
 from catalog.models import Product
 from catalog.selectors import owned_products, store_get_for_owner
 from catalog.validation import (
@@ -19,6 +18,7 @@ from catalog.validation import (
     product_values,
 )
 from config.errors import NotFound, ServiceError
+from config.images import PreparedImage, StoredImage, image_delete, image_save
 from stores.models import Store, StoreTemplate
 from stores.services import storefront_cache_bump
 

@@ -8,9 +8,10 @@ wherever it is made.
 import json
 import re
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from config.errors import ServiceError
+from config.money import to_kobo
 
 MONEY_MAX = Decimal("9999999999.99")  # DECIMAL(12,2)
 WEIGHT_MAX = Decimal("99999999.99")  # DECIMAL(10,2)
@@ -164,7 +165,7 @@ def _decimal(value, label: str, maximum: Decimal) -> Decimal:
         raise ValueError(f"{label} must have at most 2 decimal places.")
     if amount > maximum:
         raise ValueError(f"{label} must be at most {maximum:,}.")
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return to_kobo(amount)
 
 
 def _price(value):

@@ -4,7 +4,6 @@ without JavaScript; with htmx the list filters in place."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,6 @@ from catalog.forms import (
     ProductForm,
     uploaded_images_problem,
 )
-from catalog.images import ImageInvalid, image_prepare
 from catalog.selectors import (
     product_categories_for_owner,
     product_get_for_owner,
@@ -36,6 +34,7 @@ from catalog.services import (
 )
 from catalog.validation import ProductInvalid, clean_product_data, product_values
 from config.errors import NotFound, ServiceError
+from config.images import ImageInvalid, image_prepare
 from stores.models import StoreTemplate
 
 PRODUCTS_PER_PAGE = 25
@@ -46,13 +45,6 @@ def _url(name: str, *args) -> str:
     return reverse(f"{NAMESPACE}:{name}", args=args)
 
 
-def _owned_product(user, product_id):
-    try:
-        return product_get_for_owner(user=user, product_id=product_id)
-    except NotFound:
-        raise Http404("No such product") from None
-
-
 @login_required
 @require_GET
 def product_list(request):
@@ -60,10 +52,7 @@ def product_list(request):
     filter_form = ProductFilterForm(
         request.GET, stores=stores, categories=product_categories_for_owner(user=request.user)
     )
-    try:
-        products = product_list_for_owner(user=request.user, **filter_form.filters())
-    except NotFound:
-        raise Http404("No such store") from None
+    products = product_list_for_owner(user=request.user, **filter_form.filters())
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -128,8 +117,6 @@ def product_create_view(request):
                 product = product_create(
                     user=request.user, store_id=form.cleaned_data["store"], data=data, uploads=uploads
                 )
-            except NotFound:
-                raise Http404("No such store") from None
             except ProductInvalid as invalid:
                 form.add_service_errors(invalid)
             else:
@@ -143,7 +130,7 @@ def product_create_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_edit_view(request, product_id):
-    product = _owned_product(request.user, product_id)
+    product = product_get_for_owner(user=request.user, product_id=product_id)
     form = ProductForm(request.POST or None, stores=[], product=product)
     if request.method == "POST" and form.is_valid():
         kept = [url for url in request.POST.getlist("keep_images") if url in (product.images or [])]
@@ -157,8 +144,6 @@ def product_edit_view(request, product_id):
         else:
             try:
                 product = product_update(user=request.user, product_id=product.pk, data=data, uploads=uploads)
-            except NotFound:
-                raise Http404("No such product") from None
             except ProductInvalid as invalid:
                 form.add_service_errors(invalid)
             else:
@@ -172,10 +157,7 @@ def product_edit_view(request, product_id):
 @login_required
 @require_POST
 def product_duplicate_view(request, product_id):
-    try:
-        copy = product_duplicate(user=request.user, product_id=product_id)
-    except NotFound:
-        raise Http404("No such product") from None
+    copy = product_duplicate(user=request.user, product_id=product_id)
     messages.success(request, "A hidden copy was made. Edit it, then tick Active to publish it.")
     return redirect(_url("edit", copy.pk))
 
@@ -183,7 +165,7 @@ def product_duplicate_view(request, product_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_delete_view(request, product_id):
-    product = _owned_product(request.user, product_id)
+    product = product_get_for_owner(user=request.user, product_id=product_id)
     if request.method == "POST":
         product_delete(user=request.user, product_id=product.pk)
         messages.success(request, f"“{product.name}” was deleted.")
@@ -203,7 +185,7 @@ def product_bulk_view(request):
                 user=request.user, action=form.cleaned_data["action"], product_ids=form.cleaned_data["ids"]
             )
         except NotFound:
-            raise Http404("No such product") from None
+            raise  # the 404 page (config/middleware.py), not a message
         except ServiceError as error:
             messages.error(request, error.message)
         else:
@@ -219,10 +201,7 @@ def product_bulk_view(request):
 @require_GET
 def product_export_view(request):
     filter_form = ProductFilterForm(request.GET, stores=[], categories=[])
-    try:
-        products = product_list_for_owner(user=request.user, **filter_form.filters())
-    except NotFound:
-        raise Http404("No such store") from None
+    products = product_list_for_owner(user=request.user, **filter_form.filters())
     return csv_format.export_response(products)
 
 
@@ -237,7 +216,7 @@ def product_import_view(request):
             rows = csv_format.read_rows(form.cleaned_data["file"])
             result = product_import(user=request.user, store_id=form.cleaned_data["store"], rows=rows)
         except NotFound:
-            raise Http404("No such store") from None
+            raise  # the 404 page (config/middleware.py), not a form error
         except ImportInvalid as invalid:
             form.add_error(None, invalid.message)
             row_errors = invalid.details["rows"]

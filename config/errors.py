@@ -4,12 +4,14 @@ A service names what went wrong; the API maps `http_status` and `code` into the 
 envelope, HTML views show `message`.
 """
 
+from typing import Any
+
 
 class ServiceError(Exception):
     code = "invalid"
     http_status = 400
 
-    def __init__(self, message: str, *, details: dict | None = None, code: str | None = None):
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.details = details or {}
@@ -36,7 +38,7 @@ class RateLimited(ServiceError):
     code = "rate_limited"
     http_status = 429
 
-    def __init__(self, message: str, *, retry_after: int, **kwargs):
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
 

@@ -6,34 +6,55 @@ to the kobo once, at the end of a computation, and shown one way everywhere:
 `NGN` because `₦` is not in the GSM-7 alphabet (one would halve the message's length).
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from config.errors import ServiceError
+
+# What an amount may arrive as: a Decimal, an int, a numeric string (a float only from old code).
+Amount = Decimal | int | str | float
+
 
 KOBO = Decimal("0.01")
 ZERO = Decimal("0.00")
+# DECIMAL(12,2): ten digits before the point.
+MONEY_LIMIT = Decimal("10000000000")
 
 
-def to_kobo(amount) -> Decimal:
+def to_kobo(amount: Amount) -> Decimal:
     """`amount` (Decimal, int or numeric string) rounded half up to the kobo."""
     # A float goes through str() so 0.1 means 0.10, not 0.1000000000000000055...
     value = Decimal(str(amount)) if isinstance(amount, float) else Decimal(amount)
     return value.quantize(KOBO, rounding=ROUND_HALF_UP)
 
 
-def kobo_text(amount) -> str:
+def kobo_text(amount: Amount) -> str:
     """`12500.00`: the plain two-place string providers and the ledger exchange."""
     return f"{to_kobo(amount):.2f}"
 
 
-def _grouped(amount) -> str:
+def _grouped(amount: Amount | None) -> str:
     text = f"{to_kobo(amount or 0):,.2f}"
     return text[:-3] if text.endswith(".00") else text
 
 
-def naira(amount) -> str:
+def naira(amount: Amount | None) -> str:
     """`₦15,000` or `₦15,000.50`: how every page, email and notification shows an amount."""
     return f"₦{_grouped(amount)}"
 
 
-def naira_sms(amount) -> str:
+def naira_sms(amount: Amount | None) -> str:
     """`NGN 15,000`: the same figure in the GSM-7 alphabet."""
     return f"NGN {_grouped(amount)}"
+
+
+def money_input(value: object, field: str) -> Decimal:
+    """A non-negative amount a merchant typed (a fee, a coupon value), in kobo, or ServiceError."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(f"{field} must be an amount in naira.", details={field: "Not a number."}) from None
+    if not amount.is_finite() or amount < 0 or amount >= MONEY_LIMIT:
+        raise ServiceError(
+            f"{field} must be between 0 and 9,999,999,999.99.", details={field: "Out of range."}
+        )
+    return to_kobo(amount)

@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
-from accounts.models import UserSettings
 from config.errors import NotFound
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from notifications import tasks
 from notifications.channels import DeliveryPermanentError, DeliveryTemporaryError, deliver_message
 from notifications.models import Category, Channel, DeliveryLog, DeliveryStatus, Notification
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from notifications.preferences import preferences_of
 from notifications.rendering import render_email, render_sms
 
 logger = logging.getLogger(__name__)
@@ -244,14 +244,7 @@ def _accepted_channels(*, user, category: str, channels: tuple[str, ...]) -> lis
     if user is None:
         # Shoppers gave no consent to marketing; they get transactional messages only.
         return [] if category == Category.MARKETING else requested
-    preferences = UserSettings.objects.filter(user=user).first()
-
-    def enabled(field: str) -> bool:
-        value = getattr(preferences, field, None) if preferences is not None else None
-        if value is None:
-            return UserSettings._meta.get_field(field).default
-        return value
-
+    enabled = preferences_of(user)
     category_setting = CATEGORY_SETTINGS.get(category)
     if category_setting and not enabled(category_setting):
         return []

@@ -1,12 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import NotFound
 from notifications.selectors import notification_list, notification_unread_count
 from notifications.services import notification_mark_all_read, notification_mark_read
 
@@ -34,10 +32,7 @@ def notification_index(request):
 @login_required
 @require_POST
 def notification_read(request, notification_id):
-    try:
-        notification = notification_mark_read(user=request.user, notification_id=notification_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    notification = notification_mark_read(user=request.user, notification_id=notification_id)
     if request.htmx:
         return render(request, "notifications/_item.html", {"notification": notification})
     # Only same-site links: "//host" and "/\\host" look relative but browsers go off-site.

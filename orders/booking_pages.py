@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from config.errors import ServiceError
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
-from orders import bookings, pricing
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
+from orders import bookings, cart, pricing
 from orders.appointments import Appointment
+from orders.selectors import payment_open_for_order
 from orders.services import IdempotencyConflict
-from orders.views import PLACED_SESSION_KEY
-from payments.selectors import payment_open_for_order
 from stores.models import StoreTemplate
 from stores.opening_hours import opening_hours_week
 from stores.selectors import store_get_live
@@ -113,8 +112,7 @@ def book_page(request, username):
                 form.add_error("time" if "time" in error.details else None, error.message)
                 status = error.http_status
             else:
-                placed = request.session.get(PLACED_SESSION_KEY, [])
-                request.session[PLACED_SESSION_KEY] = [*placed[-19:], booking.order.order_number]
+                cart.order_remember_placed(request.session, order_number=booking.order.order_number)
                 return redirect(
                     "storefront:orders_storefront:placed",
                     username=store.username,

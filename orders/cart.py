@@ -13,6 +13,8 @@ from orders import pricing
 from orders.services import MAX_LINES, MAX_QUANTITY
 
 SESSION_PREFIX = "cart:"
+PLACED_SESSION_KEY = "orders:placed"
+PLACED_REMEMBERED = 20
 
 
 @dataclass
@@ -111,3 +113,13 @@ def cart_lines(session, *, store) -> list[CartLine]:
 def cart_count_for_store(session, *, store_id) -> int:
     """Items in the cart, read from the session alone (the cached pages' header count)."""
     return sum(entry.get("quantity", 0) for entry in session.get(SESSION_PREFIX + str(store_id), []))
+
+
+def order_remember_placed(session, *, order_number: str) -> None:
+    """The shopper's browser placed this order: its page may show them the full details."""
+    placed = session.get(PLACED_SESSION_KEY, [])
+    session[PLACED_SESSION_KEY] = [*placed[-(PLACED_REMEMBERED - 1) :], order_number]
+
+
+def order_placed_here(session, *, order_number: str) -> bool:
+    return order_number in session.get(PLACED_SESSION_KEY, [])

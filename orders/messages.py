@@ -8,11 +8,11 @@ message carries an idempotency key, so a repeated call sends nothing twice.
 """
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.urls import reverse
 
+from config.money import naira, naira_sms
 from config.site_url import site_url
 from notifications.models import Category, Channel, Notification
 from notifications.rendering import GSM7_BASIC, GSM7_EXTENDED
@@ -118,21 +118,6 @@ def send_order_status(*, order_id: str, status: str, note: str = "") -> None:
             idempotency_key=key,
             related=order,
         )
-
-
-def naira(amount) -> str:
-    """₦12,500.00: a string, as the email backends want (they refuse Decimal)."""
-    return f"₦{_amount(amount)}"
-
-
-def naira_sms(amount) -> str:
-    # ₦ is not in the GSM-7 alphabet: one would make the SMS UCS-2 and cut it to 70 characters.
-    return f"NGN {_amount(amount)}"
-
-
-def _amount(amount) -> str:
-    value = Decimal(amount or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:,.2f}"
 
 
 def gsm7(text: str, *, max_length: int) -> str:

@@ -5,16 +5,14 @@ own computation; the inputs (prices, fees, coupon values) are already in kobo.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
-from config.money import naira
+from config.money import ZERO, naira, to_kobo
 from orders.models import Coupon, CouponKind, DeliverySettings
 
-KOBO = Decimal("0.01")
-ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
 
@@ -22,10 +20,6 @@ class DeliveryMethod:
     DELIVERY = "delivery"
     PICKUP = "pickup"
     CHOICES = [(DELIVERY, "Delivery to my address"), (PICKUP, "Pickup from the store")]
-
-
-def to_kobo(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(KOBO, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
 from config.errors import NotFound
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from orders import geography, pricing
 from orders.models import (
     Coupon,
@@ -21,6 +21,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderStatus,
+    PaymentStatus,
 )
 from stores.models import Store
 
@@ -245,3 +246,10 @@ def _quote_coupon(*, store, code, subtotal, phone) -> tuple[Coupon | None, str |
             if used >= coupon.per_customer_limit:
                 problem = f"You have already used the coupon {code} as often as it allows."
     return (None, problem) if problem else (coupon, None)
+
+
+def payment_open_for_order(*, order):
+    """The order's pending payment, which the shopper's payment page shows, if any."""
+    if order.status == OrderStatus.CANCELLED:
+        return None  # its stock is back on the shelf: nothing is left to pay for
+    return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()

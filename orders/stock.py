@@ -1,18 +1,13 @@
 """Taking and returning stock under row locks.
 
 Product rows are always locked in primary-key order, whoever locks them (checkout,
-cancel, payment expiry): two transactions that need the same products then queue for
-them in the same order and cannot deadlock.
+cancel, payment expiry): orders/locks.py holds that lock and the order it is taken in.
 """
 
 from django.db.models import F
 
 from catalog.models import Product
-
-
-def lock_products(*, product_ids) -> dict[str, Product]:
-    products = Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk")
-    return {product.pk: product for product in products}
+from orders.locks import products_lock
 
 
 def take_stock(*, product: Product, quantity: int) -> None:
@@ -28,7 +23,7 @@ def return_stock(*, quantities: dict[str, int]) -> bool:
 
     True when a tracked stock count changed (the storefront then shows it).
     """
-    products = lock_products(product_ids=quantities)
+    products = products_lock(product_ids=quantities)
     changed = False
     for product_id in sorted(products):
         if products[product_id].stock_quantity is not None:

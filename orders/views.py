@@ -3,7 +3,6 @@ merchant's order dashboard. They translate forms into service calls and nothing 
 
 import csv
 import secrets
-from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
-from config.errors import NotFound, RateLimited, ServiceError
+from config.errors import RateLimited, ServiceError
 from config.money import naira
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
@@ -32,22 +31,10 @@ from orders.forms import (
     TrackForm,
 )
 from orders.models import OrderStatus
-from payments.selectors import payment_open_for_order
+from orders.selectors import payment_open_for_order
 from stores.selectors import store_get_live
 
 ORDERS_PER_PAGE = 25
-PLACED_SESSION_KEY = "orders:placed"
-
-
-def not_found_as_404(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from None
-
-    return wrapper
 
 
 # --- Storefront: cart, checkout, order placed, tracking ---
@@ -192,8 +179,7 @@ def checkout_page(request, username):
                 form.add_error(None, error.message)
         else:
             cart.cart_clear(request.session, store=store)
-            placed = request.session.get(PLACED_SESSION_KEY, [])
-            request.session[PLACED_SESSION_KEY] = [*placed[-19:], order.order_number]
+            cart.order_remember_placed(request.session, order_number=order.order_number)
             return _after_checkout(store, order)
     return render(
         request,
@@ -237,11 +223,10 @@ def _after_checkout(store, order):
 
 
 @require_GET
-@not_found_as_404
 def order_placed_page(request, username, order_number):
     store = store_get_live(username=username)
     order = selectors.order_get_by_number(order_number=order_number, store=store)
-    mine = order.order_number in request.session.get(PLACED_SESSION_KEY, [])
+    mine = cart.order_placed_here(request.session, order_number=order.order_number)
     appointment = appointment_for_order(order)
     if appointment is not None:
         # Imported here: orders.booking_pages imports this module.
@@ -275,7 +260,6 @@ def track_lookup_page(request):
 
 
 @require_http_methods(["GET", "POST"])
-@not_found_as_404
 def track_page(request, order_number):
     order = selectors.order_get_by_number(order_number=order_number)
     form = TrackForm(request.POST or None)
@@ -372,7 +356,6 @@ def dashboard_order_export(request):
 
 @login_required
 @require_GET
-@not_found_as_404
 def dashboard_order_detail(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     return render(
@@ -391,7 +374,6 @@ def dashboard_order_detail(request, order_id):
 
 @login_required
 @require_GET
-@not_found_as_404
 def dashboard_order_invoice(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     return render(
@@ -403,7 +385,6 @@ def dashboard_order_invoice(request, order_id):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_order_status(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     form = StatusForm(request.POST)
@@ -428,7 +409,6 @@ def dashboard_order_status(request, order_id):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_order_cancel(request, order_id):
     order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
     try:
@@ -515,7 +495,6 @@ def dashboard_delivery(request):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_delivery_rate_delete(request, rate_id):
     rate = selectors.delivery_rate_get_for_owner(user=request.user, rate_id=rate_id)
     store_id = rate.store_id
@@ -546,7 +525,6 @@ def dashboard_coupons(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@not_found_as_404
 def dashboard_coupon_edit(request, coupon_id):
     coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
     form = CouponForm(request.POST or None, instance=coupon)
@@ -563,7 +541,6 @@ def dashboard_coupon_edit(request, coupon_id):
 
 @login_required
 @require_POST
-@not_found_as_404
 def dashboard_coupon_delete(request, coupon_id):
     coupon = selectors.coupon_get_for_owner(user=request.user, coupon_id=coupon_id)
     store_id = coupon.store_id

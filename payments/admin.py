@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin import ReadOnlyAdmin
 from config.errors import ServiceError
 from payments import services
 from payments.models import (
@@ -16,6 +17,7 @@ from payments.models import (
     PayoutStatus,
     Refund,
 )
+from payments.monnify import MonnifyError
 
 
 def change_link(row, label=None):
@@ -25,19 +27,6 @@ def change_link(row, label=None):
     meta = row._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk])
     return format_html('<a href="{}">{}</a>', url, label or row)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records change only through the services: staff look, they do not edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)
@@ -149,7 +138,7 @@ class PayoutAdmin(ReadOnlyAdmin):
         def check(payout):
             try:
                 services.payout_requery(payout_id=payout.pk)
-            except services.MonnifyError as error:
+            except MonnifyError as error:
                 raise ServiceError(error.message) from error
 
         self._each(request, queryset, check, "re-checked")

@@ -6,4 +6,23 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
-        from payments import checks  # noqa: F401 (registers the system checks)
+        # Django imports an app's modules only once every app is loaded, so these come here.
+        from accounts import deletion
+        from orders import payment_hooks
+        from payments import (
+            checks,  # noqa: F401 (registers the system checks)
+            locks,
+            services,
+        )
+
+        deletion.register(
+            guard=services.user_deletion_guard, cleanup=services.bank_accounts_remove_for_deleted_user
+        )
+        payment_hooks.register(
+            payment_hooks.OrderPayments(
+                open=services.payment_create,
+                lock=locks.payments_lock_for_order,
+                refund=services.payment_refund_start,
+                close_open=services.payments_close_for_cancelled_order,
+            )
+        )

@@ -12,12 +12,13 @@ place they manage it, not a message pushed at them. It is written at most once p
 """
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.money import naira, naira_sms
 from config.site_url import site_url
 from notifications.models import Category, Channel, Notification
 from notifications.rendering import GSM7_BASIC
@@ -26,7 +27,6 @@ from orders.models import OrderStatus
 from payments.models import Payment, Payout, PayoutStatus
 from payments.monnify import parse_amount
 
-CENTS = Decimal("0.01")
 # GSM-7 look-alikes for characters that would switch an SMS to UCS-2 (70 characters a segment).
 GSM7_SUBSTITUTES = str.maketrans(
     {
@@ -41,16 +41,6 @@ GSM7_SUBSTITUTES = str.maketrans(
 )
 SMS_STORE_NAME_LENGTH = 20
 SMS_ORDER_NUMBER_LENGTH = 20
-
-
-def naira(value) -> str:
-    """₦12,500.00: the one way an amount appears in an email or a notification (never a Decimal)."""
-    return f"₦{Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP):,.2f}"
-
-
-def _sms_naira(value) -> str:
-    # "₦" is not GSM-7: one would cost the whole SMS its 160-character segment.
-    return f"NGN {Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP):,.2f}"
 
 
 def _sms_safe(text: str, limit: int) -> str:
@@ -111,7 +101,7 @@ def send_payment_received(*, payment_id: str) -> None:
         "cancelled": order.status == OrderStatus.CANCELLED,
         "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH) or "Your store",
         "sms_order_number": _sms_safe(order.order_number, SMS_ORDER_NUMBER_LENGTH),
-        "sms_amount": _sms_naira(received),
+        "sms_amount": naira_sms(received),
     }
     notification_send(
         template="payment_received",

@@ -21,6 +21,8 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
+from config.money import kobo_text
+
 logger = logging.getLogger(__name__)
 
 # Both official SDKs refresh the token this many seconds before it expires, and do not
@@ -170,7 +172,7 @@ def encode_json(payload: dict) -> bytes:
 
     def mark(value):
         if isinstance(value, Decimal):
-            return f"{_DECIMAL_MARK}{value.quantize(Decimal('0.01'))}"
+            return f"{_DECIMAL_MARK}{kobo_text(value)}"
         if isinstance(value, dict):
             return {key: mark(item) for key, item in value.items()}
         if isinstance(value, list):

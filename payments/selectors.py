@@ -1,14 +1,20 @@
 """Reads of the payments app that the API, the pages and the tasks share."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
-from django.http import Http404
+from django.utils import timezone
 
 from config.errors import NotFound
-from orders.models import OrderStatus, PaymentStatus
-from payments.models import BankAccount, LedgerEntry, Payment, Payout, RefundStatus
+from orders.models import PaymentStatus
+from payments.models import BankAccount, LedgerEntry, Payment, Payout, PayoutStatus, Refund, RefundStatus
 from payments.monnify import parse_amount
+
+# Monnify keeps a one-time account for 40 minutes; a payment started without one (Monnify
+# was down) is given the same time before it expires.
+ACCOUNT_LIFETIME = timedelta(seconds=2400)
 
 
 def payment_get_public(*, reference: str) -> Payment:
@@ -62,7 +68,7 @@ def payment_get_for_store(*, username: str, reference: str) -> Payment:
         .first()
     )
     if payment is None:
-        raise Http404("No such payment")
+        raise NotFound("No such payment.")
     return payment
 
 
@@ -92,13 +98,6 @@ def payment_get_for_merchant(*, user, payment_id) -> Payment:
     if payment is None:
         raise NotFound("Payment not found.")
     return payment
-
-
-def payment_open_for_order(*, order) -> Payment | None:
-    """The order's pending payment, which the shopper's payment page shows, if any."""
-    if order.status == OrderStatus.CANCELLED:
-        return None  # its stock is back on the shelf: nothing is left to pay for
-    return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()
 
 
 def payment_received(*, payment: Payment) -> Decimal:
@@ -136,3 +135,49 @@ def payment_refund_suggestion(*, payment: Payment) -> Decimal:
         if excess > 0:
             return min(excess, refundable)
     return refundable
+
+
+def payments_due_for_requery() -> list[str]:
+    """Pending payments young enough to still be paid: the ids the periodic job re-queries."""
+    since = timezone.now() - timedelta(days=2)
+    return list(
+        Payment.objects.filter(status=PaymentStatus.PENDING, created_at__gte=since)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def payments_due_for_expiry() -> list[str]:
+    """Pending payments whose transfer account lapsed (or never opened) past the grace period."""
+    grace = timedelta(seconds=settings.PAYMENT_EXPIRY_GRACE_SECONDS)
+    now = timezone.now()
+    with_account = Payment.objects.filter(status=PaymentStatus.PENDING, expires_at__lt=now - grace)
+    without_account = Payment.objects.filter(
+        status=PaymentStatus.PENDING, expires_at__isnull=True, created_at__lt=now - ACCOUNT_LIFETIME - grace
+    )
+    return list((with_account | without_account).order_by("created_at").values_list("pk", flat=True))
+
+
+def payouts_in_flight() -> list[str]:
+    """Payouts sent to Monnify and not settled a minute later: the periodic job re-queries them."""
+    settled_after = timezone.now() - timedelta(minutes=1)
+    return list(
+        Payout.objects.filter(
+            status__in=[PayoutStatus.SUBMITTING, PayoutStatus.PROCESSING, PayoutStatus.PENDING_AUTHORIZATION],
+            updated_at__lt=settled_after,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def refunds_in_flight() -> list[str]:
+    """Refunds not settled a minute after they changed: the periodic job re-queries them."""
+    settled_after = timezone.now() - timedelta(minutes=1)
+    return list(
+        Refund.objects.filter(
+            status__in=[RefundStatus.PENDING, RefundStatus.IN_PROGRESS], updated_at__lt=settled_after
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from config.errors import ExternalServiceError
-from payments import services
+from payments import selectors, services
 from payments.models import Payment
 from payments.monnify import MonnifyError, MonnifyUnavailable
 
@@ -27,7 +27,7 @@ def monnify_event_process(self, event_id: str):
 @shared_task
 def payments_requery_pending():
     """Webhooks get lost: ask Monnify about every payment still pending."""
-    for payment_id in services.payments_due_for_requery():
+    for payment_id in selectors.payments_due_for_requery():
         try:
             services.payment_requery(payment_id=payment_id)
         except MonnifyError as error:
@@ -40,7 +40,7 @@ def payments_requery_pending():
 @shared_task
 def payments_expire_stale():
     """Expire pending payments whose transfer account lapsed (after one last re-query)."""
-    for payment_id in services.payments_due_for_expiry():
+    for payment_id in selectors.payments_due_for_expiry():
         try:
             services.payment_expire(payment=Payment.objects.get(pk=payment_id))
         except MonnifyError as error:
@@ -69,7 +69,7 @@ def payout_submit(self, payout_id: str):
 @shared_task
 def payouts_requery():
     """Settle payouts whose webhook is late or lost, and resend ones Monnify never received."""
-    for payout_id in services.payouts_in_flight():
+    for payout_id in selectors.payouts_in_flight():
         try:
             services.payout_requery(payout_id=payout_id)
         except MonnifyError as error:
@@ -89,7 +89,7 @@ def refund_submit(self, refund_id: str):
 
 @shared_task
 def refunds_requery():
-    for refund_id in services.refunds_in_flight():
+    for refund_id in selectors.refunds_in_flight():
         try:
             services.refund_requery(refund_id=refund_id)
         except MonnifyError as error:

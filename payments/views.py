@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import ServiceError
+from config.money import naira
 from orders.pricing import fee_charged_to_customer
 from payments import selectors, services
 from payments.forms import BankAccountForm, PayoutForm, RefundForm
@@ -157,7 +158,7 @@ def payments_overview(request):
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Payout {payout.reference} of ₦{payout.amount:,.2f} requested.")
+            messages.success(request, f"Payout {payout.reference} of {naira(payout.amount)} requested.")
             return redirect("dashboard:payments_dashboard:overview")
     payments = list(selectors.payments_for_merchant(user=request.user).prefetch_related("refunds")[:50])
     for payment in payments:
@@ -165,7 +166,7 @@ def payments_overview(request):
         flag = metadata.get("needs_merchant_action")
         payment.attention = ATTENTION.get(flag, "")
         if flag == "partly_paid":
-            payment.attention += f": ₦{metadata['partly_paid']['amount_paid']} received"
+            payment.attention += f": {naira(metadata['partly_paid']['amount_paid'])} received"
         payment.refund_list = list(payment.refunds.all())
         payment.refund_form = None
         refundable = selectors.payment_refundable(payment=payment)
@@ -192,10 +193,7 @@ def payments_overview(request):
 @require_POST
 def payment_refund(request, payment_id):
     """The "Refund" button on a flagged payment's row of the payments page."""
-    try:
-        payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
-    except ServiceError as error:
-        raise Http404(error.message) from error
+    payment = selectors.payment_get_for_merchant(user=request.user, payment_id=payment_id)
     form = RefundForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(
@@ -210,7 +208,7 @@ def payment_refund(request, payment_id):
     else:
         messages.success(
             request,
-            f"Refund {refund.reference} of ₦{refund.amount:,.2f} "
+            f"Refund {refund.reference} of {naira(refund.amount)} "
             f"for order {payment.order.order_number} started.",
         )
     return redirect("dashboard:payments_dashboard:overview")

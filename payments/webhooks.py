@@ -10,6 +10,8 @@ import hmac
 import ipaddress
 from decimal import Decimal, InvalidOperation
 
+from config.money import kobo_text
+
 SIGNATURE_HEADER = "monnify-signature"
 
 
@@ -69,7 +71,7 @@ def _collection_state(data: dict) -> str:
         source = sources[0] if isinstance(sources, list) and sources else sources
         amount = source.get("amountPaid") if isinstance(source, dict) else None
     try:
-        amount_text = str(Decimal(str(amount)).quantize(Decimal("0.01"))) if amount is not None else ""
+        amount_text = kobo_text(Decimal(str(amount))) if amount is not None else ""
     except (InvalidOperation, ValueError):
         amount_text = str(amount)
     return f"{str(data.get('paymentStatus') or '')[:16]}|{amount_text[:16]}"

@@ -11,7 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 COLOUR_KEYS = ("primary", "secondary", "accent")

@@ -14,8 +14,8 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFilter
 
 from accounts.models import Role, User, UserSettings
-from catalog.images import image_prepare, image_save
 from catalog.models import Product, ServiceDuration
+from config.images import image_prepare, image_save
 from stores.models import Enquiry, Store, StoreTemplate, Testimonial
 from stores.opening_hours import opening_hours_set
 

@@ -3,7 +3,7 @@ dashboard (onboarding, store settings). They translate form input for the servic
 
 from django import forms
 
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from stores.branding import COLOUR_KEYS, DEFAULT_COLOURS, DEFAULT_FONT, FONTS, SOCIAL_NETWORKS
 from stores.models import StoreTemplate
 

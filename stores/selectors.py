@@ -5,9 +5,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection
 from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 
 from catalog.models import Product
+from config.errors import NotFound
 from stores.models import Store
 from stores.services import normalise_username, store_username_suggestions
 from stores.usernames import username_problem
@@ -45,7 +45,7 @@ def store_get_live(*, username: str) -> Store:
     try:
         return Store.objects.live().get(username=username)
     except Store.DoesNotExist:
-        raise Http404("No such store") from None
+        raise NotFound("No such store.") from None
 
 
 def store_for_error_page(*, path: str) -> Store | None:
@@ -65,7 +65,7 @@ def store_get_owned(*, user, store_id) -> Store:
     try:
         return Store.objects.owned_by(user).get(pk=str(store_id))
     except Store.DoesNotExist:
-        raise Http404("No such store") from None
+        raise NotFound("No such store.") from None
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def storefront_product(*, username: str, product_id: str) -> Product:
             .get(pk=str(product_id), store__username=username)
         )
     except Product.DoesNotExist:
-        raise Http404("No such product") from None
+        raise NotFound("No such product.") from None
 
 
 def store_examples(*, usernames) -> list[Store]:

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.throttles import HOUR, throttle_hit
-from catalog.images import image_store
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
+from config.images import image_store
 from config.site_url import site_url
 from notifications.models import Category, Channel
 from notifications.services import notification_create, notification_send
@@ -303,3 +303,12 @@ def store_enquiry_send(
             idempotency_key=f"store-enquiry:{notification.pk}",
             related=store,
         )
+
+
+def stores_close_for_deleted_user(user, now) -> None:
+    """accounts/deletion.py: a deleted merchant's stores go offline with them."""
+    live_stores = Store.objects.filter(user=user, deleted_at__isnull=True)
+    store_ids = list(live_stores.filter(is_active=True).values_list("pk", flat=True))
+    live_stores.update(is_active=False)
+    for store_id in store_ids:
+        storefront_cache_bump(store_id)

@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from catalog.images import ImageInvalid, image_prepare, thumbnail_url
 from catalog.services import product_create
 from catalog.validation import ProductInvalid
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
+from config.images import ImageInvalid, image_prepare, thumbnail_url
 from config.site_url import site_url
 from orders.cart import cart_count_for_store
 from payments import services as payment_services

@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
-from catalog.images import thumbnail_url
 from catalog.models import Product
 from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
+from config.images import thumbnail_url
 
 
 class ProductSerializer(serializers.ModelSerializer):

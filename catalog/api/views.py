@@ -16,7 +16,6 @@ from catalog.api.serializers import (
     ProductSerializer,
     UploadedImageSerializer,
 )
-from catalog.images import image_store
 from catalog.selectors import product_get_for_owner, product_list_for_owner, store_get_for_owner
 from catalog.services import (
     product_bulk_action,
@@ -28,6 +27,7 @@ from catalog.services import (
 from catalog.validation import PRODUCT_FIELDS
 from config.api.responses import success_response
 from config.errors import ServiceError
+from config.images import image_store
 
 LIST_PARAMETERS = [
     OpenApiParameter("search", str, description="Name, SKU or barcode contains"),

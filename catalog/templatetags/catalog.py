@@ -1,6 +1,6 @@
 from django import template
 
-from catalog.images import responsive_image, thumbnail_url
+from config.images import responsive_image, thumbnail_url
 
 register = template.Library()
 

@@ -1,6 +1,5 @@
 """Settings shared by every environment. Values come from the environment (.env.example)."""
 
-import warnings
 from datetime import timedelta
 
 from config.settings.environment import BASE_DIR, read
@@ -51,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,7 +119,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; forms post it
 
-# Celery: tasks take ids, are acknowledged late and are safe to run twice.
+# --- Celery -----------------------------------------------------------------------------------
+# Tasks take ids, are acknowledged late and are safe to run twice.
 CELERY_BROKER_URL = read("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = read("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=False)
@@ -131,13 +132,29 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Seconds a storefront product-view count waits in Redis before it is written (stores).
+STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
+# Every periodic job, in one place (`make beat` runs them).
+CELERY_BEAT_SCHEDULE = {
+    "accounts-cleanup-expired": {"task": "accounts.tasks.cleanup_expired", "schedule": 3600.0},
+    "notifications-requeue-stale": {
+        "task": "notifications.tasks.requeue_stale_deliveries",
+        "schedule": 15 * 60,
+    },
+    "stores-flush-product-views": {
+        "task": "stores.flush_product_views",
+        "schedule": STOREFRONT_VIEW_FLUSH_SECONDS,
+    },
+    "payments-requery-pending": {"task": "payments.tasks.payments_requery_pending", "schedule": 300.0},
+    "payments-expire-stale": {"task": "payments.tasks.payments_expire_stale", "schedule": 300.0},
+    "payments-payouts-requery": {"task": "payments.tasks.payouts_requery", "schedule": 300.0},
+    "payments-refunds-requery": {"task": "payments.tasks.refunds_requery", "schedule": 300.0},
+}
 
-# API
+# --- API (DRF, simplejwt, drf-spectacular, CORS) ---------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-    ],
+    # simplejwt's check plus "the account is still active" (accounts/authentication.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.ActiveUserJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -149,9 +166,17 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api.exceptions.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {},
+    "DEFAULT_THROTTLE_RATES": {
+        # Name enquiry reveals the holder of any account: limit lookups per merchant.
+        "bank_account_resolve": read("BANK_ACCOUNT_RESOLVE_RATE", default="20/hour"),
+    },
     "COERCE_DECIMAL_TO_STRING": True,
-    "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True},
+    "JSON_UNDERSCOREIZE": {
+        "no_underscore_before_number": True,
+        # A variant selection's keys are the merchant's option names ("Size", "Shoe size"): the
+        # camelCase/snake_case conversion must leave them as they are.
+        "ignore_fields": ("variant_selection",),
+    },
 }
 RATE_LIMIT_PER_MINUTE = read("RATE_LIMIT_PER_MINUTE", int, default=60)
 
@@ -178,6 +203,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
     ],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PaymentStatusEnum": "orders.models.PaymentStatus",
+        "PayoutStatusEnum": "payments.models.PayoutStatus",
+    },
     # Swagger UI and ReDoc assets are served from the sidecar package: no CDN at run time.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -187,11 +217,41 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = read("CORS_ORIGINS", list, default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 
-# Money
+# How many proxies in front of the app append to X-Forwarded-For (config.http.client_ip: per-IP
+# throttles and the Monnify webhook allow-list). MONNIFY_WEBHOOK_TRUSTED_PROXIES is its old name.
+MONNIFY_WEBHOOK_TRUSTED_PROXIES = read("MONNIFY_WEBHOOK_TRUSTED_PROXIES", int, default=0)
+TRUSTED_PROXY_COUNT = read("TRUSTED_PROXY_COUNT", int, default=MONNIFY_WEBHOOK_TRUSTED_PROXIES)
+
+# --- accounts ------------------------------------------------------------------------------------
+# Attempts per minute at login, sign-up, code checks and password resets, per email/phone
+# and per client IP (many Nigerian mobile users share one carrier IP, hence the higher default).
+AUTH_RATE_LIMIT_PER_MINUTE = read("AUTH_RATE_LIMIT_PER_MINUTE", int, default=10)
+AUTH_IP_RATE_LIMIT_PER_MINUTE = read("AUTH_IP_RATE_LIMIT_PER_MINUTE", int, default=RATE_LIMIT_PER_MINUTE)
+# One-time codes: lifetime, wrong tries before a code is burned, resend cool-down, hourly caps.
+OTP_EXPIRE_MINUTES = read("OTP_EXPIRE_MINUTES", int, default=10)
+OTP_MAX_ATTEMPTS = read("OTP_MAX_ATTEMPTS", int, default=5)
+OTP_RESEND_COOLDOWN_SECONDS = read("OTP_RESEND_COOLDOWN_SECONDS", int, default=60)
+OTP_SENDS_PER_HOUR = read("OTP_SENDS_PER_HOUR", int, default=5)
+OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
+# Without "remember me" the session ends when the browser closes; with it, it lasts this long.
+SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
+AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
+
+# --- stores --------------------------------------------------------------------------------------
+# Seconds a rendered storefront page stays cached; writes invalidate it sooner.
+STOREFRONT_CACHE_SECONDS = read("STOREFRONT_CACHE_SECONDS", int, default=600)
+
+# --- money, orders and payouts -------------------------------------------------------------------
 AGM_FEE_PERCENTAGE = read("AGM_FEE_PERCENTAGE", "decimal", default="2.5")
 AGM_FEE_BEARER = read("AGM_FEE_BEARER", default="merchant")
+# A pending payment expires this long after its Monnify account lapsed (late webhooks first).
+PAYMENT_EXPIRY_GRACE_SECONDS = read("PAYMENT_EXPIRY_GRACE_SECONDS", int, default=600)
+PAYOUT_MINIMUM_AMOUNT = read("PAYOUT_MINIMUM_AMOUNT", "decimal", default="1000")
+# Staff approve each payout in Django admin before it is sent.
+PAYOUT_REQUIRE_APPROVAL = read("PAYOUT_REQUIRE_APPROVAL", bool, default=False)
 
-# Monnify (payments). Monnify signs webhooks with the secret key: there is no separate webhook secret.
+# --- Monnify (payments) -------------------------------------------------------------------------
+# Monnify signs webhooks with the secret key: there is no separate webhook secret.
 # The built-in simulator answers only where MONNIFY_SIMULATOR is on (local and test, without keys).
 MONNIFY_BASE_URL = read("MONNIFY_BASE_URL", default="https://sandbox.monnify.com")
 MONNIFY_API_KEY = read("MONNIFY_API_KEY", default="")
@@ -202,7 +262,7 @@ MONNIFY_WEBHOOK_ALLOWED_IPS = read("MONNIFY_WEBHOOK_ALLOWED_IPS", list, default=
 MONNIFY_TIMEOUT_SECONDS = read("MONNIFY_TIMEOUT_SECONDS", int, default=15)
 MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=False)
 
-# Email through django-anymail (SendGrid by default; EMAIL_BACKEND picks another ESP).
+# --- Email: SendGrid through django-anymail (EMAIL_BACKEND picks another ESP) ---------------------
 SENDGRID_API_KEY = read("SENDGRID_API_KEY", default="")
 SENDGRID_FROM_EMAIL = read("SENDGRID_FROM_EMAIL", default="noreply@agmshops.com")
 SENDGRID_FROM_NAME = read("SENDGRID_FROM_NAME", default="AGM Store Builder")
@@ -214,22 +274,26 @@ ANYMAIL = {
     "SENDGRID_API_URL": read("SENDGRID_API_URL", default="https://api.sendgrid.com/v3/"),
     "REQUESTS_TIMEOUT": read("EMAIL_TIMEOUT_SECONDS", int, default=15),
 }
-# anymail dropped official SendGrid support in 13.0.1 but its backend still works.
-# models.E030: the seed reuses index names across tables (MySQL scopes them per table);
-# config.db.SeedIndex prefixes them on databases that scope them globally.
-SILENCED_SYSTEM_CHECKS = ["anymail.W003", "models.E030"]
 
-# SMS through Termii
+# --- SMS: Termii ---------------------------------------------------------------------------------
 TERMII_API_KEY = read("TERMII_API_KEY", default="")
 TERMII_SENDER_ID = read("TERMII_SENDER_ID", default="AGM Store")
 TERMII_BASE_URL = read("TERMII_BASE_URL", default="https://api.ng.termii.com")
 TERMII_CHANNEL = read("TERMII_CHANNEL", default="generic")
+TERMII_TIMEOUT_SECONDS = read("TERMII_TIMEOUT_SECONDS", int, default=10)
 SMS_BACKEND = read("SMS_BACKEND", default="notifications.sms.TermiiBackend")
 
-# Cloudinary (media in production)
+# --- Cloudinary (media in production) ------------------------------------------------------------
 CLOUDINARY_CLOUD_NAME = read("CLOUDINARY_CLOUD_NAME", default="")
 CLOUDINARY_API_KEY = read("CLOUDINARY_API_KEY", default="")
 CLOUDINARY_API_SECRET = read("CLOUDINARY_API_SECRET", default="")
+
+# --- system checks and logging -------------------------------------------------------------------
+# anymail.W003: anymail dropped official SendGrid support in 13.0.1 but its backend still works
+# (its run-time warning is silenced in NotificationsConfig.ready()).
+# models.E030: the seed reuses index names across tables (MySQL scopes them per table);
+# config.db.SeedIndex prefixes them on databases that scope them globally.
+SILENCED_SYSTEM_CHECKS = ["anymail.W003", "models.E030"]
 
 LOG_LEVEL = read("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
@@ -245,89 +309,3 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
-
-# --- notifications ---
-TERMII_TIMEOUT_SECONDS = read("TERMII_TIMEOUT_SECONDS", int, default=10)
-# The SendGrid backend warns on every instance that anymail no longer tests it (see ANYMAIL above).
-warnings.filterwarnings("ignore", message="django-anymail has dropped official support for SendGrid")
-CELERY_BEAT_SCHEDULE["notifications-requeue-stale"] = {
-    "task": "notifications.tasks.requeue_stale_deliveries",
-    "schedule": 15 * 60,
-}
-
-# --- stores ---
-# Seconds a rendered storefront page stays cached; writes invalidate it sooner.
-STOREFRONT_CACHE_SECONDS = read("STOREFRONT_CACHE_SECONDS", int, default=600)
-STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
-CELERY_BEAT_SCHEDULE["stores-flush-product-views"] = {
-    "task": "stores.flush_product_views",
-    "schedule": STOREFRONT_VIEW_FLUSH_SECONDS,
-}
-
-# --- orders ---
-# A variant selection's keys are the merchant's option names ("Size", "Shoe size"): the API's
-# camelCase/snake_case conversion must leave them as they are.
-REST_FRAMEWORK["JSON_UNDERSCOREIZE"]["ignore_fields"] = (
-    *REST_FRAMEWORK["JSON_UNDERSCOREIZE"].get("ignore_fields", ()),
-    "variant_selection",
-)
-
-# --- accounts ---
-REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["accounts.authentication.ActiveUserJWTAuthentication"]
-# Attempts per minute at login, sign-up, code checks and password resets, per email/phone
-# and per client IP (many Nigerian mobile users share one carrier IP, hence the higher default).
-AUTH_RATE_LIMIT_PER_MINUTE = read("AUTH_RATE_LIMIT_PER_MINUTE", int, default=10)
-AUTH_IP_RATE_LIMIT_PER_MINUTE = read("AUTH_IP_RATE_LIMIT_PER_MINUTE", int, default=RATE_LIMIT_PER_MINUTE)
-# One-time codes: lifetime, wrong tries before a code is burned, resend cool-down, hourly caps.
-OTP_EXPIRE_MINUTES = read("OTP_EXPIRE_MINUTES", int, default=10)
-OTP_MAX_ATTEMPTS = read("OTP_MAX_ATTEMPTS", int, default=5)
-OTP_RESEND_COOLDOWN_SECONDS = read("OTP_RESEND_COOLDOWN_SECONDS", int, default=60)
-OTP_SENDS_PER_HOUR = read("OTP_SENDS_PER_HOUR", int, default=5)
-OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
-# Without "remember me" the session ends when the browser closes; with it, it lasts this long.
-SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
-AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
-CELERY_BEAT_SCHEDULE["accounts-cleanup-expired"] = {
-    "task": "accounts.tasks.cleanup_expired",
-    "schedule": 3600.0,
-}
-
-# --- payments ---
-# A pending payment expires this long after its Monnify account lapsed (late webhooks first).
-PAYMENT_EXPIRY_GRACE_SECONDS = read("PAYMENT_EXPIRY_GRACE_SECONDS", int, default=600)
-CELERY_BEAT_SCHEDULE["payments-requery-pending"] = {
-    "task": "payments.tasks.payments_requery_pending",
-    "schedule": 300.0,
-}
-CELERY_BEAT_SCHEDULE["payments-expire-stale"] = {
-    "task": "payments.tasks.payments_expire_stale",
-    "schedule": 300.0,
-}
-# Name enquiry reveals the holder of any account: limit lookups per merchant.
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bank_account_resolve"] = read(
-    "BANK_ACCOUNT_RESOLVE_RATE", default="20/hour"
-)
-PAYOUT_MINIMUM_AMOUNT = read("PAYOUT_MINIMUM_AMOUNT", "decimal", default="1000")
-# Staff approve each payout in Django admin before it is sent.
-PAYOUT_REQUIRE_APPROVAL = read("PAYOUT_REQUIRE_APPROVAL", bool, default=False)
-CELERY_BEAT_SCHEDULE["payments-payouts-requery"] = {
-    "task": "payments.tasks.payouts_requery",
-    "schedule": 300.0,
-}
-CELERY_BEAT_SCHEDULE["payments-refunds-requery"] = {
-    "task": "payments.tasks.refunds_requery",
-    "schedule": 300.0,
-}
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "OrderStatusEnum": "orders.models.OrderStatus",
-        "PaymentStatusEnum": "orders.models.PaymentStatus",
-        "PayoutStatusEnum": "payments.models.PayoutStatus",
-    }
-)
-# Proxies in front of the app that append to X-Forwarded-For (for the webhook IP allow-list).
-MONNIFY_WEBHOOK_TRUSTED_PROXIES = read("MONNIFY_WEBHOOK_TRUSTED_PROXIES", int, default=0)
-# --- fixacct ---
-# How many proxies in front of the app append to X-Forwarded-For (config.http.client_ip: per-IP
-# throttles and the Monnify webhook allow-list). MONNIFY_WEBHOOK_TRUSTED_PROXIES is its old name.
-TRUSTED_PROXY_COUNT = read("TRUSTED_PROXY_COUNT", int, default=MONNIFY_WEBHOOK_TRUSTED_PROXIES)

@@ -13,7 +13,7 @@ from orders.models import (
     PaymentStatus,
 )
 from orders.pricing import DeliveryMethod, fee_charged_to_customer
-from payments.selectors import payment_open_for_order
+from orders.selectors import payment_open_for_order
 
 
 class OrderItemSerializer(serializers.ModelSerializer):

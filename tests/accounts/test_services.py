@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import OtpType, OtpVerification, User, UserSettings
 from config.errors import Conflict, RateLimited
+from config.phone_numbers import InvalidPhoneNumber
 from notifications.models import DeliveryLog
-from notifications.phone_numbers import InvalidPhoneNumber
 from tests.accounts.conftest import emailed_code
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 

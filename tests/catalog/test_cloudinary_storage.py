@@ -6,9 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from catalog.images import image_prepare
 from catalog.storage import CloudinaryMediaStorage
 from config.errors import ExternalServiceError
+from config.images import image_prepare
 from tests.catalog.conftest import image_bytes
 from tests.fakes.cloudinary import FakeCloudinary
 

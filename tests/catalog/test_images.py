@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from catalog.images import ImageInvalid, image_prepare, image_store, responsive_image, thumbnail_url
+from config.images import ImageInvalid, image_prepare, image_store, responsive_image, thumbnail_url
 from tests.catalog.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db

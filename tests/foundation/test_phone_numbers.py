@@ -1,6 +1,6 @@
 import pytest
 
-from notifications.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -116,34 +116,34 @@ def test_placing_an_order_messages_the_shopper_and_the_merchant(place, merchant,
     assert confirmation.from_name == "Ada Fabrics via AGM Store Builder"
     for body in (confirmation.body_text, confirmation.body_html):
         assert order.order_number in body
-        assert "₦12,500.00" in body
-        assert "₦10,000.00" in body  # the kaftans
-        assert "₦2,500.00" in body  # delivery
+        assert "₦12,500" in body
+        assert "₦10,000" in body  # the kaftans
+        assert "₦2,500" in body  # delivery
         assert "Size: L" in body
         assert f"{SITE}/track/{order.order_number}" in body
-    assert "- 2 x Kaftan (Size: L) @ ₦5,000.00: ₦10,000.00" in confirmation.body_text
+    assert "- 2 x Kaftan (Size: L) @ ₦5,000: ₦10,000" in confirmation.body_text
     assert "Delivery to: 12 Allen Avenue, Ikeja, Lagos." in confirmation.body_text
     assert "We will let you know as soon as your payment is confirmed." in confirmation.body_text
 
     sms = DeliveryLog.objects.get(channel="sms")
     assert sms.body_text == (
-        f"Ada Fabrics: order {order.order_number} received. Total NGN 12,500.00. "
+        f"Ada Fabrics: order {order.order_number} received. Total NGN 12,500. "
         f"Track: {SITE}/track/{order.order_number}"
     )
 
     alert = DeliveryLog.objects.get(template="new_order")
-    assert alert.subject == f"New order {order.order_number}: ₦12,500.00 from Ada Obi"
+    assert alert.subject == f"New order {order.order_number}: ₦12,500 from Ada Obi"
     for body in (alert.body_text, alert.body_html):
         assert order.order_number in body
-        assert "₦12,500.00" in body
+        assert "₦12,500" in body
         assert "+2348031234567" in body
         assert f"{SITE}/dashboard/orders/{order.pk}" in body
-    assert "After the AGM Store Builder fee of ₦250.00, you receive ₦12,250.00." in alert.body_text
+    assert "After the AGM Store Builder fee of ₦250, you receive ₦12,250." in alert.body_text
 
     assert sorted((message.to[0], message.subject) for message in mail.outbox) == sorted(
         [
             ("ada@example.com", f"Your order {order.order_number} from Ada Fabrics"),
-            (merchant.email, f"New order {order.order_number}: ₦12,500.00 from Ada Obi"),
+            (merchant.email, f"New order {order.order_number}: ₦12,500 from Ada Obi"),
         ]
     )
     bell = Notification.objects.get()
@@ -153,7 +153,7 @@ def test_placing_an_order_messages_the_shopper_and_the_merchant(place, merchant,
         f"/dashboard/orders/{order.pk}",
         None,
     )
-    assert bell.body == "Ada Obi ordered 2 items for ₦12,500.00 from Ada Fabrics."
+    assert bell.body == "Ada Obi ordered 2 items for ₦12,500 from Ada Fabrics."
 
 
 def test_the_storefront_checkout_sends_the_same_messages(
@@ -354,8 +354,8 @@ def test_a_paid_order_is_confirmed_as_payment_received(place, run):
 
     email = DeliveryLog.objects.get(idempotency_key=f"order-status:{order.pk}:confirmed", channel="email")
     assert email.subject == f"Payment received: order {order.order_number} is confirmed"
-    assert "We have received your payment of ₦12,500.00." in email.body_text
-    assert "₦10,000.00" in email.body_text  # the items, again, as a receipt
+    assert "We have received your payment of ₦12,500." in email.body_text
+    assert "₦10,000" in email.body_text  # the items, again, as a receipt
     sms = DeliveryLog.objects.get(idempotency_key=f"order-status:{order.pk}:confirmed", channel="sms")
     assert sms.body_text == (
         f"Ada Fabrics: payment received, order {order.order_number} is confirmed. "
@@ -453,7 +453,7 @@ def test_gsm7_keeps_what_it_can_and_clips():
 
 
 def test_money_is_formatted_as_strings():
-    assert messages.naira(D("12500")) == "₦12,500.00"
+    assert messages.naira(D("12500")) == "₦12,500"
     assert messages.naira(D("0.005")) == "₦0.01"
     assert messages.naira_sms(D("1234567.5")) == "NGN 1,234,567.50"
 

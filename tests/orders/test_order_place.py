@@ -311,7 +311,7 @@ def test_order_numbers_are_unique_and_random(store, shopper):
 
 
 def test_a_number_collision_is_retried(store, shopper, monkeypatch):
-    from orders import services
+    from orders.services import placement as services
     from tests.factories import OrderFactory
 
     OrderFactory(store=store, order_number="AGM-00000000")

@@ -68,7 +68,7 @@ def test_illegal_transition_message():
     from orders.models import Order
 
     with pytest.raises(IllegalTransition) as error:
-        from orders.services import _check_transition
+        from orders.services.status import _check_transition
 
         _check_transition(Order(status="processing"), "pending")
     assert error.value.message == "An order that is processing cannot become pending; it can become shipped."

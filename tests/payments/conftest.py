@@ -8,6 +8,7 @@ import pytest
 from payments import services, tasks
 from payments.simulator import MonnifySimulator
 from tests.factories import OrderFactory, StoreFactory
+from tests.payments.helpers import open_payment
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +43,7 @@ def funded(merchant, monnify):
     order = OrderFactory(
         store=StoreFactory(user=merchant), total=Decimal("50000.00"), agm_fee=Decimal("1250.00")
     )
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     tasks.payments_requery_pending.delay()
     services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")

@@ -9,11 +9,12 @@ from django.db import connection
 
 from notifications.models import Notification
 from orders.models import Order, OrderStatus, PaymentStatus
+from orders.selectors import payment_open_for_order
 from orders.services import order_cancel
 from payments import services
 from payments.models import LedgerEntry, Payment, Refund
-from payments.selectors import payment_open_for_order
 from tests.factories import OrderFactory, ProductFactory, StoreFactory
+from tests.payments.helpers import open_payment
 from tests.payments.test_order_integration import checkout
 from tests.payments.test_payment_flow import deliver
 
@@ -128,7 +129,7 @@ def _race(*works) -> list[Exception]:
 @pytest.mark.parametrize("attempt", range(5))
 def test_cancel_racing_the_payment_ends_in_one_consistent_state(monnify, attempt):
     order = OrderFactory(store=StoreFactory(), total=D("5000.00"), agm_fee=D("0.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
 
     errors = _race(

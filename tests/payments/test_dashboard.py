@@ -6,6 +6,7 @@ from orders.models import PaymentStatus
 from payments import services, tasks
 from payments.models import Payment, Payout
 from tests.factories import DEFAULT_PASSWORD, OrderFactory, StoreFactory
+from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def logged_in(client, merchant):
 def test_overview_lists_flags_and_balance(logged_in, merchant, monnify):
     store = StoreFactory(user=merchant)
     order = OrderFactory(store=store, total=Decimal("8000.00"), agm_fee=Decimal("200.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_over(payment.payment_reference, Decimal("500.00"))
     tasks.payments_requery_pending.delay()
     html = logged_in.get("/dashboard/payments/").content.decode()
@@ -58,9 +59,7 @@ def test_overview_query_count_is_fixed(logged_in, merchant, count, django_assert
 
 def test_payout_request_from_dashboard(logged_in, merchant, monnify, django_capture_on_commit_callbacks):
     store = StoreFactory(user=merchant)
-    payment = services.payment_start(
-        order=OrderFactory(store=store, total=Decimal("8000.00"), agm_fee=Decimal("0.00"))
-    )
+    payment = open_payment(order=OrderFactory(store=store, total=Decimal("8000.00"), agm_fee=Decimal("0.00")))
     monnify.pay_full(payment.payment_reference)
     tasks.payments_requery_pending.delay()
     account = services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")
@@ -69,5 +68,5 @@ def test_payout_request_from_dashboard(logged_in, merchant, monnify, django_capt
     assert response.status_code == 302
     assert Payout.objects.get().status == "success"
     refused = logged_in.post("/dashboard/payments/", {"amount": "5000", "bank_account_id": account.pk})
-    assert "Your available balance is ₦3,000.00." in refused.content.decode()
+    assert "Your available balance is ₦3,000." in refused.content.decode()
     assert Payout.objects.count() == 1

@@ -11,9 +11,10 @@ from django.utils import timezone
 from notifications.models import DeliveryLog, Notification
 from notifications.rendering import GSM7_BASIC, sms_segments
 from orders.models import OrderStatus, PaymentStatus
-from payments import services, tasks
+from payments import selectors, services, tasks
 from payments.models import Payment, Payout
 from tests.factories import OrderFactory, StoreFactory, UserSettingsFactory
+from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def order(store):
 
 @pytest.fixture
 def payment(monnify, order):
-    return services.payment_start(order=order)
+    return open_payment(order=order)
 
 
 @pytest.fixture
@@ -87,11 +88,11 @@ def test_full_payment_sends_one_email_one_sms_and_one_bell(payment, monnify, pos
         "sent",
     )
     assert email.idempotency_key == f"payment-received:{payment.pk}"
-    assert email.subject == f"Payment received: order {order.order_number} (₦12,500.00)"
-    assert order.order_number in email.body_text and "₦12,500.00" in email.body_text
+    assert email.subject == f"Payment received: order {order.order_number} (₦12,500)"
+    assert order.order_number in email.body_text and "₦12,500" in email.body_text
     assert "Added to your balance: ₦12,187.50" in email.body_text
     assert f"/dashboard/orders/{order.pk}" in email.body_text
-    assert order.store.display_name in email.body_html and "₦12,500.00" in email.body_html
+    assert order.store.display_name in email.body_html and "₦12,500" in email.body_html
     assert email.from_name == f"{order.store.display_name} via AGM Store Builder"
 
     assert (sms.channel, sms.template, sms.category, sms.recipient, sms.status) == (
@@ -102,7 +103,7 @@ def test_full_payment_sends_one_email_one_sms_and_one_bell(payment, monnify, pos
         "sent",
     )
     assert sms.body_text == (
-        f"{order.store.display_name}: order {order.order_number} is paid, NGN 12,500.00 received. "
+        f"{order.store.display_name}: order {order.order_number} is paid, NGN 12,500 received. "
         "Prepare it for delivery; details are in your dashboard."
     )
 
@@ -112,7 +113,7 @@ def test_full_payment_sends_one_email_one_sms_and_one_bell(payment, monnify, pos
     ]
     note = Notification.objects.get(user=merchant)
     assert note.body == (
-        "Ada Okafor paid ₦12,500.00. ₦12,187.50 is added to your balance after the platform fee. "
+        "Ada Okafor paid ₦12,500. ₦12,187.50 is added to your balance after the platform fee. "
         "Prepare the order for delivery."
     )
 
@@ -162,7 +163,7 @@ def test_sms_is_one_gsm7_segment_even_for_a_long_unicode_store_name_and_the_larg
     )
     # The longest order number the column holds; real ones are 12 characters (AGM-XXXXXXXX).
     order = OrderFactory(store=store, total=Decimal("9999999999.99"), order_number="AGM-" + "7" * 46)
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     if cancelled:
         type(order).objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED)
     monnify.pay_full(payment.payment_reference)
@@ -208,8 +209,8 @@ def test_short_payment_tells_the_merchant_once_and_sends_no_email(
         f"/dashboard/orders/{order.pk}",
     )
     assert note.body == (
-        "₦10,000.00 of ₦12,500.00 arrived, so the order stays unpaid. Don't deliver it yet: ask the "
-        "shopper to pay the remaining ₦2,500.00, or refund what arrived."
+        "₦10,000 of ₦12,500 arrived, so the order stays unpaid. Don't deliver it yet: ask the "
+        "shopper to pay the remaining ₦2,500, or refund what arrived."
     )
 
 
@@ -218,16 +219,16 @@ def test_overpayment_is_received_and_flagged(payment, monnify, post_webhook, mer
     post_webhook(monnify.transaction_event(payment.payment_reference))
 
     email, sms = logs()
-    assert "₦12,750.00" in email.body_text and "refund the excess" in email.body_text
-    assert "NGN 12,750.00" in sms.body_text
+    assert "₦12,750" in email.body_text and "refund the excess" in email.body_text
+    assert "NGN 12,750" in sms.body_text
     assert bell(merchant) == [
         (f"Order {order.order_number} was overpaid", f"/dashboard/orders/{order.pk}"),
         (f"Payment received for order {order.order_number}", f"/dashboard/orders/{order.pk}"),
     ]
     flagged = Notification.objects.get(title__endswith="overpaid")
     assert flagged.body == (
-        "The shopper sent ₦12,750.00 for a ₦12,500.00 order. The order is paid and confirmed; refund "
-        "the ₦250.00 excess to the shopper."
+        "The shopper sent ₦12,750 for a ₦12,500 order. The order is paid and confirmed; refund "
+        "the ₦250 excess to the shopper."
     )
 
 
@@ -243,7 +244,7 @@ def test_payment_after_expiry_is_flagged_not_received(payment, monnify, post_web
     assert bell(merchant) == [
         (f"Order {order.order_number} was paid after it expired", f"/dashboard/orders/{order.pk}")
     ]
-    assert Notification.objects.get().body.startswith("₦12,500.00 arrived after the order expired")
+    assert Notification.objects.get().body.startswith("₦12,500 arrived after the order expired")
 
 
 def test_payment_after_cancel_is_received_and_flagged(payment, monnify, reconcile, merchant, order):
@@ -256,7 +257,7 @@ def test_payment_after_cancel_is_received_and_flagged(payment, monnify, reconcil
     assert "You had cancelled this order: refund the shopper" in email.body_text
     assert "Prepare it for delivery" not in email.body_text
     assert sms.body_text.startswith(
-        f"{order.store.display_name}: order {order.order_number} was paid (NGN 12,500.00)"
+        f"{order.store.display_name}: order {order.order_number} was paid (NGN 12,500)"
     )
     assert "Prepare" not in Notification.objects.get(title__startswith="Payment received").body
     assert bell(merchant) == [
@@ -307,13 +308,13 @@ def test_payout_success_emails_and_tells_the_bell_once(
         "sent",
     )
     assert email.idempotency_key == f"payout-completed:{payout.pk}"
-    assert email.subject == f"Payout of ₦10,000.00 sent to {payout.bank_name}"
-    assert "₦10,000.00" in email.body_text and payout.reference in email.body_text
+    assert email.subject == f"Payout of ₦10,000 sent to {payout.bank_name}"
+    assert "₦10,000" in email.body_text and payout.reference in email.body_text
     assert "****6789" in email.body_text and "0123456789" not in email.body_text
     assert email.from_name == ""
     assert bell(funded) == [(f"Payout {payout.reference} sent", "/dashboard/payments/")]
     assert Notification.objects.get().body == (
-        f"₦10,000.00 was sent to {payout.bank_name} ****6789 ({payout.account_name})."
+        f"₦10,000 was sent to {payout.bank_name} ****6789 ({payout.account_name})."
     )
 
 
@@ -328,12 +329,12 @@ def test_failed_payout_says_the_money_is_back(funded, submit_now, monnify):
         "payout",
         f"payout-failed:{payout.pk}",
     )
-    assert email.subject == "Your payout of ₦10,000.00 did not go through"
+    assert email.subject == "Your payout of ₦10,000 did not go through"
     assert "back in your available balance" in email.body_text
     # Monnify's reason describes the platform's wallet, not the merchant's account.
     assert "sufficient balance" not in email.body_text
     assert bell(funded) == [(f"Payout {payout.reference} failed", "/dashboard/payments/")]
-    assert services.ledger_balance(user=funded) == NET
+    assert selectors.ledger_balance(user=funded) == NET
 
 
 def test_reversed_payout_after_success(funded, submit_now, monnify, django_capture_on_commit_callbacks):
@@ -348,7 +349,7 @@ def test_reversed_payout_after_success(funded, submit_now, monnify, django_captu
         "payout_failed",
     ]
     failed = DeliveryLog.objects.get(template="payout_failed")
-    assert failed.subject == "Your payout of ₦7,000.00 was reversed"
+    assert failed.subject == "Your payout of ₦7,000 was reversed"
     assert bell(funded) == [
         (f"Payout {payout.reference} reversed", "/dashboard/payments/"),
         (f"Payout {payout.reference} sent", "/dashboard/payments/"),
@@ -397,7 +398,7 @@ def _in_threads(count: int, work) -> None:
 def test_same_webhook_twenty_times_concurrently_sends_one_of_each(live_server, monnify):
     store = StoreFactory()
     order = OrderFactory(store=store, total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     event = monnify.transaction_event(payment.payment_reference)
 
@@ -415,7 +416,7 @@ def test_same_webhook_twenty_times_concurrently_sends_one_of_each(live_server, m
 def test_concurrent_reconciles_of_one_payment_send_one_of_each(monnify):
     store = StoreFactory()
     order = OrderFactory(store=store, total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_over(payment.payment_reference, Decimal("100.00"))
 
     _in_threads(8, lambda: services.payment_reconcile(payment=Payment.objects.get(pk=payment.pk)))
@@ -429,7 +430,7 @@ def test_concurrent_reconciles_of_one_payment_send_one_of_each(monnify):
 def test_concurrent_payout_requeries_send_one_email(merchant, monnify):
     funded = merchant
     order = OrderFactory(store=StoreFactory(user=funded), total=Decimal("50000.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     services.payment_reconcile(payment=payment)
     services.bank_account_add(user=funded, account_number="0123456789", bank_code="058")
@@ -464,7 +465,7 @@ def test_short_payment_topped_up_is_then_received(payment, monnify, reconcile, m
 
 def test_sms_for_a_store_named_only_in_emoji(merchant, monnify, reconcile):
     order = OrderFactory(store=StoreFactory(user=merchant, display_name="🍰🍰"), total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     reconcile(payment)
     assert logs(channel="sms")[0].body_text.startswith(f"Your store: order {order.order_number} ")

@@ -9,6 +9,7 @@ from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
 from payments.models import LedgerEntry, MonnifyWebhookEvent, Payment
 from tests.factories import OrderFactory
+from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def order(store):
 
 @pytest.fixture
 def payment(monnify, order):
-    return services.payment_start(order=order)
+    return open_payment(order=order)
 
 
 def deliver(client, monnify, event, *, body=None, signature=None):
@@ -65,7 +66,7 @@ def test_payment_start_opens_a_one_time_account(monnify, order):
 
 
 def test_payment_start_is_idempotent_per_order(payment, order, monnify):
-    again = services.payment_start(order=order)
+    again = open_payment(order=order)
     assert again.pk == payment.pk
     assert Payment.objects.filter(order=order).count() == 1
     assert monnify.count("POST", "/api/v1/merchant/transactions/init-transaction") == 1
@@ -73,7 +74,7 @@ def test_payment_start_is_idempotent_per_order(payment, order, monnify):
 
 def test_monnify_down_at_start_leaves_pending_and_recoverable(monnify, order):
     monnify.stop()
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     assert payment.status == PaymentStatus.PENDING
     assert (payment.account_number, payment.monnify_reference, payment.expires_at) == (None, None, None)
     assert "could not be reached" in payment.metadata["start_error"]["message"]
@@ -91,7 +92,7 @@ def test_monnify_down_at_start_leaves_pending_and_recoverable(monnify, order):
 def test_lost_reply_from_init_transaction_is_recovered_by_reference(monnify, order):
     # Monnify created the transaction but our first call never saw the answer.
     monnify.fail_next(1, status=500, path="/api/v1/merchant/bank-transfer/init-payment")
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     assert payment.account_number is None and payment.monnify_reference
     Payment.objects.filter(pk=payment.pk).update(monnify_reference=None)
     recovered = services.payment_retry_start(payment=payment)
@@ -275,7 +276,7 @@ def test_lost_webhook_is_caught_by_the_periodic_requery(payment, monnify, order)
 
 def test_periodic_requery_opens_accounts_monnify_could_not_open(monnify, order):
     monnify.stop()
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.start()
     tasks.payments_requery_pending.delay()
     payment.refresh_from_db()
@@ -448,7 +449,7 @@ def test_expiry_gives_the_stock_back_through_the_orders_service(monnify, store, 
         subtotal=Decimal("7500.00"),
     )
     Product.objects.filter(pk=product.pk).update(stock_quantity=7)  # taken when the order was placed
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     Payment.objects.filter(pk=payment.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     tasks.payments_expire_stale.delay()
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.EXPIRED

@@ -8,6 +8,7 @@ from payments import services
 from payments.models import Payment
 from payments.simulator import simulate_transfer
 from tests.factories import OrderFactory, StoreFactory
+from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def page_url(payment, suffix=""):
 
 
 def test_page_shows_the_transfer_details(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     response = client.get(page_url(payment))
     assert response.status_code == 200
     html = response.content.decode()
@@ -36,7 +37,7 @@ def test_page_shows_the_transfer_details(client, monnify, order):
 
 
 def test_htmx_poll_returns_only_the_status_block(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     response = client.get(page_url(payment), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith("<section")
@@ -44,14 +45,14 @@ def test_htmx_poll_returns_only_the_status_block(client, monnify, order):
 
 
 def test_page_of_another_store_is_404(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     other = StoreFactory()
     assert client.get(f"/{other.username}/pay/{payment.payment_reference}").status_code == 404
     assert client.get(f"/{order.store.username}/pay/AGM-UNKNOWN").status_code == 404
 
 
 def test_page_refresh_catches_a_lost_webhook(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     html = client.get(page_url(payment)).content.decode()
     assert "Payment received" in html
@@ -61,7 +62,7 @@ def test_page_refresh_catches_a_lost_webhook(client, monnify, order):
 
 
 def test_page_requery_is_rate_limited(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     for _ in range(3):
         client.get(page_url(payment))
     assert monnify.count("GET", "/api/v2/transactions/") == 1
@@ -69,7 +70,7 @@ def test_page_requery_is_rate_limited(client, monnify, order):
 
 def test_monnify_down_offers_try_again(client, monnify, order):
     monnify.stop()
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     html = client.get(page_url(payment)).content.decode()
     assert "We could not reach the payment provider" in html
     assert "Try again" in html
@@ -84,14 +85,14 @@ def test_monnify_down_offers_try_again(client, monnify, order):
 
 
 def test_card_link_redirects_to_monnify_checkout(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     response = client.get(page_url(payment, "/card"))
     assert response.status_code == 302
     assert unquote(response["Location"]) == payment.metadata["checkout_url"]
 
 
 def test_simulate_is_unavailable_with_real_keys(client, monnify, order):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     assert client.post(page_url(payment, "/simulate")).status_code == 404
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
 
@@ -100,7 +101,7 @@ def test_simulate_is_unavailable_with_real_keys(client, monnify, order):
 def test_embedded_simulator_walks_the_whole_flow(live_server, settings, client):
     settings.MONNIFY_API_KEY = ""  # no keys: the built-in simulator answers
     order = OrderFactory(store=StoreFactory(), total=Decimal("7000.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     assert len(payment.account_number) == 10
     assert "Simulate transfer" in client.get(page_url(payment)).content.decode()
     statuses = simulate_transfer(
@@ -124,7 +125,7 @@ def test_page_while_the_account_is_being_opened(client, monnify, order, django_c
 
 
 def test_simulate_is_unavailable_when_the_simulator_is_off(client, settings, order, monnify):
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     settings.MONNIFY_API_KEY = ""
     settings.MONNIFY_SIMULATOR = False
     assert client.post(page_url(payment, "/simulate")).status_code == 404

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from payments import services, tasks
+from payments import selectors, services, tasks
 from payments.models import Payout
 from tests.factories import OrderFactory, StoreFactory, UserFactory
+from tests.payments.helpers import open_payment
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,7 +18,7 @@ def test_concurrent_payouts_cannot_overdraw(monnify):
     order = OrderFactory(
         store=StoreFactory(user=merchant), total=Decimal("50000.00"), agm_fee=Decimal("1250.00")
     )
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     tasks.payments_requery_pending.delay()
     services.bank_account_add(user=merchant, account_number="0123456789", bank_code="058")
@@ -41,4 +42,4 @@ def test_concurrent_payouts_cannot_overdraw(monnify):
         thread.join(timeout=30)
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
     assert Payout.objects.count() == 1
-    assert services.ledger_balance(user=merchant) == Decimal("18750.00")
+    assert selectors.ledger_balance(user=merchant) == Decimal("18750.00")

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from config.errors import NotFound, PermissionDenied, ServiceError
-from payments import services, tasks
+from payments import selectors, services, tasks
 from payments.models import LedgerEntry, Payout
 from tests.factories import UserFactory
 
@@ -15,7 +15,7 @@ NET = Decimal("48750.00")  # a 50,000.00 order less its 1,250.00 platform fee
 
 
 def balance(user) -> Decimal:
-    return services.ledger_balance(user=user)
+    return selectors.ledger_balance(user=user)
 
 
 def kinds(user) -> list[tuple[str, Decimal]]:

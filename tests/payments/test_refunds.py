@@ -2,11 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from config.errors import Conflict, NotFound
+from config.errors import Conflict, NotFound, ServiceError
 from orders.models import PaymentStatus
-from payments import services, tasks
+from payments import selectors, services, tasks
 from payments.models import LedgerEntry, Refund
 from tests.factories import OrderFactory, StoreFactory
+from tests.payments.helpers import open_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +17,13 @@ def paid(merchant, monnify):
     order = OrderFactory(
         store=StoreFactory(user=merchant), total=Decimal("20000.00"), agm_fee=Decimal("500.00")
     )
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     tasks.payments_requery_pending.delay()
     payment.refresh_from_db()
     # A second paid order so the balance can fund a full refund.
     other = OrderFactory(store=order.store, total=Decimal("5000.00"), agm_fee=Decimal("125.00"))
-    second = services.payment_start(order=other)
+    second = open_payment(order=other)
     monnify.pay_full(second.payment_reference)
     tasks.payments_requery_pending.delay()
     return payment
@@ -40,7 +41,7 @@ def refund_now(django_capture_on_commit_callbacks):
 
 
 def balance(user):
-    return services.ledger_balance(user=user)
+    return selectors.ledger_balance(user=user)
 
 
 def post_event(client, monnify, event, captured):
@@ -97,7 +98,7 @@ def test_partial_refund_keeps_payment_paid(paid, merchant, monnify, refund_now):
     services.refund_requery(refund_id=refund.pk)
     paid.refresh_from_db()
     assert paid.status == PaymentStatus.PAID
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.payment_refund_start(payment=paid, reason="Again", amount="17500.01")
     assert Refund.objects.count() == 1
 
@@ -105,7 +106,7 @@ def test_partial_refund_keeps_payment_paid(paid, merchant, monnify, refund_now):
 def test_unpaid_or_foreign_payment_cannot_be_refunded(paid, other_merchant, monnify, store):
     with pytest.raises(NotFound):
         services.payment_refund_start(payment=paid, reason="x", user=other_merchant)
-    pending = services.payment_start(order=OrderFactory(store=store))
+    pending = open_payment(order=OrderFactory(store=store))
     with pytest.raises(Conflict):
         services.payment_refund_start(payment=pending, reason="x")
     assert Refund.objects.count() == 0
@@ -127,7 +128,7 @@ def test_overpayment_excess_is_credited_and_can_be_refunded(merchant, monnify, r
     order = OrderFactory(
         store=StoreFactory(user=merchant), total=Decimal("8000.00"), agm_fee=Decimal("200.00")
     )
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_over(payment.payment_reference, Decimal("300.00"))
     tasks.payments_requery_pending.delay()
     payment.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from celery.canvas import Signature
 from celery.exceptions import Retry
 
-from payments import services, tasks
+from payments import selectors, services, tasks
 from payments.models import Payout, Refund
 from payments.monnify import MonnifyUnavailable
 
@@ -58,7 +58,7 @@ def test_payout_submit_retries_with_backoff_until_monnify_is_back(queued_payout,
             run(tasks.payout_submit, queued_payout.pk, retries)
         assert Payout.objects.get(pk=queued_payout.pk).status == "submitting"
     assert queued == [30, 60, 120]
-    assert services.ledger_balance(user=queued_payout.merchant) == NET - Decimal("3000.00")
+    assert selectors.ledger_balance(user=queued_payout.merchant) == NET - Decimal("3000.00")
     monnify.start()
     run(tasks.payout_submit, queued_payout.pk, 3)
     assert Payout.objects.get(pk=queued_payout.pk).status == "success"

@@ -5,15 +5,15 @@ from decimal import Decimal
 import pytest
 
 from orders.models import OrderStatus, PaymentStatus
-from payments import services
 from payments.models import MonnifyWebhookEvent, Payment
 from tests.factories import OrderFactory, StoreFactory
+from tests.payments.helpers import open_payment
 
 
 @pytest.mark.django_db(transaction=True)
 def test_same_webhook_twenty_times_concurrently_changes_state_once(live_server, monnify):
     order = OrderFactory(store=StoreFactory(), total=Decimal("12500.00"))
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     event = monnify.transaction_event(payment.payment_reference)
 
@@ -36,7 +36,7 @@ def test_same_webhook_twenty_times_concurrently_changes_state_once(live_server, 
 @pytest.mark.django_db(transaction=True)
 def test_bad_signature_over_http_is_refused(live_server, monnify):
     order = OrderFactory(store=StoreFactory())
-    payment = services.payment_start(order=order)
+    payment = open_payment(order=order)
     monnify.pay_full(payment.payment_reference)
     honest_secret = monnify.secret_key
     monnify.secret_key = "an-attacker-guess"

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from orders.models import OrderStatus, PaymentStatus
-from payments import services
 from payments.models import MonnifyWebhookEvent, Payment
 from payments.webhooks import webhook_reference
 from tests.factories import OrderFactory
+from tests.payments.helpers import open_payment
 from tests.payments.test_payment_flow import deliver
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def payment(store, monnify):
-    return services.payment_start(order=OrderFactory(store=store, total=Decimal("5000.00")))
+    return open_payment(order=OrderFactory(store=store, total=Decimal("5000.00")))
 
 
 def test_short_payment_then_top_up_webhooks_are_both_recorded_and_pay(

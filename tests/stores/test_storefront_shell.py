@@ -15,7 +15,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.test import RequestFactory
 
-from catalog.images import image_prepare, image_save
+from config.images import image_prepare, image_save
 from config.media import serve_media
 from orders.services import order_place, order_transition
 from stores.branding import contrast_ratio

@@ -1,0 +1,61 @@
+"""Every write of the orders app, one module per sub-domain:
+
+- `checkout`: what a checkout says, checked and cleaned (no database writes);
+- `placement`: `order_place`, the one way an order is made (storefront, API, bookings);
+- `status`: the status machine, cancelling, payment confirmation and expiry;
+- `coupons`: a store's coupons, and the lock and release a checkout takes;
+- `delivery`: delivery settings and rates.
+
+Callers import from `orders.services`; the names below are its public surface. Lock order:
+orders/locks.py; payments are reached through orders/payment_hooks.py.
+"""
+
+from orders.services.checkout import (
+    MAX_LINES,
+    MAX_QUANTITY,
+    CouponUnavailable,
+    IdempotencyConflict,
+    InvalidCheckout,
+    OutOfStock,
+    check_variant_selection,
+)
+from orders.services.coupons import coupon_delete, coupon_save
+from orders.services.delivery import (
+    delivery_rate_delete,
+    delivery_rate_save,
+    delivery_rate_set,
+    delivery_settings_update,
+)
+from orders.services.placement import new_order_number, order_place
+from orders.services.status import (
+    IllegalTransition,
+    allowed_transitions,
+    order_cancel,
+    order_expire_payment,
+    order_mark_paid,
+    order_transition,
+)
+
+__all__ = [
+    "MAX_LINES",
+    "MAX_QUANTITY",
+    "CouponUnavailable",
+    "IdempotencyConflict",
+    "IllegalTransition",
+    "InvalidCheckout",
+    "OutOfStock",
+    "allowed_transitions",
+    "check_variant_selection",
+    "coupon_delete",
+    "coupon_save",
+    "delivery_rate_delete",
+    "delivery_rate_save",
+    "delivery_rate_set",
+    "delivery_settings_update",
+    "new_order_number",
+    "order_cancel",
+    "order_expire_payment",
+    "order_mark_paid",
+    "order_place",
+    "order_transition",
+]

@@ -1,0 +1,86 @@
+"""Every write of the payments app, one module per sub-domain:
+
+- `collections`: a shopper's payment (Monnify account, status, expiry, closing on cancel);
+- `webhooks`: Monnify's notifications, recorded at once and acted on by a task;
+- `bank_accounts`: Monnify's banks and merchants' verified accounts;
+- `ledger`: the merchant's balance, one entry per movement;
+- `payouts`: balance to bank through Monnify transfers;
+- `refunds`: money back to the shopper through Monnify refunds.
+
+Callers import from `payments.services`; the names below are its public surface. Lock order:
+payments/locks.py.
+"""
+
+from payments.services.bank_accounts import (
+    AccountNotResolved,
+    bank_account_add,
+    bank_account_delete,
+    bank_account_make_primary,
+    bank_account_resolve,
+    bank_accounts_remove_for_deleted_user,
+    bank_list,
+)
+from payments.services.collections import (
+    payment_apply_status,
+    payment_create,
+    payment_expire,
+    payment_reconcile,
+    payment_refresh_if_due,
+    payment_requery,
+    payment_retry_start,
+    payments_close_for_cancelled_order,
+)
+from payments.services.ledger import InsufficientBalance
+from payments.services.payouts import (
+    payout_apply_transfer,
+    payout_approve,
+    payout_authorize,
+    payout_reject,
+    payout_requery,
+    payout_request,
+    payout_submit,
+    user_deletion_guard,
+)
+from payments.services.refunds import (
+    REFUND_MINIMUM,
+    payment_refund_start,
+    refund_apply_status,
+    refund_requery,
+    refund_submit,
+)
+from payments.services.webhooks import InvalidWebhookSignature, monnify_event_process, monnify_webhook_receive
+
+__all__ = [
+    "REFUND_MINIMUM",
+    "AccountNotResolved",
+    "InsufficientBalance",
+    "InvalidWebhookSignature",
+    "bank_account_add",
+    "bank_account_delete",
+    "bank_account_make_primary",
+    "bank_account_resolve",
+    "bank_accounts_remove_for_deleted_user",
+    "bank_list",
+    "monnify_event_process",
+    "monnify_webhook_receive",
+    "payment_apply_status",
+    "payment_create",
+    "payment_expire",
+    "payment_reconcile",
+    "payment_refresh_if_due",
+    "payment_refund_start",
+    "payment_requery",
+    "payment_retry_start",
+    "payments_close_for_cancelled_order",
+    "payout_apply_transfer",
+    "payout_approve",
+    "payout_authorize",
+    "payout_reject",
+    "payout_requery",
+    "payout_request",
+    "payout_submit",
+    "refund_apply_status",
+    "refund_requery",
+    "refund_submit",
+    "user_deletion_guard",
+]
