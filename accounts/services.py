@@ -33,7 +33,7 @@ from accounts.models import (
 from accounts.passwords import hash_password, verify_password
 from accounts.throttles import HOUR, auth_throttle, cooldown_check, cooldown_start, throttle_hit
 from accounts.tokens import access_tokens_invalidate, refresh_tokens_revoke_all
-from config.errors import Conflict, PermissionDenied, ServiceError
+from config.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
 from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 
 
@@ -75,7 +75,7 @@ def normalise_email(raw: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"email": ["Enter a valid email address."]}) from None
+        raise InvalidInput({"email": ["Enter a valid email address."]}) from None
     return email
 
 
@@ -97,7 +97,7 @@ def user_register(*, email: str, password: str, full_name: str, phone: str, ip: 
     phone = normalise_user_phone(phone)
     full_name = (full_name or "").strip()
     if not full_name:
-        raise ValidationError({"full_name": ["Enter your full name."]})
+        raise InvalidInput({"full_name": ["Enter your full name."]})
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict(EMAIL_TAKEN, details={"email": [EMAIL_TAKEN]})
     if User.objects.filter(phone=phone).exists():
@@ -313,7 +313,7 @@ def _validate_new_password(password: str, user: User | None, field: str = "passw
     try:
         validate_password(password or "", user)
     except ValidationError as error:
-        raise ValidationError({field: error.messages}) from None
+        raise InvalidInput({field: error.messages}) from None
 
 
 def _password_set(*, user: User, password: str) -> None:
@@ -354,9 +354,9 @@ def password_reset(*, email: str, code: str, new_password: str, ip: str | None =
 def password_change(*, user: User, current_password: str, new_password: str) -> None:
     auth_throttle(scope="password-change", identity=str(user.pk), ip=None)
     if not user.check_password(current_password or ""):
-        raise ValidationError({"current_password": ["Your current password is not correct."]})
+        raise InvalidInput({"current_password": ["Your current password is not correct."]})
     if current_password == new_password:
-        raise ValidationError({"new_password": ["Choose a password different from your current one."]})
+        raise InvalidInput({"new_password": ["Choose a password different from your current one."]})
     _validate_new_password(new_password, user, field="new_password")
     _password_set(user=user, password=new_password)
 
@@ -378,7 +378,7 @@ def user_profile_update(
     if full_name is not None:
         full_name = full_name.strip()
         if not full_name:
-            raise ValidationError({"full_name": ["Enter your full name."]})
+            raise InvalidInput({"full_name": ["Enter your full name."]})
         if full_name != user.full_name:
             user.full_name = full_name
             fields.append("full_name")
@@ -411,15 +411,15 @@ def user_avatar_set(*, user: User, upload) -> User:
     """A profile picture: a real image (checked by decoding it), at most AVATAR_MAX_BYTES."""
     if upload.size > settings.AVATAR_MAX_BYTES:
         limit = settings.AVATAR_MAX_BYTES // (1024 * 1024)
-        raise ValidationError({"avatar": [f"The picture is too large: at most {limit} MB."]})
+        raise InvalidInput({"avatar": [f"The picture is too large: at most {limit} MB."]})
     try:
         with Image.open(upload) as image:
             image_format = image.format
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"avatar": ["Upload a JPEG, PNG, WebP or GIF picture."]}) from None
+        raise InvalidInput({"avatar": ["Upload a JPEG, PNG, WebP or GIF picture."]}) from None
     if image_format not in AVATAR_FORMATS:
-        raise ValidationError({"avatar": ["Upload a JPEG, PNG, WebP or GIF picture."]})
+        raise InvalidInput({"avatar": ["Upload a JPEG, PNG, WebP or GIF picture."]})
     upload.seek(0)
     name = default_storage.save(
         f"avatars/{user.pk}/{uuid.uuid4().hex}.{AVATAR_FORMATS[image_format]}", upload
@@ -433,7 +433,7 @@ def user_avatar_set(*, user: User, upload) -> User:
 def user_settings_update(*, user: User, **changes) -> UserSettings:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
-        raise ValidationError({field: ["Not a setting."] for field in sorted(unknown)})
+        raise InvalidInput({field: ["Not a setting."] for field in sorted(unknown)})
     errors = {}
     if "profile_visibility" in changes and changes["profile_visibility"] not in ProfileVisibility.values:
         errors["profile_visibility"] = ["Choose public or private."]
@@ -446,7 +446,7 @@ def user_settings_update(*, user: User, **changes) -> UserSettings:
     if "language" in changes and not 2 <= len(changes["language"] or "") <= 10:
         errors["language"] = ["Use a language code such as en."]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     with transaction.atomic():
         user_settings = UserSettings.objects.select_for_update().get(pk=user_settings_get(user=user).pk)
         for field, value in changes.items():
@@ -464,7 +464,7 @@ def user_delete(*, user: User, password: str) -> None:
     and removes their bank accounts; stores takes their stores offline.
     """
     if not user.check_password(password or ""):
-        raise ValidationError({"password": ["Your password is not correct."]})
+        raise InvalidInput({"password": ["Your password is not correct."]})
     old_email, old_phone = user.email, user.phone
     with transaction.atomic():
         # the user row lock is the one payout_request takes: no payout can start while we check
