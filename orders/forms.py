@@ -3,7 +3,7 @@ from django import forms
 from orders import geography
 from orders.models import Coupon, CouponKind, OrderStatus, PaymentStatus
 from orders.pricing import DeliveryMethod
-from orders.services import MAX_QUANTITY
+from orders.services import COUPON_FIELDS, MAX_QUANTITY
 
 
 def state_choices():
@@ -81,17 +81,7 @@ class DeliveryRateForm(forms.Form):
 class CouponForm(forms.ModelForm):
     class Meta:
         model = Coupon
-        fields = [
-            "code",
-            "kind",
-            "value",
-            "minimum_order",
-            "starts_at",
-            "ends_at",
-            "usage_limit",
-            "per_customer_limit",
-            "is_active",
-        ]
+        fields = list(COUPON_FIELDS)
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
