@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import forms, services
 from accounts.models import OtpType, User
-from config.errors import ServiceError
+from config.errors import InvalidInput, ServiceError
 from config.http import client_ip
 
 PENDING_LOGIN = "accounts:pending-login"
@@ -20,11 +19,9 @@ BACKEND = "accounts.backends.EmailBackend"
 
 def _show_error(form, error) -> None:
     """A service's refusal on the form: field errors by field, everything else at the top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
+    if isinstance(error, InvalidInput):
+        for field, field_errors in error.details.items():
             form.add_error(field if field in form.fields else None, field_errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
     else:
         fields = [field for field in error.details if field in form.fields]
         form.add_error(fields[0] if fields else None, error.message)
@@ -118,7 +115,7 @@ def signup_view(request):
                 phone=data["phone"],
                 ip=client_ip(request),
             )
-        except (ServiceError, ValidationError) as error:
+        except ServiceError as error:
             _show_error(form, error)
         else:
             # Straight after sign-up: no sign-in alert (Django's login() records last_login_at).
@@ -174,7 +171,7 @@ def forgot_password_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.password_forgot(email=form.cleaned_data["email"], ip=client_ip(request))
-        except (ServiceError, ValidationError) as error:
+        except ServiceError as error:
             _show_error(form, error)
         else:
             messages.success(request, services.FORGOT_ANSWER)
@@ -196,7 +193,7 @@ def reset_password_view(request):
                 new_password=data["new_password"],
                 ip=client_ip(request),
             )
-        except (ServiceError, ValidationError) as error:
+        except ServiceError as error:
             _show_error(form, error)
         else:
             messages.success(request, "Your password has been reset. Sign in with the new one.")
@@ -231,7 +228,7 @@ def profile_view(request):
             services.user_profile_update(
                 user=user, full_name=data["full_name"], phone=data["phone"], ip=client_ip(request)
             )
-        except (ServiceError, ValidationError) as error:
+        except ServiceError as error:
             user.refresh_from_db()
             _show_error(form, error)
         else:
@@ -253,7 +250,7 @@ def settings_view(request):
             services.user_settings_update(
                 user=request.user, **{field: form.cleaned_data[field] for field in services.SETTINGS_FIELDS}
             )
-        except ValidationError as error:
+        except ServiceError as error:
             _show_error(form, error)
         else:
             messages.success(request, "Settings saved.")
@@ -273,7 +270,7 @@ def password_change_view(request):
                 current_password=data["current_password"],
                 new_password=data["new_password"],
             )
-        except (ServiceError, ValidationError) as error:
+        except ServiceError as error:
             _show_error(form, error)
         else:
             # Other sessions end (their hash no longer matches); this one carries on.
@@ -290,7 +287,7 @@ def delete_account_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.user_delete(user=request.user, password=form.cleaned_data["password"])
-        except (ServiceError, ValidationError) as error:
+        except ServiceError as error:
             _show_error(form, error)
         else:
             logout(request)

@@ -8,6 +8,7 @@ from catalog.models import Product
 from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
 from config.errors import NotFound
 from stores.models import Store
+from stores.selectors import store_get_owned
 
 ACTIVE_FILTERS = ("active", "inactive")
 
@@ -38,7 +39,7 @@ def product_list_for_owner(
             Q(name__icontains=search) | Q(sku__icontains=search) | Q(barcode__icontains=search)
         )
     if store_id:
-        products = products.filter(store=store_get_for_owner(user=user, store_id=store_id))
+        products = products.filter(store=store_get_owned(user=user, store_id=store_id))
     if category:
         products = products.filter(category=category)
     if active == "active":
@@ -68,13 +69,6 @@ def product_categories_for_owner(*, user) -> list[str]:
         .values_list("category", flat=True)
         .distinct()
     )
-
-
-def store_get_for_owner(*, user, store_id) -> Store:
-    try:
-        return Store.objects.owned_by(user).get(pk=str(store_id))
-    except Store.DoesNotExist:
-        raise NotFound("Store not found.") from None
 
 
 def stores_for_owner(*, user) -> list[Store]:

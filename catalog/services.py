@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Product
-from catalog.selectors import owned_products, store_get_for_owner
+from catalog.selectors import owned_products
 from catalog.validation import (
     MAX_IMAGES,
     PRODUCT_FIELDS,
@@ -20,6 +20,7 @@ from catalog.validation import (
 from config.errors import NotFound, ServiceError
 from config.images import PreparedImage, StoredImage, image_delete, image_save
 from stores.models import Store, StoreTemplate
+from stores.selectors import store_get_owned
 from stores.services import storefront_cache_bump
 
 
@@ -66,7 +67,7 @@ def _uploads_removed_on_failure():
 def product_create(*, user, store_id, data: Mapping, uploads: Sequence[PreparedImage] = ()) -> Product:
     """A product in one of the caller's stores. Raises NotFound for a store that is not
     theirs and ProductInvalid (every field's problems at once) for bad input."""
-    store = store_get_for_owner(user=user, store_id=store_id)
+    store = store_get_owned(user=user, store_id=store_id)
     cleaned = clean_product_data(data)
     if store.template_id == StoreTemplate.BOOKINGS and str(data.get("stock_quantity") or "").strip() == "":
         # A bookable service is limited by its time slots, not by stock: left blank, it is
@@ -174,7 +175,7 @@ def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) ->
     lists every wrong row with its errors and no product is created or changed. A row's `id`
     must name a product in the same store.
     """
-    store = store_get_for_owner(user=user, store_id=store_id)
+    store = store_get_owned(user=user, store_id=store_id)
     with transaction.atomic():
         ids = [data["id"] for _line, data, _errors in rows if data.get("id")]
         existing = {

@@ -19,6 +19,21 @@ class ServiceError(Exception):
             self.code = code
 
 
+class InvalidInput(ServiceError):
+    """Input a service refuses field by field: `details` is {field: [messages]}, `message` the first."""
+
+    code = "validation_error"
+
+    def __init__(self, errors: dict[str, list[str]]):
+        first = next((message for messages in errors.values() for message in messages), "Invalid input.")
+        super().__init__(first, details=errors)
+
+    @property
+    def message_dict(self) -> dict[str, list[str]]:
+        """The per-field messages, by the name Django's ValidationError gives them."""
+        return self.details
+
+
 class NotFound(ServiceError):
     code = "not_found"
     http_status = 404

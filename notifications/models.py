@@ -87,12 +87,18 @@ class Notification(models.Model):
     body = models.TextField(blank=True, default="")
     link = models.CharField(max_length=500, blank=True, default="")
     read_at = models.DateTimeField(null=True, blank=True)
+    # The event this notification is for (`payment-received:<id>`): a replayed event finds the
+    # unique key taken and adds nothing. Empty for notifications that may repeat.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         db_table = "notifications"
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["user", "read_at", "created_at"], name="idx_notification_user_read")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="uniq_notification_user_key")
+        ]
 
     def __str__(self):
         return self.title

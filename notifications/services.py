@@ -207,9 +207,19 @@ def _requeue(*, log_ids, statuses, updated_before=None) -> int:
     return len(logs)
 
 
-def notification_create(*, user, title: str, body: str = "", link: str = "") -> Notification:
-    with transaction.atomic():
-        return Notification.objects.create(user=user, title=title[:255], body=body, link=link[:500])
+def notification_create(
+    *, user, title: str, body: str = "", link: str = "", idempotency_key: str | None = None
+) -> Notification | None:
+    """A dashboard notification. With `idempotency_key`, once per key: a repeat returns None."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                user=user, title=title[:255], body=body, link=link[:500], idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        return None
 
 
 def notification_mark_read(*, user, notification_id: str) -> Notification:

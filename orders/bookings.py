@@ -72,7 +72,7 @@ def day_slots(*, store: Store, date: datetime.date, minutes: int) -> list[Slot]:
     SLOT_STEP from opening time while the service ends by closing time; `taken` when it
     overlaps a standing booking. A closed day has none."""
     hours = opening_hours_week(store=store)[date.weekday()]
-    if hours.closed:
+    if hours.opens_at is None or hours.closes_at is None:  # closed that day
         return []
     opens, closes = _at(date, hours.opens_at), _at(date, hours.closes_at)
     length = datetime.timedelta(minutes=minutes)

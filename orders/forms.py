@@ -1,9 +1,11 @@
+from typing import cast
+
 from django import forms
 
 from orders import geography
 from orders.models import Coupon, CouponKind, OrderStatus, PaymentStatus
 from orders.pricing import DeliveryMethod
-from orders.services import MAX_QUANTITY
+from orders.services import COUPON_FIELDS, MAX_QUANTITY
 
 
 def state_choices():
@@ -55,7 +57,7 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, state: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lga"].choices = lga_choices_for(state)
+        cast(forms.ChoiceField, self.fields["lga"]).choices = lga_choices_for(state)
 
 
 class TrackForm(forms.Form):
@@ -100,17 +102,7 @@ class DeliveryRateForm(forms.Form):
 class CouponForm(forms.ModelForm):
     class Meta:
         model = Coupon
-        fields = [
-            "code",
-            "kind",
-            "value",
-            "minimum_order",
-            "starts_at",
-            "ends_at",
-            "usage_limit",
-            "per_customer_limit",
-            "is_active",
-        ]
+        fields = list(COUPON_FIELDS)
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),

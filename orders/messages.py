@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from config.money import naira, naira_sms
 from config.site_url import site_url
-from notifications.models import Category, Channel, Notification
+from notifications.models import Category, Channel
 from notifications.rendering import GSM7_BASIC, GSM7_EXTENDED
 from notifications.services import notification_create, notification_send
 from orders import pricing
@@ -82,15 +82,15 @@ def send_order_placed(*, order_id: str) -> None:
         title = f"New order {order.order_number}"
         # The bell is the dashboard's own record of orders: it is not an email or SMS, so the
         # merchant's channel preferences do not silence it.
-        if not Notification.objects.filter(user=merchant, title=title, link=dashboard_link).exists():
-            count = sum(item["quantity"] for item in context["items"])
-            notification_create(
-                user=merchant,
-                title=title,
-                body=f"{order.customer_name} ordered {count} item{'s' if count != 1 else ''} "
-                f"for {context['total']} from {store.display_name}.",
-                link=dashboard_link,
-            )
+        count = sum(item["quantity"] for item in context["items"])
+        notification_create(
+            user=merchant,
+            title=title,
+            body=f"{order.customer_name} ordered {count} item{'s' if count != 1 else ''} "
+            f"for {context['total']} from {store.display_name}.",
+            link=dashboard_link,
+            idempotency_key=f"order-placed:{order.pk}",
+        )
 
 
 def send_order_status(*, order_id: str, status: str, note: str = "") -> None:

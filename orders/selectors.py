@@ -30,13 +30,6 @@ def owner_stores(*, user):
     return Store.objects.owned_by(user).order_by("display_name")
 
 
-def store_get_for_owner(*, user, store_id) -> Store:
-    store = owner_stores(user=user).filter(pk=str(store_id)).first()
-    if store is None:
-        raise NotFound("No such store.")
-    return store
-
-
 def order_list_for_owner(*, user, filters: dict | None = None):
     """The owner's orders, newest first, filtered as the dashboard and the API allow."""
     filters = filters or {}

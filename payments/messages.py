@@ -14,13 +14,12 @@ place they manage it, not a message pushed at them. It is written at most once p
 import unicodedata
 from decimal import Decimal
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from config.money import naira, naira_sms
 from config.site_url import site_url
-from notifications.models import Category, Channel, Notification
+from notifications.models import Category, Channel
 from notifications.rendering import GSM7_BASIC
 from notifications.services import notification_create, notification_send
 from orders.models import OrderStatus
@@ -48,16 +47,6 @@ def _sms_safe(text: str, limit: int) -> str:
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(GSM7_SUBSTITUTES))
     kept = "".join(char for char in decomposed if char in GSM7_BASIC and char not in "\r\n")
     return " ".join(kept.split())[:limit].strip()
-
-
-def _bell_once(*, lock, user, title: str, body: str, link: str) -> Notification | None:
-    """One in-dashboard notification per (user, title, link): the title names the event, not amounts."""
-    with transaction.atomic():
-        # Two replays of the same event serialise here, so the second finds the first's row.
-        type(lock).objects.select_for_update().filter(pk=lock.pk).first()
-        if Notification.objects.filter(user=user, title=title[:255], link=link[:500]).exists():
-            return None
-        return notification_create(user=user, title=title, body=body, link=link)
 
 
 def _order_link(order) -> str:
@@ -112,8 +101,8 @@ def send_payment_received(*, payment_id: str) -> None:
         idempotency_key=f"payment-received:{payment.pk}",
         related=payment,
     )
-    _bell_once(
-        lock=payment,
+    notification_create(
+        idempotency_key=f"payment-received:{payment.pk}",
         user=merchant,
         title=f"Payment received for order {order.order_number}",
         body=(
@@ -176,7 +165,13 @@ def send_payment_flag(*, payment_id: str, flag: str) -> None:
     if message is None:
         return
     title, body = message
-    _bell_once(lock=payment, user=payment.user, title=title, body=body, link=_order_link(payment.order))
+    notification_create(
+        user=payment.user,
+        title=title,
+        body=body,
+        link=_order_link(payment.order),
+        idempotency_key=f"payment-flag:{payment.pk}:{flag}",
+    )
 
 
 # --- payouts -------------------------------------------------------------------------------------
@@ -209,8 +204,8 @@ def send_payout_completed(*, payout_id: str) -> None:
         idempotency_key=f"payout-completed:{payout.pk}",
         related=payout,
     )
-    _bell_once(
-        lock=payout,
+    notification_create(
+        idempotency_key=f"payout-completed:{payout.pk}",
         user=payout.merchant,
         title=f"Payout {payout.reference} sent",
         body=f"{context['amount']} was sent to {context['account']} ({payout.account_name}).",
@@ -236,10 +231,11 @@ def send_payout_failed(*, payout_id: str) -> None:
         related=payout,
     )
     what = "was reversed by the bank" if context["reversed"] else "did not go through"
-    _bell_once(
-        lock=payout,
+    outcome = "reversed" if context["reversed"] else "failed"
+    notification_create(
+        idempotency_key=f"payout-{outcome}:{payout.pk}",
         user=payout.merchant,
-        title=f"Payout {payout.reference} {'reversed' if context['reversed'] else 'failed'}",
+        title=f"Payout {payout.reference} {outcome}",
         body=(
             f"The {context['amount']} payout to {context['account']} {what}. The money is back in your "
             "available balance: check the account details and request the payout again."

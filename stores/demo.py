@@ -256,7 +256,9 @@ def demo_bookings_store(*, merchant: User, photos: bool = False) -> Store:
                 images=_photos(store, index + 2, shape="bag", draw=photos),
             )
             ServiceDuration.objects.create(product=service, minutes=minutes)
-        week = {day: (datetime.time(9), datetime.time(18)) for day in range(5)}
+        week: dict[int, tuple[datetime.time | None, datetime.time | None]] = {
+            day: (datetime.time(9), datetime.time(18)) for day in range(5)
+        }
         week[5] = (datetime.time(8), datetime.time(16))
         week[6] = (None, None)
         opening_hours_set(store=store, days=week, address="24 Herbert Macaulay Way, Yaba, Lagos")

@@ -61,11 +61,12 @@ def store_list_for_owner(*, user):
 
 
 def store_get_owned(*, user, store_id) -> Store:
-    """The caller's store by id; another merchant's store is not found (404)."""
+    """The caller's store by id: the one owner lookup (catalog, orders, stores). Another
+    merchant's store, or a deleted one, is NotFound, as any other use of their ids."""
     try:
         return Store.objects.owned_by(user).get(pk=str(store_id))
     except Store.DoesNotExist:
-        raise NotFound("No such store.") from None
+        raise NotFound("Store not found.") from None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from catalog.api.serializers import (
     ProductSerializer,
     UploadedImageSerializer,
 )
-from catalog.selectors import product_get_for_owner, product_list_for_owner, store_get_for_owner
+from catalog.selectors import product_get_for_owner, product_list_for_owner
 from catalog.services import (
     product_bulk_action,
     product_create,
@@ -28,6 +28,7 @@ from catalog.validation import PRODUCT_FIELDS
 from config.api.responses import success_response
 from config.errors import ServiceError
 from config.images import image_store
+from stores.selectors import store_get_owned
 
 LIST_PARAMETERS = [
     OpenApiParameter("search", str, description="Name, SKU or barcode contains"),
@@ -173,7 +174,7 @@ class ImageUploadApi(GenericAPIView):
             )
         store_id = request.data.get("store_id")
         if store_id:
-            folder = f"products/{store_get_for_owner(user=request.user, store_id=store_id).pk}"
+            folder = f"products/{store_get_owned(user=request.user, store_id=store_id).pk}"
         else:
             folder = f"uploads/{request.user.pk}"
         url, thumbnail = image_store(upload, folder)

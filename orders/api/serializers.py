@@ -14,6 +14,7 @@ from orders.models import (
 )
 from orders.pricing import DeliveryMethod, fee_charged_to_customer
 from orders.selectors import payment_open_for_order
+from orders.services import COUPON_FIELDS
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -238,21 +239,6 @@ class CouponSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Coupon
-        fields = [
-            "id",
-            "store_id",
-            "code",
-            "kind",
-            "value",
-            "minimum_order",
-            "starts_at",
-            "ends_at",
-            "usage_limit",
-            "per_customer_limit",
-            "used_count",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "store_id", *COUPON_FIELDS, "used_count", "created_at", "updated_at"]
         read_only_fields = ["id", "used_count", "created_at", "updated_at"]
         validators = []

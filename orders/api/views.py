@@ -26,6 +26,7 @@ from orders.api.serializers import (
 )
 from orders.views import csv_rows
 from stores.models import Store
+from stores.selectors import store_get_owned
 
 
 def _filters(request) -> dict:
@@ -209,7 +210,7 @@ class DeliveryRateListApi(GenericAPIView):
         serializer = DeliveryRateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        store = selectors.store_get_for_owner(user=request.user, store_id=data["store_id"])
+        store = store_get_owned(user=request.user, store_id=data["store_id"])
         rate = services.delivery_rate_save(
             store=store, state=data["state"], lga=data.get("lga"), fee=data["fee"]
         )
@@ -252,11 +253,11 @@ class DeliverySettingsApi(GenericAPIView):
     serializer_class = DeliverySettingsSerializer
 
     def get(self, request, store_id):
-        store = selectors.store_get_for_owner(user=request.user, store_id=store_id)
+        store = store_get_owned(user=request.user, store_id=store_id)
         return success_response(DeliverySettingsSerializer(selectors.delivery_settings_for(store=store)).data)
 
     def put(self, request, store_id):
-        store = selectors.store_get_for_owner(user=request.user, store_id=store_id)
+        store = store_get_owned(user=request.user, store_id=store_id)
         serializer = DeliverySettingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -289,7 +290,7 @@ class CouponListApi(GenericAPIView):
         serializer = CouponSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        store = selectors.store_get_for_owner(user=request.user, store_id=data.pop("store_id"))
+        store = store_get_owned(user=request.user, store_id=data.pop("store_id"))
         coupon = services.coupon_save(store=store, data=data)
         return success_response(CouponSerializer(coupon).data, message="Coupon created", status=201)
 

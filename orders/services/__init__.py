@@ -19,7 +19,7 @@ from orders.services.checkout import (
     OutOfStock,
     check_variant_selection,
 )
-from orders.services.coupons import coupon_delete, coupon_save
+from orders.services.coupons import COUPON_FIELDS, coupon_delete, coupon_save
 from orders.services.delivery import (
     delivery_rate_delete,
     delivery_rate_save,
@@ -37,6 +37,7 @@ from orders.services.status import (
 )
 
 __all__ = [
+    "COUPON_FIELDS",
     "MAX_LINES",
     "MAX_QUANTITY",
     "CouponUnavailable",

@@ -4,12 +4,12 @@ from decimal import Decimal
 import bcrypt
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import OtpType, OtpVerification, User, UserSettings
 from config.errors import Conflict, RateLimited
+from config.errors import InvalidInput as ValidationError
 from config.phone_numbers import InvalidPhoneNumber
 from notifications.models import DeliveryLog
 from tests.accounts.conftest import emailed_code
