@@ -38,6 +38,7 @@ from stores.portfolio import testimonials_for_store
 from stores.presentation import product_image, stock_state
 from stores.selectors import (
     normalise_sort,
+    store_for_error_page,
     store_get_live,
     store_get_owned,
     store_list_for_owner,
@@ -264,7 +265,10 @@ def storefront_about(request, username):
 
 @require_safe
 def storefront_not_found(request, username, rest):
-    """Any other path under a store: the store's own branded 404 page (or the platform's)."""
+    """Any other path under a store: the store's own branded 404 page. A deeper path whose first
+    segment is no store at all (/no/such/page) is not a store's page: the platform's 404."""
+    if store_for_error_page(path=request.path) is None:
+        return render(request, "platform/404.html", status=404)
     raise Http404("No such page")
 
 

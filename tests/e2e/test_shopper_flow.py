@@ -186,7 +186,10 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
 
     Select(browser.find_element(By.NAME, "status")).select_by_value("processing")
     browser.find_element(By.NAME, "note").send_keys("Cooking now")
-    browser.find_element(By.XPATH, "//button[text()='Update status']").click()
+    update = browser.find_element(By.XPATH, "//button[text()='Update status']")
+    # On a phone the form runs under the fixed tab bar: bring the button up as a thumb would.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", update)
+    update.click()
     _wait_for_text(browser, "ol.timeline", "Cooking now")
     timeline = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "ol.timeline li")]
     assert any(
