@@ -1,0 +1,144 @@
+"""Every write of the analytics app: replacing a store's rollups for some days, the catch-up
+that finds which days changed, and the full rebuild.
+
+Why a catch-up task rather than writes in the order and payment transactions: the database is
+shared with other backends that write orders too (they would never update our rollups), and
+a task that re-reads `updated_at` sees every writer alike. Recomputing a whole (store, day)
+from the raw rows makes each run idempotent: running twice, or over days that did not
+change, writes the same rows.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.models import DayBreakdown, StoreDay, Watermark
+from analytics.periods import lagos_day
+from analytics.rollups import rollups_compute
+from orders.models import Order
+from payments.models import Payment, Refund
+from stores.models import Store
+
+WATERMARK = "orders"
+# Rows are read again from this long before the last run's start: a transaction that was
+# still open then (its updated_at earlier than its commit) is seen by the next runs.
+OVERLAP = datetime.timedelta(minutes=10)
+# A rebuild writes this many days of one store per transaction.
+REBUILD_DAYS = 31
+
+
+def _lock_watermark() -> Watermark:
+    mark, _created = Watermark.objects.select_for_update().get_or_create(name=WATERMARK)
+    return mark
+
+
+def _ranges(days: Iterable[datetime.date]) -> list[tuple[datetime.date, datetime.date]]:
+    """Consecutive days merged into (first, last) ranges."""
+    ranges: list[list[datetime.date]] = []
+    for day in sorted(set(days)):
+        if ranges and day - ranges[-1][1] == datetime.timedelta(days=1):
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day])
+    return [(first, last) for first, last in ranges]
+
+
+def _replace(*, store_id: str, first: datetime.date, last: datetime.date) -> None:
+    store_rows, breakdown_rows = rollups_compute(store_id=store_id, first=first, last=last)
+    StoreDay.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
+    DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
+    StoreDay.objects.bulk_create(store_rows, batch_size=500)
+    DayBreakdown.objects.bulk_create(breakdown_rows, batch_size=500)
+
+
+def rollups_refresh(*, days_by_store: dict[str, set[datetime.date]]) -> int:
+    """Recompute the given days of each store; returns how many days were recomputed."""
+    count = 0
+    with transaction.atomic():
+        _lock_watermark()
+        for store_id, days in days_by_store.items():
+            for first, last in _ranges(days):
+                _replace(store_id=store_id, first=first, last=last)
+                count += (last - first).days + 1
+    return count
+
+
+def _changed_days(since: datetime.datetime | None) -> dict[str, set[datetime.date]]:
+    changed: dict[str, set[datetime.date]] = defaultdict(set)
+    orders = Order.objects.all()
+    payments = Payment.objects.all()
+    refunds = Refund.objects.all()
+    if since is not None:
+        orders = orders.filter(updated_at__gte=since)
+        payments = payments.filter(updated_at__gte=since)
+        refunds = refunds.filter(updated_at__gte=since)
+    for store_id, created_at in orders.values_list("store_id", "created_at").iterator(chunk_size=2000):
+        changed[store_id].add(lagos_day(created_at))
+    # A payment's flag belongs to its order's day; a refund to its own.
+    for store_id, created_at in payments.values_list("order__store_id", "order__created_at").iterator(
+        chunk_size=2000
+    ):
+        changed[store_id].add(lagos_day(created_at))
+    for store_id, created_at in refunds.values_list("payment__order__store_id", "created_at"):
+        changed[store_id].add(lagos_day(created_at))
+    return changed
+
+
+def rollups_catch_up() -> int:
+    """Recompute every (store, day) whose orders, payments or refunds changed since the last
+    run (with OVERLAP to spare), then move the watermark. Returns the number of days."""
+    with transaction.atomic():
+        mark = _lock_watermark()
+        started = timezone.now()
+        since = mark.reached_at - OVERLAP if mark.reached_at else None
+        count = rollups_refresh(days_by_store=_changed_days(since))
+        mark.reached_at = started
+        mark.save(update_fields=["reached_at", "updated_at"])
+    return count
+
+
+def rollups_rebuild(
+    *,
+    store_id: str | None = None,
+    since: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute the rollups of one store or all, from `since` (or their first order) to today,
+    REBUILD_DAYS per transaction. Days without orders lose any rows they had. Returns the
+    number of days."""
+    today = lagos_day(timezone.now())
+    stores = Store.objects.order_by("pk")
+    if store_id:
+        stores = stores.filter(pk=store_id)
+    plan = []
+    for store in stores.only("pk", "created_at"):
+        first = since
+        if first is None:
+            oldest = (
+                Order.objects.filter(store_id=store.pk)
+                .order_by("created_at")
+                .values_list("created_at", flat=True)
+                .first()
+            )
+            first = (
+                lagos_day(min(x for x in (oldest, store.created_at) if x))
+                if (oldest or store.created_at)
+                else today
+            )
+        day = first
+        while day <= today:
+            last = min(day + datetime.timedelta(days=REBUILD_DAYS - 1), today)
+            plan.append((store.pk, day, last))
+            day = last + datetime.timedelta(days=1)
+    done = 0
+    for index, (pk, first, last) in enumerate(plan, start=1):
+        with transaction.atomic():
+            _lock_watermark()
+            _replace(store_id=pk, first=first, last=last)
+        done += (last - first).days + 1
+        if progress:
+            progress(index, len(plan))
+    return done
