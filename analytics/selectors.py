@@ -350,3 +350,7 @@ def has_orders(*, store_ids: list[str]) -> bool:
 
 def rollups_reached_at() -> datetime.datetime | None:
     return Watermark.objects.filter(name=WATERMARK).values_list("reached_at", flat=True).first()
+
+
+def has_products(*, store_ids: list[str]) -> bool:
+    return Product.objects.filter(store_id__in=store_ids, deleted_at__isnull=True).exists()

@@ -255,18 +255,21 @@ def test_another_merchant_gets_404_on_every_store_page_and_nothing_changes(
     assert other_merchant.has_completed_onboarding is False
 
 
-def test_dashboard_home_lists_only_my_stores(merchant_client, merchant):
+def test_the_store_list_shows_only_my_stores(merchant_client, merchant):
     StoreFactory(user=merchant, display_name="My Shop")
     StoreFactory(display_name="Their Shop")
 
-    text = merchant_client.get("/dashboard/").content.decode()
+    text = merchant_client.get("/dashboard/stores/").content.decode()
 
     assert "My Shop" in text and "Their Shop" not in text
 
 
 def test_login_with_password_reaches_the_dashboard(client, merchant):
     assert client.login(username=merchant.email, password=DEFAULT_PASSWORD)
-    assert client.get("/dashboard/").status_code == 200
+    # A merchant without a store is sent on to open one.
+    response = client.get("/dashboard/", follow=True)
+    assert response.redirect_chain == [("/dashboard/onboarding/", 302)]
+    assert response.status_code == 200
 
 
 NAV_LINKS = [
