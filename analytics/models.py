@@ -36,7 +36,7 @@ class StoreDay(models.Model):
 
     class Meta:
         db_table = "analytics_store_days"
-        ordering = ["store", "day"]
+        ordering = ["store_id", "day"]
         constraints = [models.UniqueConstraint(fields=["store", "day"], name="analytics_store_day_unique")]
 
     def __str__(self):
@@ -77,7 +77,7 @@ class DayBreakdown(models.Model):
 
     class Meta:
         db_table = "analytics_day_breakdowns"
-        ordering = ["store", "dimension", "day", "key"]
+        ordering = ["store_id", "dimension", "day", "key"]
         constraints = [
             models.UniqueConstraint(
                 fields=["store", "dimension", "day", "key"], name="analytics_breakdown_unique"

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
-from analytics.periods import Period, bucket_label, bucket_start, buckets
+from analytics.periods import Period, bucket_label, bucket_start, buckets, day_start
 from analytics.services import WATERMARK
 from catalog.models import Product
 from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
@@ -38,6 +39,8 @@ FLAG_LABELS = {
     "paid_after_cancel": "Paid after cancelling",
     "reversed": "Reversed",
 }
+# Before the first catch-up has run, the recent orders come from this far back.
+RECENT_FALLBACK = datetime.timedelta(days=30)
 HUNDRED = Decimal(100)
 ONE_PLACE = Decimal("0.1")
 
@@ -273,8 +276,20 @@ def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) 
 
 
 def recent_orders(*, store_ids: list[str], limit: int = 5) -> list[Order]:
+    """The newest orders: two queries that never sort all of a merchant's orders.
+
+    The rollups give the `limit` latest days that had orders; the newest `limit` orders were
+    all placed on or after the earliest of them (orders newer than the last catch-up too).
+    """
+    days = list(
+        StoreDay.objects.filter(store_id__in=store_ids)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .distinct()[:limit]
+    )
+    since = day_start(days[-1]) if days else timezone.now() - RECENT_FALLBACK
     return list(
-        Order.objects.filter(store_id__in=store_ids, deleted_at__isnull=True)
+        Order.objects.filter(store_id__in=store_ids, deleted_at__isnull=True, created_at__gte=since)
         .order_by("-created_at", "-order_number")
         .only("id", "order_number", "customer_name", "total", "status", "payment_status", "created_at")[
             :limit
