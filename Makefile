@@ -16,6 +16,7 @@ services:
 run: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py seed_demo_history
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 ## Installs everything, makes sure MariaDB and Redis run, lints, and runs the whole suite.

@@ -136,7 +136,7 @@ def seed(order_count: int, customer_count: int):
                         merchant=user,
                         kind=LedgerKind.CREDIT_SALE,
                         amount=subtotal - fee,
-                        reference=f"sale:{payment.id}",
+                        reference=f"sale:{payment.payment_reference}",
                         payment=payment,
                         created_at=created,
                     )
@@ -195,18 +195,16 @@ def main(argv=None) -> bool:
 
         started = time.perf_counter()
         user, store = seed(args.orders, args.customers)
-        print(
-            f"seeded {args.orders} orders, {args.customers} customers in {time.perf_counter() - started:.0f} s"
-        )
+        seconds = time.perf_counter() - started
+        print(f"seeded {args.orders} orders, {args.customers} customers in {seconds:.0f} s")
         started = time.perf_counter()
         days = rollups_rebuild(store_id=store.pk)
         print(f"rollups_rebuild: {days} store-days in {time.perf_counter() - started:.1f} s")
         rollups_catch_up()  # the first run reads everything: the watermark starts empty
         started = time.perf_counter()
         days = rollups_catch_up()
-        print(
-            f"rollups_catch_up, a minute later: {days} store-days in {(time.perf_counter() - started) * 1000:.0f} ms"
-        )
+        milliseconds = (time.perf_counter() - started) * 1000
+        print(f"rollups_catch_up, a minute later: {days} store-days in {milliseconds:.0f} ms")
 
         cookie = {settings.SESSION_COOKIE_NAME: session_cookie(user)}
         bearer = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
