@@ -63,6 +63,9 @@ class DayBreakdown(models.Model):
     `key` identifies the member (a product id, a phone number, a state); `label` is how it
     read on the latest order of the day (a product's name as sold, a customer's name).
     Sales only, except the status and flag dimensions, which count every order.
+
+    Customers are counted per store: a phone that buys from two of a merchant's stores is a
+    customer of each.
     """
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_constraint=False)
@@ -74,6 +77,8 @@ class DayBreakdown(models.Model):
     units = models.PositiveIntegerField(default=0)
     revenue = money(default=0)
     discount = money(default=0)
+    # Customer rows only: the customer's first day with a sale at this store (a new customer).
+    first_purchase = models.BooleanField(default=False)
 
     class Meta:
         db_table = "analytics_day_breakdowns"
@@ -83,8 +88,8 @@ class DayBreakdown(models.Model):
                 fields=["store", "dimension", "day", "key"], name="analytics_breakdown_unique"
             ),
         ]
-        # The unique key serves a period's totals; this one finds a member's earlier days
-        # (has this phone bought before?) and a product's lifetime figures.
+        # The unique key serves a period's totals; this one finds a member's days (a
+        # customer's first purchase, a product's lifetime figures).
         indexes = [
             models.Index(fields=["store", "dimension", "key", "day"], name="analytics_breakdown_member")
         ]

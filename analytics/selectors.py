@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value
+from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -110,17 +110,13 @@ def _breakdowns(store_ids, dimension, period: Period | None = None):
 
 
 def figures(*, store_ids: list[str], period: Period) -> Figures:
-    """The period's cards: three queries."""
+    """The period's cards: four queries."""
     totals = StoreDay.objects.filter(
         store_id__in=store_ids, day__gte=period.first, day__lte=period.last
     ).aggregate(**{name: Sum(name) for name in SUMMED})
-    earlier = DayBreakdown.objects.filter(
-        store_id__in=store_ids, dimension=Dimension.CUSTOMER, key=OuterRef("key"), day__lt=period.first
-    )
-    customers = _breakdowns(store_ids, Dimension.CUSTOMER, period).aggregate(
-        customers=Count("key", distinct=True),
-        returning=Count("key", distinct=True, filter=Q(Exists(earlier))),
-    )
+    customers = _breakdowns(store_ids, Dimension.CUSTOMER, period)
+    counted = customers.values("store_id", "key").distinct().count()
+    new = customers.filter(first_purchase=True).count()
     pending = (
         _breakdowns(store_ids, Dimension.STATUS, period)
         .filter(key=OrderStatus.PENDING)
@@ -128,8 +124,8 @@ def figures(*, store_ids: list[str], period: Period) -> Figures:
     )
     return Figures(
         **{name: totals[name] or (ZERO if name in ("revenue", "fees", "refunded") else 0) for name in SUMMED},
-        customers=customers["customers"],
-        returning_customers=customers["returning"],
+        customers=counted,
+        returning_customers=counted - new,
         pending=pending["pending"] or 0,
     )
 
@@ -258,36 +254,42 @@ class CustomerSummary:
 
 
 def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) -> CustomerSummary:
-    """Customers (distinct phones) of the period; repeat customers bought before the period or
-    more than once in it. Top customers by spend in the period."""
-    earlier = DayBreakdown.objects.filter(
-        store_id__in=store_ids, dimension=Dimension.CUSTOMER, key=OuterRef("key"), day__lt=period.first
-    )
+    """Customers of the period (distinct phones per store); returning ones first bought before
+    the period, repeat ones bought before it or more than once in it. Top customers by spend."""
     members = (
         _breakdowns(store_ids, Dimension.CUSTOMER, period)
-        .values("key")
-        .annotate(bought=Sum("orders"), before=Exists(earlier))
+        .values("store_id", "key")
+        .annotate(bought=Sum("orders"), new=Max("first_purchase"))
     )
     customers = members.count()
-    returning = members.filter(before=True).count()
-    repeat = members.filter(Q(before=True) | Q(bought__gte=2)).count()
-    top = list(breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER)[:limit])
+    returning = members.filter(new=False).count()
+    repeat = members.filter(Q(new=False) | Q(bought__gte=2)).count()
+    top = (
+        list(breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER)[:limit])
+        if limit
+        else []
+    )
     return CustomerSummary(customers=customers, returning=returning, repeat=repeat, top=top)
 
 
 def recent_orders(*, store_ids: list[str], limit: int = 5) -> list[Order]:
     """The newest orders: two queries that never sort all of a merchant's orders.
 
-    The rollups give the `limit` latest days that had orders; the newest `limit` orders were
-    all placed on or after the earliest of them (orders newer than the last catch-up too).
+    The rollups give the latest days holding at least `limit` orders; the newest `limit`
+    orders were all placed on or after the earliest of them (orders newer than the last
+    catch-up are newer still).
     """
-    days = list(
-        StoreDay.objects.filter(store_id__in=store_ids)
+    since = timezone.now() - RECENT_FALLBACK
+    placed = 0
+    for day, count in (
+        StoreDay.objects.filter(store_id__in=store_ids, orders_placed__gt=0)
         .order_by("-day")
-        .values_list("day", flat=True)
-        .distinct()[:limit]
-    )
-    since = day_start(days[-1]) if days else timezone.now() - RECENT_FALLBACK
+        .values_list("day", "orders_placed")[:limit]
+    ):
+        placed += count
+        since = day_start(day)
+        if placed >= limit:
+            break
     return list(
         Order.objects.filter(store_id__in=store_ids, deleted_at__isnull=True, created_at__gte=since)
         .order_by("-created_at", "-order_number")

@@ -13,9 +13,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, StoreDay, Watermark
+from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
 from analytics.periods import lagos_day
 from analytics.rollups import rollups_compute
 from orders.models import Order
@@ -28,6 +29,7 @@ WATERMARK = "orders"
 OVERLAP = datetime.timedelta(minutes=10)
 # A rebuild writes this many days of one store per transaction.
 REBUILD_DAYS = 31
+FIRST_PURCHASE_CHUNK = 500
 
 
 def _lock_watermark() -> Watermark:
@@ -48,10 +50,33 @@ def _ranges(days: Iterable[datetime.date]) -> list[tuple[datetime.date, datetime
 
 def _replace(*, store_id: str, first: datetime.date, last: datetime.date) -> None:
     store_rows, breakdown_rows = rollups_compute(store_id=store_id, first=first, last=last)
+    customers = DayBreakdown.objects.filter(store_id=store_id, dimension=Dimension.CUSTOMER)
+    touched = set(customers.filter(day__gte=first, day__lte=last).values_list("key", flat=True)) | {
+        row.key for row in breakdown_rows if row.dimension == Dimension.CUSTOMER
+    }
     StoreDay.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
     DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
     StoreDay.objects.bulk_create(store_rows, batch_size=500)
     DayBreakdown.objects.bulk_create(breakdown_rows, batch_size=500)
+    _mark_first_purchases(store_id=store_id, keys=touched)
+
+
+def _mark_first_purchases(*, store_id: str, keys: set[str]) -> None:
+    """Flag each customer's earliest day with a sale at the store. A recomputed range can move
+    a first purchase to a day outside it (the first order was cancelled), so every customer
+    seen in the range is re-marked across all their days."""
+    customers = DayBreakdown.objects.filter(store_id=store_id, dimension=Dimension.CUSTOMER)
+    keys = sorted(keys)
+    for start in range(0, len(keys), FIRST_PURCHASE_CHUNK):
+        chunk = keys[start : start + FIRST_PURCHASE_CHUNK]
+        rows = customers.filter(key__in=chunk)
+        firsts = dict(rows.values("key").annotate(first=Min("day")).values_list("key", "first"))
+        rows.filter(first_purchase=True).update(first_purchase=False)
+        days: dict[datetime.date, list[str]] = defaultdict(list)
+        for key, day in firsts.items():
+            days[day].append(key)
+        for day, day_keys in days.items():
+            rows.filter(day=day, key__in=day_keys).update(first_purchase=True)
 
 
 def rollups_refresh(*, days_by_store: dict[str, set[datetime.date]]) -> int:
