@@ -5,6 +5,7 @@ payments and refunds, and the catch-up task (`analytics.services.rollups_catch_u
 them in step by recomputing the days whose orders changed. Nothing else writes here.
 """
 
+from django.conf import settings
 from django.db import models
 
 from orders.models import money
@@ -96,6 +97,30 @@ class DayBreakdown(models.Model):
 
     def __str__(self):
         return f"{self.store_id} {self.day} {self.dimension}={self.key}"
+
+
+class LedgerDay(models.Model):
+    """The sum of a merchant's ledger entries created on one Lagos day.
+
+    Ledger entries are only ever added, so the balance is these days' sum up to a closed day
+    plus the entries since (analytics.selectors.balance): an index range, not every entry.
+    """
+
+    merchant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+    total = money(default=0)
+
+    class Meta:
+        db_table = "analytics_ledger_days"
+        ordering = ["merchant_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "day"], name="analytics_ledger_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.day}: {self.total}"
 
 
 class Watermark(models.Model):

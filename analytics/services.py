@@ -11,16 +11,17 @@ change, writes the same rows.
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
-from analytics.periods import lagos_day
+from analytics.models import DayBreakdown, Dimension, LedgerDay, StoreDay, Watermark
+from analytics.periods import day_start, lagos_day
 from analytics.rollups import rollups_compute
 from orders.models import Order
-from payments.models import Payment, Refund
+from payments.models import LedgerEntry, Payment, Payout, Refund
 from stores.models import Store
 
 WATERMARK = "orders"
@@ -112,6 +113,39 @@ def _changed_days(since: datetime.datetime | None) -> dict[str, set[datetime.dat
     return changed
 
 
+def _ledger_days_refresh(*, merchant_ids: set[str], since: datetime.datetime | None) -> None:
+    """Recompute the merchants' LedgerDay rows from the Lagos day of `since` (or all days)."""
+    first = lagos_day(since) if since is not None else None
+    for merchant_id in sorted(merchant_ids):
+        entries = LedgerEntry.objects.filter(merchant_id=merchant_id)
+        rows = LedgerDay.objects.filter(merchant_id=merchant_id)
+        if first is not None:
+            entries = entries.filter(created_at__gte=day_start(first))
+            rows = rows.filter(day__gte=first)
+        totals: dict[datetime.date, Decimal] = defaultdict(Decimal)
+        for created_at, amount in entries.values_list("created_at", "amount").iterator(chunk_size=5000):
+            totals[lagos_day(created_at)] += amount
+        rows.delete()
+        LedgerDay.objects.bulk_create(
+            (
+                LedgerDay(merchant_id=merchant_id, day=day, total=total)
+                for day, total in sorted(totals.items())
+            ),
+            batch_size=1000,
+        )
+
+
+def _changed_merchants(since: datetime.datetime | None) -> set[str]:
+    """Merchants whose ledger may have grown: every entry is booked with a change to its
+    payment, payout or refund row, whose updated_at moves."""
+    if since is None:
+        return set(LedgerEntry.objects.values_list("merchant_id", flat=True).distinct())
+    merchants = set(Payment.objects.filter(updated_at__gte=since).values_list("user_id", flat=True))
+    merchants |= set(Payout.objects.filter(updated_at__gte=since).values_list("merchant_id", flat=True))
+    merchants |= set(Refund.objects.filter(updated_at__gte=since).values_list("merchant_id", flat=True))
+    return merchants
+
+
 def rollups_catch_up() -> int:
     """Recompute every (store, day) whose orders, payments or refunds changed since the last
     run (with OVERLAP to spare), then move the watermark. Returns the number of days."""
@@ -120,6 +154,7 @@ def rollups_catch_up() -> int:
         started = timezone.now()
         since = mark.reached_at - OVERLAP if mark.reached_at else None
         count = rollups_refresh(days_by_store=_changed_days(since))
+        _ledger_days_refresh(merchant_ids=_changed_merchants(since), since=since)
         mark.reached_at = started
         mark.save(update_fields=["reached_at", "updated_at"])
     return count
@@ -139,7 +174,7 @@ def rollups_rebuild(
     if store_id:
         stores = stores.filter(pk=store_id)
     plan = []
-    for store in stores.only("pk", "created_at"):
+    for store in stores.only("pk"):
         first = since
         if first is None:
             oldest = (
@@ -148,16 +183,13 @@ def rollups_rebuild(
                 .values_list("created_at", flat=True)
                 .first()
             )
-            first = (
-                lagos_day(min(x for x in (oldest, store.created_at) if x))
-                if (oldest or store.created_at)
-                else today
-            )
+            first = lagos_day(oldest) if oldest else today
         day = first
         while day <= today:
             last = min(day + datetime.timedelta(days=REBUILD_DAYS - 1), today)
             plan.append((store.pk, day, last))
             day = last + datetime.timedelta(days=1)
+    started = timezone.now()
     done = 0
     for index, (pk, first, last) in enumerate(plan, start=1):
         with transaction.atomic():
@@ -166,4 +198,15 @@ def rollups_rebuild(
         done += (last - first).days + 1
         if progress:
             progress(index, len(plan))
+    with transaction.atomic():
+        _lock_watermark()
+        merchants = set(stores.values_list("user_id", flat=True))
+        _ledger_days_refresh(merchant_ids=merchants, since=day_start(since) if since else None)
+    if store_id is None and since is None:
+        # Everything was recomputed: a first catch-up need not read all the orders again.
+        with transaction.atomic():
+            mark = _lock_watermark()
+            if mark.reached_at is None:
+                mark.reached_at = started
+                mark.save(update_fields=["reached_at", "updated_at"])
     return done

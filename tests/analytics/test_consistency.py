@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.db.models import Min
 
+from analytics import selectors
 from analytics.models import DayBreakdown, Dimension, StoreDay
 from analytics.rollups import rollups_compute
 from analytics.services import rollups_catch_up, rollups_rebuild
@@ -17,6 +18,7 @@ from orders.services import order_cancel, order_expire_payment
 from payments import services as payment_services
 from payments import tasks as payment_tasks
 from payments.models import Refund
+from payments.selectors import ledger_balance
 from payments.services import InsufficientBalance
 from tests.analytics.conftest import lagos
 
@@ -117,6 +119,7 @@ def test_rollups_equal_a_recomputation_after_random_changes(shop, other_shop, mo
         first, last = datetime.date(2025, 5, 1), datetime.date(2025, 7, 31)
         assert stored(target.store.pk) == recomputed(target.store.pk, first, last)
         assert first_purchases(target.store.pk) == earliest_days(target.store.pk)
+        assert selectors.balance(user=target.merchant) == ledger_balance(user=target.merchant)
     # The rebuild command's code reproduces exactly what the catch-up kept.
     before = stored(shop.store.pk)
     with time_machine.travel(now + datetime.timedelta(minutes=2), tick=False):

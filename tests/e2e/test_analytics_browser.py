@@ -34,7 +34,11 @@ def test_analytics_pages_fit_the_screen(browser, live_server, width):
         assert "svg" in browser.page_source and "Jollof" in browser.page_source
         inner = browser.execute_script("return window.innerWidth")
         scroll = browser.execute_script("return document.documentElement.scrollWidth")
+        # The whole page in one picture: the window grows to the page's height.
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(width, min(height + 100, 8000))
         browser.save_screenshot(str(SCREENSHOTS / f"{name}-{width}.png"))
+        browser.set_window_size(width, 900)
         wide = browser.execute_script(
             "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
             ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
