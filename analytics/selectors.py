@@ -232,12 +232,10 @@ def status_series(*, store_ids: list[str], period: Period, group: str) -> list[d
         start: {"period": start, "label": bucket_label(start, group), **{s: 0 for s in OrderStatus.values}}
         for start in buckets(period, group)
     }
-    for row in (
-        _breakdowns(store_ids, Dimension.STATUS, period).values("day", "key").annotate(orders=Sum("orders"))
-    ):
-        points[bucket_start(row["day"], group)][row["key"]] = (
-            points[bucket_start(row["day"], group)].get(row["key"], 0) + row["orders"]
-        )
+    rows = _breakdowns(store_ids, Dimension.STATUS, period).values("day", "key")
+    for row in rows.annotate(orders=Sum("orders")):
+        point = points[bucket_start(row["day"], group)]
+        point[row["key"]] = point.get(row["key"], 0) + row["orders"]
     return list(points.values())
 
 

@@ -5,7 +5,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from analytics import charts, selectors
@@ -80,12 +80,12 @@ def _cards(current, previous) -> list[dict]:
 @require_GET
 def dashboard_home(request):
     stores, form, period, store_ids, status = _scope(request)
-    if not stores:
-        return redirect("dashboard:onboarding")
     context = {"form": form, "period": period, "stores": stores, "query": form.query()}
-    if not selectors.has_orders(store_ids=store_ids):
-        context["first_store"] = stores[0]
-        context["has_products"] = selectors.has_products(store_ids=store_ids)
+    if not stores or not selectors.has_orders(store_ids=store_ids):
+        # A new merchant gets the next steps (open the store, add a product, share the
+        # link), not a page of zeros.
+        context["first_store"] = stores[0] if stores else None
+        context["has_products"] = bool(stores) and selectors.has_products(store_ids=store_ids)
         return render(request, "analytics/home_empty.html", context, status=status)
     current = selectors.figures(store_ids=store_ids, period=period)
     previous_period = period.previous()
