@@ -3,10 +3,14 @@ SHELL := /bin/bash
 PYTHON := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install services lint format migrate demo worker beat bench
+.PHONY: run test install install-test services lint format migrate demo worker beat bench
 
+## What the demo needs (no compiler, browser or MySQL driver); `make test` installs the rest.
 install:
-	@.ci/bootstrap.sh
+	@.ci/bootstrap.sh run
+
+install-test:
+	@.ci/bootstrap.sh test
 
 services:
 	@.ci/services.sh
@@ -20,7 +24,7 @@ run: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 ## Installs everything, makes sure MariaDB and Redis run, lints, and runs the whole suite.
-test: install services
+test: install-test services
 	$(PYTHON) -m ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PYTHON) manage.py makemigrations --check --dry-run
 	$(PYTHON) -m pytest --ds=config.settings.test $(PYTEST_ARGS)
@@ -43,5 +47,5 @@ worker:
 beat:
 	DJANGO_SETTINGS_MODULE=config.settings.local USE_REDIS=true .venv/bin/celery -A config beat --loglevel=INFO
 
-bench: install services
+bench: install-test services
 	$(PYTHON) bench/run_all.py

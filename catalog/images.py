@@ -15,12 +15,12 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from config.errors import ServiceError
+from config.site_url import site_url
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -176,7 +176,7 @@ def image_store(file, folder: str) -> tuple[str, str]:
 def absolute_media_url(url: str) -> str:
     if url.startswith(("http://", "https://")):
         return url
-    return f"{settings.SITE_URL}{url}"
+    return f"{site_url()}{url}"
 
 
 def thumbnail_url(url: str) -> str:

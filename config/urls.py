@@ -9,6 +9,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.views import robots_txt
+from stores.platform_views import platform_home
 from stores.sitemaps import SITEMAPS
 
 admin.site.site_header = "AGM Store Builder administration"
@@ -21,6 +22,7 @@ handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"
 
 urlpatterns = [
+    path("", platform_home, name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),

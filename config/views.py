@@ -10,16 +10,26 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from config.api.exceptions import HTTP_ERRORS, json_error
+from config.site_url import site_url
 
 logger = logging.getLogger(__name__)
+
+
+def _area(request) -> str:
+    """Whose error page: the dashboard's, a store's (a shopper's page), or the platform's."""
+    if request.path.startswith("/dashboard/"):
+        return "dashboard"
+    match = getattr(request, "resolver_match", None)
+    if request.path.startswith("/track/") or (match and match.namespace.startswith("storefront")):
+        return "storefront"
+    return "platform"
 
 
 def _error(request, status_code: int):
     if request.path.startswith("/api/"):
         message, code = HTTP_ERRORS[status_code]
         return json_error(message, code, status_code)
-    area = "dashboard" if request.path.startswith("/dashboard/") else "storefront"
-    return render(request, f"{area}/{status_code}.html", status=status_code)
+    return render(request, f"{_area(request)}/{status_code}.html", status=status_code)
 
 
 def bad_request(request, exception=None):
@@ -40,8 +50,7 @@ def server_error(request):
     # The 500 page renders without context processors: the database may be the failure.
     from django.template import loader
 
-    area = "dashboard" if request.path.startswith("/dashboard/") else "storefront"
-    return HttpResponse(loader.get_template(f"{area}/500.html").render(), status=500)
+    return HttpResponse(loader.get_template(f"{_area(request)}/500.html").render(), status=500)
 
 
 @require_GET
@@ -52,7 +61,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /api/",
         "Disallow: /auth/",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {site_url()}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from config.site_url import site_url
+
 # The GSM 03.38 basic character set: a message made only of these fits 160 characters in
 # one segment; any other character (curly quotes, emoji, ₦) switches it to UCS-2 and 70.
 GSM7_BASIC = set(
@@ -33,7 +35,7 @@ def _context(context: dict) -> dict:
     store = context.get("store")
     return {
         "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "brand_name": store.display_name if store is not None else settings.SITE_NAME,
         "brand_color": _store_color(store),
         **context,

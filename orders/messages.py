@@ -10,10 +10,10 @@ message carries an idempotency key, so a repeated call sends nothing twice.
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from config.site_url import site_url
 from notifications.models import Category, Channel, Notification
 from notifications.rendering import GSM7_BASIC, GSM7_EXTENDED
 from notifications.services import notification_create, notification_send
@@ -68,7 +68,7 @@ def send_order_placed(*, order_id: str) -> None:
             template="new_order",
             context={
                 **context,
-                "dashboard_url": f"{settings.SITE_URL}{dashboard_link}",
+                "dashboard_url": f"{site_url()}{dashboard_link}",
                 "agm_fee": naira(order.agm_fee),
                 "merchant_net": naira(order.total - (order.agm_fee or 0)),
             },
@@ -169,7 +169,7 @@ def _order_context(order: Order) -> dict:
     service_fee = pricing.fee_charged_to_customer(order)
     return {
         "store": store,
-        "store_url": f"{settings.SITE_URL}{store.get_absolute_url()}",
+        "store_url": f"{site_url()}{store.get_absolute_url()}",
         "sms_store_name": gsm7(store.display_name, max_length=SMS_STORE_NAME_LENGTH),
         "order_number": order.order_number,
         "customer_name": order.customer_name,
@@ -188,5 +188,5 @@ def _order_context(order: Order) -> dict:
         "delivery_state": order.delivery_state or "",
         "notes": order.notes or "",
         "paid": order.payment_status == PaymentStatus.PAID,
-        "track_url": f"{settings.SITE_URL}/track/{order.order_number}",
+        "track_url": f"{site_url()}/track/{order.order_number}",
     }

@@ -14,11 +14,11 @@ place they manage it, not a message pushed at them. It is written at most once p
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.site_url import site_url
 from notifications.models import Category, Channel, Notification
 from notifications.rendering import GSM7_BASIC
 from notifications.services import notification_create, notification_send
@@ -106,7 +106,7 @@ def send_payment_received(*, payment_id: str) -> None:
         "net_amount": naira(received - fee),
         "method": payment.get_payment_method_display() if payment.payment_method else "",
         "paid_at": timezone.localtime(payment.paid_at) if payment.paid_at else None,
-        "order_url": f"{settings.SITE_URL}{link}",
+        "order_url": f"{site_url()}{link}",
         # Money for an order the merchant had cancelled is theirs to refund, not to ship.
         "cancelled": order.status == OrderStatus.CANCELLED,
         "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH) or "Your store",
@@ -203,7 +203,7 @@ def _payout_context(payout: Payout) -> dict:
         "account_name": payout.account_name,
         "reversed": payout.status == PayoutStatus.REVERSED,
         "completed_at": timezone.localtime(payout.completed_at) if payout.completed_at else None,
-        "payouts_url": f"{settings.SITE_URL}{_payouts_link()}",
+        "payouts_url": f"{site_url()}{_payouts_link()}",
     }
 
 

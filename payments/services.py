@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, NotFound, PermissionDenied, ServiceError
+from config.site_url import site_url
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments import messages
 from payments.models import (
@@ -168,7 +169,7 @@ def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
             customer_email=order.customer_email or store.user.email,
             payment_reference=payment.payment_reference,
             payment_description=store.display_name[:100],
-            redirect_url=f"{settings.SITE_URL}/{store.username}",
+            redirect_url=f"{site_url()}/{store.username}",
             metadata={"order_number": order.order_number},
         )
     except MonnifyRequestError:

@@ -25,9 +25,10 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from config.money import kobo_text, to_kobo
+
 LAGOS = ZoneInfo("Africa/Lagos")
 ACCOUNT_DURATION_SECONDS = 2400
-TWO_PLACES = Decimal("0.01")
 
 BANKS = [
     {
@@ -83,12 +84,12 @@ BANKS = [
 
 
 def _money(value: Decimal) -> str:
-    return str(Decimal(value).quantize(TWO_PLACES))
+    return kobo_text(value)
 
 
 def _number(value: Decimal) -> float | int:
     """An amount as a JSON number, as Monnify sends most of them."""
-    value = Decimal(value).quantize(TWO_PLACES)
+    value = to_kobo(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -143,6 +144,9 @@ class MonnifySimulator:
         self.default_token_ttl = token_ttl
         self.resolve_any_account = resolve_any_account
         self.lock = threading.RLock()
+        # Requests being answered (a delayed one outlives its client's timeout): wait_idle().
+        self.in_flight = 0
+        self.idle = threading.Condition(self.lock)
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
         self.port = 0
@@ -206,6 +210,9 @@ class MonnifySimulator:
             self.transfer_outcome = "SUCCESS"
             self.failures: list[tuple[str, int]] = []
             self.delay_seconds = 0.0
+            # The currency transactions are reported in (status, query, webhook): Monnify
+            # collects NGN, another value stands for a wrong or tampered report.
+            self.currency = "NGN"
             self.requests: list[tuple[str, str]] = []
             self.logins = 0
             self.sequence = itertools.count(1)
@@ -225,6 +232,12 @@ class MonnifySimulator:
     def add_account(self, account_number: str, bank_code: str, account_name: str):
         with self.lock:
             self.accounts[(account_number, bank_code)] = account_name
+
+    def wait_idle(self, timeout: float = 10.0):
+        """Returns once no request is being answered; AssertionError after `timeout` seconds."""
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.in_flight == 0, timeout=timeout):
+                raise AssertionError(f"the simulator is still answering {self.in_flight} request(s)")
 
     def count(self, method: str, path_prefix: str) -> int:
         with self.lock:
@@ -311,7 +324,7 @@ class MonnifySimulator:
                 "totalPayable": _number(txn["amount"]),
                 "cardDetails": {},
                 "paymentMethod": txn["paymentMethod"] or "ACCOUNT_TRANSFER",
-                "currency": "NGN",
+                "currency": self.currency,
                 "settlementAmount": _money(txn["amountPaid"] * Decimal("0.99")),
                 "paymentStatus": txn["paymentStatus"],
                 "customer": {"name": txn["customerName"], "email": txn["customerEmail"]},
@@ -552,7 +565,7 @@ class MonnifySimulator:
             "paidOn": _slashed(txn["paidOn"]) if txn["paidOn"] else None,
             "paymentStatus": txn["paymentStatus"],
             "paymentDescription": txn["paymentDescription"],
-            "currency": "NGN",
+            "currency": self.currency,
             "paymentMethod": txn["paymentMethod"] or "ACCOUNT_TRANSFER",
             "product": {"type": "WEB_SDK", "reference": txn["paymentReference"]},
             "cardDetails": None,
@@ -784,6 +797,16 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _serve(self, method: str):
+        with self.sim.lock:
+            self.sim.in_flight += 1
+        try:
+            self._answer(method)
+        finally:
+            with self.sim.idle:
+                self.sim.in_flight -= 1
+                self.sim.idle.notify_all()
+
+    def _answer(self, method: str):
         parts = urlsplit(self.path)
         query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         length = int(self.headers.get("Content-Length") or 0)

@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from config.site_url import site_url
 from stores.models import Store
 from stores.storefront_cache import storefront_cache_bump
 
@@ -22,7 +22,7 @@ class StoreAdmin(admin.ModelAdmin):
     def storefront_link(self, store):
         return format_html(
             '<a href="{}{}" target="_blank" rel="noopener">/{}</a>',
-            settings.SITE_URL,
+            site_url(),
             store.get_absolute_url(),
             store.username,
         )

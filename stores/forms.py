@@ -193,6 +193,10 @@ class StoreSettingsForm(BrandingForm):
                 widget=forms.URLInput(attrs={"placeholder": "https://"}),
             )
 
+    def social_fields(self) -> list:
+        """The social link fields, which the settings page groups with WhatsApp."""
+        return [self[network] for network in SOCIAL_NETWORKS]
+
     @classmethod
     def initial_for(cls, store) -> dict:
         return {

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
+from config.site_url import site_url
 
 # Bookings-template services keep their length in the product's `dimensions` JSON under
 # this key (the seed has no duration column); the catalog's dimensions form leaves it alone.
@@ -29,7 +29,7 @@ def absolute_url(url: str | None) -> str | None:
         return None
     if url.startswith(("http://", "https://")):
         return url
-    return f"{settings.SITE_URL}{url if url.startswith('/') else '/' + url}"
+    return f"{site_url()}{url if url.startswith('/') else '/' + url}"
 
 
 def stock_state(product) -> StockState:

@@ -182,3 +182,12 @@ def storefront_product(*, username: str, product_id: str) -> Product:
         )
     except Product.DoesNotExist:
         raise Http404("No such product") from None
+
+
+def store_examples(*, usernames) -> list[Store]:
+    """Live stores among `usernames`, in that order: the platform home page's examples."""
+    stores = {
+        store.username: store
+        for store in Store.objects.filter(username__in=list(usernames), is_active=True, deleted_at=None)
+    }
+    return [stores[name] for name in usernames if name in stores]

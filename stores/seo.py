@@ -3,11 +3,11 @@
 import json
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from config.site_url import site_url
 from stores.presentation import absolute_url, product_image, stock_state
 
 DESCRIPTION_LENGTH = 155
@@ -46,7 +46,7 @@ def _description(text: str | None, fallback: str) -> str:
 
 
 def store_meta(store, *, path: str = "", title: str | None = None) -> PageMeta:
-    canonical = f"{settings.SITE_URL}{store.get_absolute_url()}{path}"
+    canonical = f"{site_url()}{store.get_absolute_url()}{path}"
     return PageMeta(
         title=title or store.display_name,
         description=_description(store.description, f"Shop {store.display_name} online."),
@@ -58,7 +58,7 @@ def store_meta(store, *, path: str = "", title: str | None = None) -> PageMeta:
                 "@context": "https://schema.org",
                 "@type": "Store",
                 "name": store.display_name,
-                "url": f"{settings.SITE_URL}{store.get_absolute_url()}",
+                "url": f"{site_url()}{store.get_absolute_url()}",
                 **({"description": store.description} if store.description else {}),
                 **({"logo": absolute_url(store.logo_url)} if store.logo_url else {}),
             }
@@ -68,7 +68,7 @@ def store_meta(store, *, path: str = "", title: str | None = None) -> PageMeta:
 
 def product_meta(product) -> PageMeta:
     store = product.store
-    url = f"{settings.SITE_URL}{store.get_absolute_url()}/p/{product.pk}"
+    url = f"{site_url()}{store.get_absolute_url()}/p/{product.pk}"
     images = [absolute_url(image) for image in (product.images or []) if isinstance(image, str) and image]
     state = stock_state(product)
     offer = {

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -15,6 +14,7 @@ from accounts.throttles import HOUR, throttle_hit
 from catalog.images import image_store
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
+from config.site_url import site_url
 from notifications.models import Category, Channel
 from notifications.services import notification_create, notification_send
 from stores.branding import clean_colours, clean_fonts, clean_social_links
@@ -330,7 +330,7 @@ def store_enquiry_send(
                 "phone": phone,
                 "message": message,
                 "store_name": store.display_name,
-                "store_url": f"{settings.SITE_URL}{store.get_absolute_url()}",
+                "store_url": f"{site_url()}{store.get_absolute_url()}",
             },
             channels=(Channel.EMAIL,),
             user=store.user,

@@ -10,7 +10,7 @@ backends (the local-memory default of `make run`) keep the pending ids in a cach
 which is exact within one process, the only way that backend runs.
 """
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
 PENDING_KEY = "storefront:views:pending"
@@ -22,7 +22,9 @@ def _count_key(product_id) -> str:
 
 
 def _redis():
-    return cache._cache.get_client(write=True) if isinstance(cache, RedisCache) else None
+    # `cache` is a proxy (ConnectionProxy) to the backend: the type check needs the backend itself.
+    backend = caches["default"]
+    return backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
 
 
 def product_view_record(*, product_id, count: int = 1) -> None:

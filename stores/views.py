@@ -5,7 +5,6 @@ import secrets
 from functools import wraps
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
+from config.site_url import site_url
 from orders.pricing import DeliveryMethod
 from orders.services import IdempotencyConflict, order_place
 from orders.views import PLACED_SESSION_KEY
@@ -456,9 +456,7 @@ def onboarding_bank(request, store_id):
             form.add_error(None, error.message)
         else:
             onboarding_complete(user=request.user)
-            messages.success(
-                request, f"{store.display_name} is live at {settings.SITE_URL}/{store.username}."
-            )
+            messages.success(request, f"{store.display_name} is live at {site_url()}/{store.username}.")
             return redirect("dashboard:home")
     return render(request, "stores/onboarding/bank.html", {"store": store, "step": 5, "form": form})
 

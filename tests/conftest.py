@@ -1,19 +1,24 @@
 """Fixtures shared by every app's tests. App-specific ones live in tests/<app>/conftest.py."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import ProductFactory, StoreFactory, UserFactory
+from tests.redis_keys import run_keys_delete
+
+pytest_plugins = ["tests.ci_skips"]
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Tests share one Redis database: each starts with an empty cache."""
-    cache.clear()
+    """Each test starts with none of this run's keys in Redis, and leaves none behind.
+
+    Only this run's keys: another run, the broker and a dev server may share the database.
+    """
+    run_keys_delete()
     yield
-    cache.clear()
+    run_keys_delete()
 
 
 @pytest.fixture
@@ -55,3 +60,13 @@ def merchant_api(merchant):
 @pytest.fixture
 def other_merchant_api(other_merchant):
     return bearer_client(other_merchant)
+
+
+SLOW_TIMEOUT_SECONDS = 300
+
+
+def pytest_collection_modifyitems(items):
+    """`slow` tests start processes or whole flows: they get longer than pyproject's default."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_SECONDS))

@@ -4,6 +4,7 @@ import factory
 
 from accounts.models import Role, User, UserSettings
 from catalog.models import Product
+from orders.models import Order
 from stores.models import Store, StoreTemplate
 
 DEFAULT_PASSWORD = "a-strong-Passw0rd"
@@ -56,3 +57,25 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = Decimal("2500.00")
     stock_quantity = 10
     images = factory.LazyFunction(list)
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order written directly (for list, dashboard and API tests); checkout goes through order_place."""
+
+    class Meta:
+        model = Order
+
+    store = factory.SubFactory(StoreFactory)
+    order_number = factory.Sequence(lambda n: f"AGM-T{n:07d}")
+    customer_name = factory.Sequence(lambda n: f"Shopper {n}")
+    customer_phone = factory.Sequence(lambda n: f"+23481{n:08d}")
+    customer_email = factory.Sequence(lambda n: f"shopper{n}@example.com")
+    delivery_address = "12 Allen Avenue"
+    delivery_state = "Lagos"
+    delivery_lga = "Ikeja"
+    items = factory.LazyFunction(list)
+    subtotal = Decimal("5000.00")
+    discount = Decimal("0.00")
+    shipping_fee = Decimal("1000.00")
+    agm_fee = Decimal("125.00")
+    total = Decimal("6000.00")

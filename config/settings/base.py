@@ -9,7 +9,10 @@ SECRET_KEY = read("DJANGO_SECRET_KEY", default="insecure-local-development-key-c
 DEBUG = read("DJANGO_DEBUG", bool, default=False)
 ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list, default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", list, default=[])
-SITE_URL = read("APP_URL", default="http://127.0.0.1:8000").rstrip("/")
+# APP_URL, when set, is the one base of absolute URLs; unset, links follow the request's host
+# (config/site_url.py) and work outside a request uses the embedded default on PORT.
+APP_URL = read("APP_URL", default="").rstrip("/")
+SITE_URL = APP_URL or f"http://127.0.0.1:{read('PORT', default='8000')}"
 SITE_NAME = read("APP_NAME", default="AGM Store Builder")
 
 INSTALLED_APPS = [
@@ -42,6 +45,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.site_url.RequestSiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,4 +1,13 @@
-"""The test suite: real MariaDB/MySQL and Redis (see README), local fakes for providers."""
+"""The test suite: real MariaDB/MySQL and Redis (see README), local fakes for providers.
+
+Every run gets its own id (AGM_TEST_RUN_ID, generated once and exported so the worker and
+servers a test starts inherit it): it names the test database and prefixes every Redis key the
+run writes (cache and Celery), so two runs at once and a dev server on the same MariaDB and
+Redis never see each other's data. tests/conftest.py deletes only keys under these prefixes.
+"""
+
+import os
+import secrets
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL
@@ -8,17 +17,28 @@ DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
 ALLOWED_HOSTS = ["*"]
 
-DATABASES = {
-    "default": database(default_url="mysql://root:@127.0.0.1:3306/agm_store_builder"),
-}
+TEST_RUN_ID = os.environ.setdefault("AGM_TEST_RUN_ID", secrets.token_hex(4))
 
+DATABASES = {
+    "default": database(default_url="mysql://agm_test:agm_test@127.0.0.1:3306/agm_store_builder"),
+}
+DATABASES["default"].setdefault("TEST", {})["NAME"] = read(
+    "TEST_DATABASE_NAME", default=f"test_agm_{TEST_RUN_ID}"
+)
+
+# Django writes cache keys as "<KEY_PREFIX>:<version>:<key>"; Celery's keys start with
+# CELERY_KEY_PREFIX. Both are this run's alone.
+CACHE_KEY_PREFIX = f"{read('CACHE_KEY_PREFIX', default='agm-test')}-{TEST_RUN_ID}"
+CELERY_KEY_PREFIX = f"{CACHE_KEY_PREFIX}-celery:"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": read("CACHE_KEY_PREFIX", default="agm-test"),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
 }
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": CELERY_KEY_PREFIX}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": CELERY_KEY_PREFIX}
 
 # A test that runs a real worker starts it with CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=True)

@@ -1,7 +1,7 @@
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from config.site_url import site_url
 from orders.models import (
     Coupon,
     CouponKind,
@@ -121,8 +121,8 @@ class PlacedOrderSerializer(PublicOrderSerializer):
         reference = payment.payment_reference
         return {
             "reference": reference,
-            "pay_url": f"{settings.SITE_URL}/{order.store.username}/pay/{reference}",
-            "verify_url": f"{settings.SITE_URL}/api/v1/payments/verify/{reference}",
+            "pay_url": f"{site_url()}/{order.store.username}/pay/{reference}",
+            "verify_url": f"{site_url()}/api/v1/payments/verify/{reference}",
         }
 
 

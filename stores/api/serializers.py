@@ -1,7 +1,7 @@
-from django.conf import settings
 from rest_framework import serializers
 
 from catalog.models import Product
+from config.site_url import site_url
 from stores.models import Store
 from stores.presentation import product_duration_minutes, stock_state
 
@@ -31,7 +31,7 @@ class StoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, store) -> str:
-        return f"{settings.SITE_URL}{store.get_absolute_url()}"
+        return f"{site_url()}{store.get_absolute_url()}"
 
 
 class PublicStoreSerializer(StoreSerializer):
@@ -98,7 +98,7 @@ class StorefrontProductSerializer(serializers.ModelSerializer):
         return product_duration_minutes(product)
 
     def get_url(self, product) -> str:
-        return f"{settings.SITE_URL}/{self.context['username']}/p/{product.pk}"
+        return f"{site_url()}/{self.context['username']}/p/{product.pk}"
 
 
 class UsernameCheckSerializer(serializers.Serializer):

@@ -3,20 +3,22 @@
 import time
 
 import pytest
+import time_machine
 from django.core import mail
-from django.core.cache import cache
 
 from accounts.models import OtpVerification, User
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.redis_keys import run_keys_delete
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def fresh_window():
-    """Counters live in one-minute windows: start well inside one so the test cannot straddle two."""
-    if time.time() % 60 > 50:
-        time.sleep(60 - time.time() % 60 + 0.1)
+    """Counters live in one-minute windows: the clock starts a second into the next one (and
+    runs on), so no test can straddle two windows."""
+    with time_machine.travel((time.time() // 60 + 1) * 60 + 1, tick=True):
+        yield
 
 
 @pytest.fixture
@@ -114,7 +116,7 @@ def test_code_resend_cooldown_and_hourly_cap(api_client, settings):
     assert 55 <= int(limited["Retry-After"]) <= 60
     assert OtpVerification.objects.count() == 1
 
-    cache.clear()
+    run_keys_delete()  # a new minute and a new hour: no counter left
     settings.OTP_RESEND_COOLDOWN_SECONDS = 0
     settings.OTP_SENDS_PER_HOUR = 3
     for _ in range(3):

@@ -160,7 +160,7 @@ def test_upload_image_returns_absolute_urls(merchant_api, store, stored_names):
 
     assert response.status_code == 201
     data = response.json()["data"]
-    assert data["url"].startswith(f"http://127.0.0.1:8000/media/products/{store.id}/")
+    assert data["url"].startswith(f"http://testserver/media/products/{store.id}/")
     assert data["thumbnailUrl"] == data["url"].replace(".jpg", "_thumb.jpg")
     assert len(stored_names(f"products/{store.id}")) == 2
 

@@ -237,7 +237,10 @@ def test_import_with_a_bad_row_lists_it_and_writes_nothing(merchant_client, stor
     page = response.content.decode()
     assert response.status_code == 400
     assert "1 row has errors; nothing was imported." in page
-    assert "<tr><td>3</td><td>price</td><td>Price must be a number.</td></tr>" in page
+    assert (
+        '<tr><td class="table__primary">Line 3</td><td data-label="Column">price</td>'
+        '<td data-label="Problem">Price must be a number.</td></tr>'
+    ) in page
     assert Product.objects.count() == 1
     product.refresh_from_db()
     assert product.name != "Changed"

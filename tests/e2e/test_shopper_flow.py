@@ -13,7 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from catalog.models import Product
 from orders.models import Order
 from stores.demo import DEMO_MERCHANT_EMAIL, DEMO_PASSWORD, demo_seed
-from tests.e2e.conftest import CHROMEDRIVER, CHROMIUM, console_errors
+from tests.e2e.conftest import console_errors
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -146,19 +146,31 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
     browser.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
     _click_and_wait_for(browser, browser.find_element(By.XPATH, "//button[text()='Log in']"), r"/dashboard/")
     assert browser.find_element(By.CSS_SELECTOR, ".notification-bell").is_displayed()
+    # On a phone the side navigation gives way to the bottom tab bar; every area stays in "More".
     nav = browser.find_element(By.CSS_SELECTOR, "nav.dash-nav")
-    assert [link.text for link in nav.find_elements(By.TAG_NAME, "a")] == [
-        "Overview",
-        "Stores",
-        "Products",
+    assert not nav.is_displayed()
+    labels = [link.find_element(By.TAG_NAME, "span") for link in nav.find_elements(By.TAG_NAME, "a")]
+    assert [label.get_attribute("textContent") for label in labels] == [
+        "Home",
         "Orders",
+        "Products",
+        "Customers",
         "Payments",
+        "Analytics",
+        "Stores",
         "Notifications",
         "Account",
     ]
+    tabbar = browser.find_element(By.CSS_SELECTOR, "nav.tabbar")
+    assert [link.text for link in tabbar.find_elements(By.CSS_SELECTOR, "nav.tabbar > a")] == [
+        "Home",
+        "Orders",
+        "Products",
+        "Payments",
+    ]
     _assert_clean_console(browser)
 
-    _click_and_wait_for(browser, nav.find_element(By.LINK_TEXT, "Orders"), r"/dashboard/orders/$")
+    _click_and_wait_for(browser, tabbar.find_element(By.LINK_TEXT, "Orders"), r"/dashboard/orders/$")
     _assert_clean_console(browser)
     _click_and_wait_for(
         browser, browser.find_element(By.LINK_TEXT, order.order_number), rf"/dashboard/orders/{order.pk}$"
@@ -178,43 +190,6 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
 
     order.refresh_from_db()
     assert order.status == "processing"
-
-
-@pytest.fixture
-def browser_without_js():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("chromium/chromedriver not installed: apt-get install chromium chromium-driver")
-    import shutil
-    import tempfile
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="agm-chromium-nojs-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=412,915",
-        "--blink-settings=scriptEnabled=false",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_checkout_and_payment_work_without_javascript(browser_without_js, live_server):

@@ -1,4 +1,9 @@
-"""The README's run command, end to end: installs, migrates SQLite, seeds, serves the demo store."""
+"""The README's run command, end to end: installs, migrates SQLite, seeds, serves the demo store.
+
+`make run` installs into a throwaway environment (UV_PROJECT_ENVIRONMENT under tmp) and serves
+with that environment's Python: the suite's own .venv is never synced in the middle of a run,
+and the demo is proven to start with what `make run` installs, not with the test tools.
+"""
 
 import os
 import signal
@@ -29,16 +34,26 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # a first install into the throwaway environment, then the seed
 def test_make_run_serves_the_seeded_demo_store(tmp_path):
     port = free_port()
+    demo_environment = tmp_path / "venv"
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DB_", "DJANGO_", "REDIS", "CELERY", "CACHE"))
+        if not key.startswith(("DB_", "DJANGO_", "REDIS", "CELERY", "CACHE", "UV_", "VIRTUAL_ENV", "AGM_"))
     }
-    environment.update({"PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"})
+    environment.update(
+        {
+            "PORT": str(port),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+            "UV_PROJECT_ENVIRONMENT": str(demo_environment),
+        }
+    )
+    project_python = (ROOT / ".venv" / "bin" / "python").resolve()
+    before = sorted(path.name for path in (ROOT / ".venv").glob("lib/python*/site-packages/*"))
     server = subprocess.Popen(
-        ["make", "run"],
+        ["make", "run", f"PYTHON={demo_environment / 'bin' / 'python'}"],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,
@@ -60,8 +75,16 @@ def test_make_run_serves_the_seeded_demo_store(tmp_path):
         assert "Mama Put Kitchen" in page
         assert "Jollof Rice Party Pack" in page
         assert fetch(f"http://127.0.0.1:{port}/no-such-store")[0] == 404
+        home_status, home = fetch(f"http://127.0.0.1:{port}/")
+        assert home_status == 200 and 'href="/mama-put-kitchen"' in home
         assert fetch(f"http://127.0.0.1:{port}/api/v1/health")[0] == 200
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
-    assert "Storefront: http://127.0.0.1:8000/mama-put-kitchen" in output
+    # The printed links use the port the server was started on.
+    assert f"Storefront: http://127.0.0.1:{port}/mama-put-kitchen" in output
+    assert f"Dashboard:  http://127.0.0.1:{port}/dashboard/" in output
+    # The demo ran from the throwaway environment; the project's own was left as it was.
+    assert (demo_environment / "bin" / "python").exists()
+    assert (ROOT / ".venv" / "bin" / "python").resolve() == project_python
+    assert sorted(path.name for path in (ROOT / ".venv").glob("lib/python*/site-packages/*")) == before

@@ -1,6 +1,5 @@
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -9,6 +8,7 @@ from accounts.services import password_forgot
 from notifications.models import DeliveryLog, DeliveryStatus
 from notifications.services import notification_create, notification_send
 from tests.factories import UserFactory
+from tests.redis_keys import run_keys_delete
 
 pytestmark = [
     pytest.mark.django_db,
@@ -143,7 +143,7 @@ def test_a_code_no_longer_kept_is_never_sent_as_its_placeholder(
         category="security",
         idempotency_key="otp:lost",
     )  # its task was lost: callbacks not run
-    cache.clear()  # and the code expired from the cache
+    run_keys_delete()  # and the code expired from the cache
 
     resend(staff_client, [log], django_capture_on_commit_callbacks)
 

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from catalog.models import Product
 from orders.models import Coupon, CouponRedemption, DeliveryRate, IdempotencyKey, Order, OrderEvent, OrderItem
 from orders.services import order_place
-from tests.factories import ProductFactory, StoreFactory
-from tests.orders.factories import CouponFactory, DeliveryRateFactory, OrderFactory
+from tests.factories import OrderFactory, ProductFactory, StoreFactory
+from tests.orders.factories import CouponFactory, DeliveryRateFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -121,6 +121,30 @@ def test_a_coupon_limited_to_3_uses_is_used_3_times_under_20_checkouts(store):
     assert product.stock_quantity == 97
 
 
+def test_a_3_use_coupon_is_used_3_times_by_20_checkouts_of_different_products(store):
+    """No product lock is shared here: only the coupon's own row lock keeps the count."""
+    products = [ProductFactory(store=store, stock_quantity=5) for _ in range(20)]
+    CouponFactory(store=store, code="FIRST3", usage_limit=3)
+    results = run_concurrently(
+        20,
+        lambda i: order_place(
+            store=store,
+            customer=customer(i),
+            coupon_code="FIRST3",
+            lines=[{"product_id": products[i].pk, "quantity": 1}],
+        ),
+    )
+    orders = [result for result in results if isinstance(result, Order)]
+    assert len(orders) == 3
+    assert [result.message for result in results if not isinstance(result, Order)] == [
+        "The coupon FIRST3 has been used up."
+    ] * 17
+    assert Coupon.objects.get().used_count == 3
+    assert sorted(CouponRedemption.objects.values_list("order_id", flat=True)) == sorted(o.pk for o in orders)
+    assert Order.objects.count() == 3
+    assert sorted(Product.objects.values_list("stock_quantity", flat=True)) == [4] * 3 + [5] * 17
+
+
 def test_the_same_key_submitted_concurrently_makes_one_order(store):
     product = ProductFactory(store=store, stock_quantity=10)
     results = run_concurrently(

@@ -17,8 +17,8 @@ from orders.services import (
     order_place,
     order_transition,
 )
-from tests.factories import ProductFactory, StoreFactory, UserFactory, UserSettingsFactory
-from tests.orders.factories import DeliveryRateFactory, OrderFactory
+from tests.factories import OrderFactory, ProductFactory, StoreFactory, UserFactory, UserSettingsFactory
+from tests.orders.factories import DeliveryRateFactory
 
 pytestmark = pytest.mark.django_db
 

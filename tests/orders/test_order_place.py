@@ -312,7 +312,7 @@ def test_order_numbers_are_unique_and_random(store, shopper):
 
 def test_a_number_collision_is_retried(store, shopper, monkeypatch):
     from orders import services
-    from tests.orders.factories import OrderFactory
+    from tests.factories import OrderFactory
 
     OrderFactory(store=store, order_number="AGM-00000000")
     drawn = iter("0" * 8 + "1" * 8)

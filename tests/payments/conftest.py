@@ -7,8 +7,7 @@ import pytest
 
 from payments import services, tasks
 from payments.simulator import MonnifySimulator
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,7 @@ from orders.services import order_cancel
 from payments import services
 from payments.models import LedgerEntry, Payment, Refund
 from payments.selectors import payment_open_for_order
-from tests.factories import ProductFactory, StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, ProductFactory, StoreFactory
 from tests.payments.test_order_integration import checkout
 from tests.payments.test_payment_flow import deliver
 

@@ -1,4 +1,3 @@
-import time
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from payments.monnify import (
     parse_amount,
     parse_datetime,
 )
+from tests.waiting import wait_until
 
 LAGOS = ZoneInfo("Africa/Lagos")
 
@@ -107,7 +107,13 @@ def test_timeout_is_unavailable(monnify):
     monnify.delay_seconds = 0.5
     with pytest.raises(MonnifyUnavailable):
         client.list_banks()
-    time.sleep(0.6)  # let the simulator finish the requests we gave up on
+    # The simulator records a request once it has answered it, after the client gave up.
+    wait_until(
+        lambda: monnify.count("GET", "/api/v1/banks") >= 4,
+        timeout=10,
+        message=lambda: f"{monnify.count('GET', '/api/v1/banks')} of 4 requests answered",
+    )
+    monnify.wait_idle()
     assert monnify.count("GET", "/api/v1/banks") == 4
 
 

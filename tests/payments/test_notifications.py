@@ -13,8 +13,7 @@ from notifications.rendering import GSM7_BASIC, sms_segments
 from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
 from payments.models import Payment, Payout
-from tests.factories import StoreFactory, UserSettingsFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory, UserSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,9 @@ NET = Decimal("48750.00")  # a 50,000.00 order less its 1,250.00 platform fee
 
 @pytest.fixture
 def order(store):
-    return OrderFactory(store=store, total=Decimal("12500.00"), agm_fee=Decimal("312.50"))
+    return OrderFactory(
+        store=store, customer_name="Ada Okafor", total=Decimal("12500.00"), agm_fee=Decimal("312.50")
+    )
 
 
 @pytest.fixture

@@ -83,8 +83,8 @@ def test_the_api_checkout_answers_with_where_to_pay(api_client, store, tote, mon
     payment = Payment.objects.get()
     assert response.json()["data"]["payment"] == {
         "reference": payment.payment_reference,
-        "payUrl": f"http://127.0.0.1:8000/{store.username}/pay/{payment.payment_reference}",
-        "verifyUrl": f"http://127.0.0.1:8000/api/v1/payments/verify/{payment.payment_reference}",
+        "payUrl": f"http://testserver/{store.username}/pay/{payment.payment_reference}",
+        "verifyUrl": f"http://testserver/api/v1/payments/verify/{payment.payment_reference}",
     }
 
 

@@ -1,13 +1,14 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
-from payments.models import MonnifyWebhookEvent, Payment
-from tests.payments.factories import OrderFactory
+from payments.models import LedgerEntry, MonnifyWebhookEvent, Payment
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,9 @@ WEBHOOK = "/api/v1/webhooks/monnify"
 
 @pytest.fixture
 def order(store):
-    return OrderFactory(store=store, total=Decimal("5000.00"))
+    return OrderFactory(
+        store=store, customer_name="Ada Okafor", customer_email="ada@example.com", total=Decimal("5000.00")
+    )
 
 
 @pytest.fixture
@@ -44,7 +47,11 @@ def post_webhook(client, monnify, django_capture_on_commit_callbacks):
     return post
 
 
-def test_payment_start_opens_a_one_time_account(payment, monnify, order):
+def test_payment_start_opens_a_one_time_account(monnify, order):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=UTC), tick=False):
+        payment = services.payment_start(order=order)
+        # The account lives as long as Monnify says (accountDurationSeconds), from now.
+        assert payment.expires_at == timezone.now() + timedelta(seconds=2400)
     assert payment.status == PaymentStatus.PENDING
     assert payment.amount == Decimal("5000.00")
     assert payment.user_id == order.store.user_id
@@ -52,8 +59,6 @@ def test_payment_start_opens_a_one_time_account(payment, monnify, order):
     assert payment.monnify_reference == monnify.transaction(payment.payment_reference)["transactionReference"]
     assert len(payment.account_number) == 10
     assert (payment.account_name, payment.bank_name) == (order.store.display_name, "Providus Bank")
-    remaining = (payment.expires_at - timezone.now()).total_seconds()
-    assert 2390 < remaining <= 2400
     assert payment.metadata["checkout_url"].endswith(payment.monnify_reference)
     txn = monnify.transaction(payment.payment_reference)
     assert (txn["amount"], txn["customerEmail"]) == (Decimal("5000.00"), "ada@example.com")
@@ -195,6 +200,34 @@ def test_webhook_claiming_paid_is_not_trusted_over_monnify(payment, monnify, pos
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     assert payment.metadata["monnify"]["status"] == "PENDING"
+
+
+@pytest.mark.parametrize("currency", ["USD", "ngn", ""])
+def test_a_payment_monnify_reports_in_another_currency_is_not_credited(
+    payment, monnify, post_webhook, order, currency, mailoutbox
+):
+    monnify.currency = currency
+    monnify.pay_full(payment.payment_reference)
+    assert post_webhook(monnify.transaction_event(payment.payment_reference)).status_code == 200
+    assert services.payment_reconcile(payment=payment) is False
+    tasks.payments_requery_pending.delay()
+
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert (payment.status, payment.paid_at, payment.payment_method) == (PaymentStatus.PENDING, None, None)
+    assert payment.metadata["monnify"]["currency"] == currency
+    assert (order.status, order.payment_status) == (OrderStatus.PENDING, PaymentStatus.PENDING)
+    assert LedgerEntry.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_the_same_payment_in_naira_is_credited(payment, monnify, order):
+    """The control for the test above: only the currency differs."""
+    monnify.pay_full(payment.payment_reference)
+    assert services.payment_reconcile(payment=payment) is True
+    assert [(entry.kind, entry.amount) for entry in LedgerEntry.objects.all()] == [
+        ("credit_sale", order.total - order.agm_fee)
+    ]
 
 
 def test_overpayment_is_paid_and_flagged(payment, monnify, post_webhook, order):
@@ -402,10 +435,6 @@ def test_merchant_payments_api_query_count(merchant, merchant_api, count, django
 
 
 def test_expiry_gives_the_stock_back_through_the_orders_service(monnify, store, product):
-    """Runs once the orders branch provides orders.services.order_expire_payment (skipped before)."""
-    order_services = pytest.importorskip("orders.services")
-    if not hasattr(order_services, "order_expire_payment"):
-        pytest.skip("orders.services.order_expire_payment is not there yet")
     from catalog.models import Product
     from orders.models import OrderItem
 

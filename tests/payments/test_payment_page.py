@@ -7,8 +7,7 @@ from orders.models import OrderStatus, PaymentStatus
 from payments import services
 from payments.models import Payment
 from payments.simulator import simulate_transfer
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 

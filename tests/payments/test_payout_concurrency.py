@@ -8,8 +8,7 @@ from django.db import connection
 
 from payments import services, tasks
 from payments.models import Payout
-from tests.factories import StoreFactory, UserFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory, UserFactory
 
 
 @pytest.mark.django_db(transaction=True)

@@ -44,6 +44,25 @@ def test_payout_success(funded, submit_now, monnify):
     assert balance(funded) == NET - Decimal("10000.00")
 
 
+def test_a_payout_of_exactly_the_whole_balance_is_allowed(funded, submit_now, monnify):
+    payout = submit_now(user=funded, amount=str(NET))
+    assert (payout.status, payout.amount) == ("success", NET)
+    assert monnify.transfers[payout.reference]["amount"] == NET
+    assert kinds(funded) == [("credit_sale", NET), ("debit_payout", -NET)]
+    assert balance(funded) == Decimal("0.00")
+
+
+def test_a_payout_one_kobo_above_the_balance_is_refused_and_writes_nothing(funded, submit_now, monnify):
+    with pytest.raises(ServiceError) as refused:
+        submit_now(user=funded, amount=str(NET + Decimal("0.01")))
+    assert refused.value.code == "insufficient_balance"
+    # ₦48,750.00 today; config.money's naira() would write ₦48,750.
+    assert refused.value.message.startswith("Your available balance is ₦48,750")
+    assert Payout.objects.count() == 0
+    assert monnify.transfers == {}
+    assert kinds(funded) == [("credit_sale", NET)]
+
+
 def test_failed_payout_returns_the_money(funded, submit_now, monnify):
     monnify.transfer_outcome = "FAILED"
     payout = submit_now(user=funded, amount="10000")

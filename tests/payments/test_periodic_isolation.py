@@ -9,7 +9,7 @@ from django.utils import timezone
 from orders.models import PaymentStatus
 from payments import services, tasks
 from payments.models import Payment
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 

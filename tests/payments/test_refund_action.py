@@ -9,8 +9,7 @@ from django.db.models import Sum
 from orders.models import OrderStatus, PaymentStatus
 from payments import services, tasks
 from payments.models import LedgerEntry, Payment, Refund
-from tests.factories import DEFAULT_PASSWORD, StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import DEFAULT_PASSWORD, OrderFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +249,7 @@ def test_monnify_down_leaves_the_refund_queued(late, merchant, merchant_api, mon
 
 def test_dashboard_row_has_a_refund_form_for_flagged_payments(overpaid, late, logged_in):
     html = logged_in.get("/dashboard/payments/").content.decode()
-    assert html.count('<button type="submit">Refund</button>') == 2
+    assert html.count('<button type="submit" class="btn btn--danger btn--small">Refund</button>') == 2
     assert f'action="/dashboard/payments/{overpaid.pk}/refund"' in html
     assert 'name="amount" value="300.00"' in html  # the overpayment's excess, not the whole payment
     assert 'name="amount" value="8000.00"' in html
@@ -273,7 +272,7 @@ def test_dashboard_refund_button(late, merchant, logged_in, monnify, django_capt
     assert refund.status == "in_progress"
     assert balance(merchant) == before == ledger_sum(merchant)
     html = logged_in.get("/dashboard/payments/").content.decode()
-    assert f"Refund {refund.reference}: ₦8,000.00, in progress" in html
+    assert f"Refund {refund.reference}: ₦8,000, in progress" in html
     assert f'action="/dashboard/payments/{late.pk}/refund"' not in html
 
 

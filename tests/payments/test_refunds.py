@@ -6,8 +6,7 @@ from config.errors import Conflict, NotFound
 from orders.models import PaymentStatus
 from payments import services, tasks
 from payments.models import LedgerEntry, Refund
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 

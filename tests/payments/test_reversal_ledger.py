@@ -8,7 +8,7 @@ from django.db.models import Sum
 from payments import services
 from payments.models import LedgerEntry
 from payments.selectors import ledger_balance
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,9 @@ def test_reversal_books_one_debit_and_the_balance_returns_to_before_the_sale(
     store, merchant, monnify, django_capture_on_commit_callbacks
 ):
     # An earlier, unrelated sale: the balance before the reversed one is not zero.
-    earlier = services.payment_start(order=OrderFactory(store=store, total=Decimal("3000.00")))
+    earlier = services.payment_start(
+        order=OrderFactory(store=store, total=Decimal("3000.00"), agm_fee=Decimal("0.00"))
+    )
     monnify.pay_full(earlier.payment_reference)
     services.payment_reconcile(payment=earlier)
     before = ledger_balance(user=merchant)
@@ -52,7 +54,9 @@ def test_reversal_books_one_debit_and_the_balance_returns_to_before_the_sale(
 
 
 def test_reversal_of_an_unpaid_payment_books_nothing(store, merchant, monnify):
-    payment = services.payment_start(order=OrderFactory(store=store, total=Decimal("5000.00")))
+    payment = services.payment_start(
+        order=OrderFactory(store=store, total=Decimal("5000.00"), agm_fee=Decimal("0.00"))
+    )
     monnify.set_status(payment.payment_reference, "REVERSED")
     services.payment_reconcile(payment=payment)
     assert LedgerEntry.objects.count() == 0

@@ -7,8 +7,7 @@ import pytest
 from orders.models import OrderStatus, PaymentStatus
 from payments import services
 from payments.models import MonnifyWebhookEvent, Payment
-from tests.factories import StoreFactory
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory, StoreFactory
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from orders.models import OrderStatus, PaymentStatus
 from payments import services
 from payments.models import MonnifyWebhookEvent, Payment
 from payments.webhooks import webhook_reference
-from tests.payments.factories import OrderFactory
+from tests.factories import OrderFactory
 from tests.payments.test_payment_flow import deliver
 
 pytestmark = pytest.mark.django_db

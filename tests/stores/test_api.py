@@ -45,7 +45,7 @@ def test_create_store(merchant, merchant_api):
     body = response.json()
     assert body["message"] == "Store created"
     assert body["data"]["username"] == "ada-shoes"
-    assert body["data"]["url"] == "http://127.0.0.1:8000/ada-shoes"
+    assert body["data"]["url"] == "http://testserver/ada-shoes"
     assert body["data"]["customColors"] == {"primary": "#123456"}
     assert body["data"]["socialLinks"] == {"whatsapp": "+2348031234567"}
     assert Store.objects.get(username="ada-shoes").user == merchant
@@ -200,7 +200,7 @@ def test_public_product_detail(api_client):
     assert data["id"] == product.pk
     assert data["price"] == "1500.00"
     assert (data["inStock"], data["stockLabel"], data["durationMinutes"]) == (True, "Only 1 left", 45)
-    assert data["url"] == f"http://127.0.0.1:8000/ada-shoes/p/{product.pk}"
+    assert data["url"] == f"http://testserver/ada-shoes/p/{product.pk}"
     assert api_client.get(f"/api/v1/stores/ada-shoes/products/{hidden.pk}").status_code == 404
     other = StoreFactory(username="other-shop")
     assert api_client.get(f"/api/v1/stores/{other.username}/products/{product.pk}").status_code == 404

@@ -55,7 +55,7 @@ def test_an_enquiry_reaches_the_merchant_in_the_dashboard_and_by_email(
     assert message.subject == "New enquiry from Tunde - Lens & Light"
     assert "Wedding on 12 Dec?" in message.body
     assert "Email: tunde@example.com" in message.body and "Phone: +2348031234567" in message.body
-    assert f"http://127.0.0.1:8000/{store.username}" in message.body
+    assert f"http://testserver/{store.username}" in message.body
     assert "mailto:tunde@example.com" in message.alternatives[0][0]
 
 

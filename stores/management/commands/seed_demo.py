@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.site_url import site_url
 from stores.demo import DEMO_PASSWORD, demo_seed
 
 
@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         seed = demo_seed()
-        site = settings.SITE_URL
+        site = site_url()
         self.stdout.write(
             "\n".join(
                 [

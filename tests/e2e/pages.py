@@ -1,0 +1,152 @@
+"""The pages the browser layout suite visits, and the data that fills them.
+
+A page is a `Page(name, url, login)`: `url` takes the `World` (what `build_world` made) and gives
+back a path. Add a page by appending to one of the lists below (or a new list joined into
+PAGES); the suite in test_layout.py runs every page at every viewport, so a new page is
+checked for horizontal scroll and axe-core violations, and screenshotted, with no other code.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+
+from catalog.models import Product
+from notifications.services import notification_create
+from orders.models import Coupon, Order
+from orders.services import coupon_save, delivery_rate_set, order_place, order_transition
+from payments.models import BankAccount, Payment
+from payments.simulator import simulate_transfer
+from stores.demo import demo_seed
+from stores.models import Store
+
+
+@dataclass(frozen=True)
+class World:
+    store: Store
+    product: Product
+    order: Order
+    coupon: Coupon
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: Callable[[World], str]
+    login: bool = True  # the demo merchant is logged in first
+
+
+SHOPPERS = [
+    ("Tunde Bakare", "08031234567", "Lagos", "Ikeja", "12 Allen Avenue, Opebi"),
+    ("Chiamaka Eze-Nwosu", "08051112222", "Enugu", "Enugu North", "4 Ogui Road"),
+    ("Ibrahim Musa", "08069998888", "Kano", "Kano Municipal", "Plot 7, Zoo Road"),
+]
+
+
+def build_world(*, webhook_url: str) -> World:
+    """The demo store with orders in several states, a paid one, a coupon, a delivery rate, a
+    bank account and notifications: every list has rows, so the card layout is what is tested."""
+    seed = demo_seed()
+    store = seed.store
+    products = list(Product.objects.filter(store=store, stock_quantity__gte=10).order_by("name"))
+    orders = []
+    for index, (name, phone, state, lga, address) in enumerate(SHOPPERS):
+        orders.append(
+            order_place(
+                store=store,
+                customer={"name": name, "phone": phone, "address": address, "state": state, "lga": lga},
+                lines=[
+                    {"product_id": products[index].pk, "quantity": 1},
+                    {"product_id": products[-1].pk, "quantity": 2},
+                ],
+            )
+        )
+    paid = orders[0]
+    payment = Payment.objects.get(order=paid)
+    simulate_transfer(transaction_reference=payment.monnify_reference, webhook_url=webhook_url)
+    paid.refresh_from_db()
+    order_transition(order=paid, to_status="processing", actor=seed.merchant, note="Cooking now")
+    coupon = coupon_save(
+        store=store,
+        data={
+            "code": "WELCOME10",
+            "kind": "percentage",
+            "value": Decimal("10"),
+            "minimum_order": Decimal("5000"),
+        },
+    )
+    delivery_rate_set(store=store, state="Lagos", lga=None, fee=Decimal("2500"))
+    delivery_rate_set(store=store, state="Lagos", lga="Ikeja", fee=Decimal("1500"))
+    BankAccount.objects.get_or_create(
+        user=seed.merchant,
+        account_number="0123456789",
+        bank_code="058",
+        defaults={
+            "account_name": "NGOZI OKAFOR",
+            "bank_name": "Guaranty Trust Bank",
+            "is_verified": True,
+            "is_primary": True,
+        },
+    )
+    notification_create(
+        user=seed.merchant, title="New order", body="Tunde Bakare ordered 3 items.", link="/dashboard/orders/"
+    )
+    return World(store=store, product=products[0], order=paid, coupon=coupon)
+
+
+PLATFORM_PAGES = [
+    Page("home", lambda w: "/", login=False),
+    Page("login", lambda w: reverse("accounts:login"), login=False),
+    Page("signup", lambda w: reverse("accounts:signup"), login=False),
+    Page("password-forgot", lambda w: reverse("accounts:password-forgot"), login=False),
+    Page("not-found", lambda w: "/no/such/page/", login=False),
+]
+
+DASHBOARD_PAGES = [
+    Page("dashboard-home", lambda w: reverse("dashboard:home")),
+    Page("orders", lambda w: reverse("dashboard:orders_dashboard:list")),
+    Page(
+        "order-detail",
+        lambda w: reverse("dashboard:orders_dashboard:detail", kwargs={"order_id": w.order.pk}),
+    ),
+    Page(
+        "order-invoice",
+        lambda w: reverse("dashboard:orders_dashboard:invoice", kwargs={"order_id": w.order.pk}),
+    ),
+    Page("customers", lambda w: reverse("dashboard:orders_dashboard:customers")),
+    Page("delivery", lambda w: reverse("dashboard:orders_dashboard:delivery")),
+    Page("coupons", lambda w: reverse("dashboard:orders_dashboard:coupons")),
+    Page(
+        "coupon-edit",
+        lambda w: reverse("dashboard:orders_dashboard:coupon-edit", kwargs={"coupon_id": w.coupon.pk}),
+    ),
+    Page("products", lambda w: reverse("dashboard:catalog_dashboard:list")),
+    Page("product-new", lambda w: reverse("dashboard:catalog_dashboard:create")),
+    Page("product-edit", lambda w: reverse("dashboard:catalog_dashboard:edit", args=[w.product.pk])),
+    Page("product-delete", lambda w: reverse("dashboard:catalog_dashboard:delete", args=[w.product.pk])),
+    Page("product-import", lambda w: reverse("dashboard:catalog_dashboard:import")),
+    Page("payments", lambda w: reverse("dashboard:payments_dashboard:overview")),
+    Page("bank-accounts", lambda w: reverse("dashboard:payments_dashboard:bank-accounts")),
+    Page("notifications", lambda w: reverse("dashboard:notifications_dashboard:list")),
+    Page("profile", lambda w: reverse("dashboard:accounts_dashboard:profile")),
+    Page("account-settings", lambda w: reverse("dashboard:accounts_dashboard:settings")),
+    Page("password-change", lambda w: reverse("dashboard:accounts_dashboard:password")),
+    Page("account-delete", lambda w: reverse("dashboard:accounts_dashboard:delete")),
+    Page("verify", lambda w: reverse("accounts:verify")),
+    Page("store-settings", lambda w: reverse("dashboard:store-settings", args=[w.store.pk])),
+    Page("store-delete", lambda w: reverse("dashboard:store-delete", args=[w.store.pk])),
+    Page("onboarding-business", lambda w: reverse("dashboard:onboarding")),
+    Page("onboarding-template", lambda w: reverse("dashboard:onboarding-template", args=[w.store.pk])),
+    Page("onboarding-branding", lambda w: reverse("dashboard:onboarding-branding", args=[w.store.pk])),
+    Page("onboarding-product", lambda w: reverse("dashboard:onboarding-product", args=[w.store.pk])),
+    Page("onboarding-bank", lambda w: reverse("dashboard:onboarding-bank", args=[w.store.pk])),
+    Page("dashboard-not-found", lambda w: "/dashboard/orders/00000000-0000-4000-8000-000000000000"),
+]
+
+# The storefront engineer's shopper pages join here (same Page shape, login=False).
+STOREFRONT_PAGES: list[Page] = []
+
+PAGES = PLATFORM_PAGES + DASHBOARD_PAGES + STOREFRONT_PAGES
+
+VIEWPORTS = [(360, 800), (1366, 900)]
