@@ -9,9 +9,9 @@ from decimal import Decimal
 
 WIDTH = 400
 HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 52, 10, 14, 30
+LEFT, RIGHT, TOP, BOTTOM = 58, 10, 14, 32
 MAX_X_LABELS = 6
-ROW_HEIGHT = 34
+ROW_HEIGHT = 38
 
 
 def compact_naira(amount) -> str:
@@ -95,7 +95,7 @@ def revenue_chart(points) -> dict:
 def ranking_chart(rows, *, value: str = "revenue", money: bool = True) -> dict:
     """Horizontal bars, one per row, the label above its bar and the value beside it."""
     top = max((Decimal(row[value] or 0) for row in rows), default=Decimal(0)) or Decimal(1)
-    usable = WIDTH - 90
+    usable = WIDTH - 100
     items = []
     for index, row in enumerate(rows):
         amount = Decimal(row[value] or 0)
@@ -103,8 +103,8 @@ def ranking_chart(rows, *, value: str = "revenue", money: bool = True) -> dict:
         items.append(
             {
                 "label": row.get("label") or row.get("key") or "",
-                "label_y": index * ROW_HEIGHT + 13,
-                "bar_y": index * ROW_HEIGHT + 17,
+                "label_y": index * ROW_HEIGHT + 15,
+                "bar_y": index * ROW_HEIGHT + 20,
                 "width": round(max(width, 1), 1),
                 "value_x": round(max(width, 1) + 6, 1),
                 "value": compact_naira(amount) if money else f"{amount:,.0f}",
