@@ -49,17 +49,32 @@ def _ranges(days: Iterable[datetime.date]) -> list[tuple[datetime.date, datetime
     return [(first, last) for first, last in ranges]
 
 
-def _replace(*, store_id: str, first: datetime.date, last: datetime.date) -> None:
+def _replace(
+    *, store_id: str, first: datetime.date, last: datetime.date, seen: set[str] | None = None
+) -> None:
+    """Rewrite the store's rows of days first…last.
+
+    A rebuild going forward in time passes `seen`, the customers who bought before `first`,
+    and the first purchases are flagged as the rows are written; otherwise every customer
+    of the range is re-marked afterwards.
+    """
     store_rows, breakdown_rows = rollups_compute(store_id=store_id, first=first, last=last)
     customers = DayBreakdown.objects.filter(store_id=store_id, dimension=Dimension.CUSTOMER)
-    touched = set(customers.filter(day__gte=first, day__lte=last).values_list("key", flat=True)) | {
-        row.key for row in breakdown_rows if row.dimension == Dimension.CUSTOMER
-    }
+    touched = set()
+    if seen is None:
+        touched = set(customers.filter(day__gte=first, day__lte=last).values_list("key", flat=True))
+        touched |= {row.key for row in breakdown_rows if row.dimension == Dimension.CUSTOMER}
+    else:
+        for row in sorted(breakdown_rows, key=lambda row: row.day):
+            if row.dimension == Dimension.CUSTOMER and row.key not in seen:
+                row.first_purchase = True
+                seen.add(row.key)
     StoreDay.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
     DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
     StoreDay.objects.bulk_create(store_rows, batch_size=500)
     DayBreakdown.objects.bulk_create(breakdown_rows, batch_size=500)
-    _mark_first_purchases(store_id=store_id, keys=touched)
+    if seen is None:
+        _mark_first_purchases(store_id=store_id, keys=touched)
 
 
 def _mark_first_purchases(*, store_id: str, keys: set[str]) -> None:
@@ -191,10 +206,14 @@ def rollups_rebuild(
             day = last + datetime.timedelta(days=1)
     started = timezone.now()
     done = 0
+    seen: dict[str, set[str]] = {}
     for index, (pk, first, last) in enumerate(plan, start=1):
+        if pk not in seen:
+            earlier = DayBreakdown.objects.filter(store_id=pk, dimension=Dimension.CUSTOMER, day__lt=first)
+            seen[pk] = set(earlier.values_list("key", flat=True).distinct())
         with transaction.atomic():
             _lock_watermark()
-            _replace(store_id=pk, first=first, last=last)
+            _replace(store_id=pk, first=first, last=last, seen=seen[pk])
         done += (last - first).days + 1
         if progress:
             progress(index, len(plan))

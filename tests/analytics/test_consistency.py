@@ -125,6 +125,7 @@ def test_rollups_equal_a_recomputation_after_random_changes(shop, other_shop, mo
     with time_machine.travel(now + datetime.timedelta(minutes=2), tick=False):
         rollups_rebuild(store_id=shop.store.pk)
     assert stored(shop.store.pk) == before
+    assert first_purchases(shop.store.pk) == earliest_days(shop.store.pk)
 
 
 def test_a_catch_up_with_nothing_new_writes_the_same_rows(shop):
