@@ -92,7 +92,11 @@ class DayBreakdown(models.Model):
         # The unique key serves a period's totals; this one finds a member's days (a
         # customer's first purchase, a product's lifetime figures).
         indexes = [
-            models.Index(fields=["store", "dimension", "key", "day"], name="analytics_breakdown_member")
+            models.Index(fields=["store", "dimension", "key", "day"], name="analytics_breakdown_member"),
+            # Counts a period's new customers from the index alone.
+            models.Index(
+                fields=["store", "dimension", "first_purchase", "day"], name="analytics_breakdown_new"
+            ),
         ]
 
     def __str__(self):
