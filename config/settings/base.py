@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "notifications",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +318,11 @@ CELERY_BEAT_SCHEDULE["payments-payouts-requery"] = {
 CELERY_BEAT_SCHEDULE["payments-refunds-requery"] = {
     "task": "payments.tasks.refunds_requery",
     "schedule": 300.0,
+}
+# Daily analytics rollups follow the orders within a minute (analytics/services.py says why).
+CELERY_BEAT_SCHEDULE["analytics-rollups-catch-up"] = {
+    "task": "analytics.rollups_catch_up",
+    "schedule": 60.0,
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
