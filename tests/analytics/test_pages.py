@@ -125,3 +125,17 @@ def test_the_api_refuses_bad_input_and_other_merchants(
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
     assert other_merchant_api.get("/api/v1/analytics/dashboard").json()["data"]["totalRevenue"] == "0.00"
     assert api_client.get("/api/v1/analytics/dashboard").status_code == 401
+
+
+
+@pytest.mark.parametrize(("catch_up_on_read", "net_revenue"), [(True, "₦58,500"), (False, "₦29,250")])
+def test_without_a_beat_the_home_catches_up_before_it_reads(
+    merchant_client, shop, sold, settings, catch_up_on_read, net_revenue
+):
+    settings.ANALYTICS_CATCH_UP_ON_READ = catch_up_on_read
+    shop.pay(shop.place((shop.jollof, 2)))  # a second sale after the last catch-up run
+
+    text = merchant_client.get("/dashboard/").content.decode()
+
+    # The revenue card after the fee: both sales when the page caught up, else the first only.
+    assert f'stat__value">{net_revenue}</p>' in text
