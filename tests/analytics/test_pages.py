@@ -127,7 +127,6 @@ def test_the_api_refuses_bad_input_and_other_merchants(
     assert api_client.get("/api/v1/analytics/dashboard").status_code == 401
 
 
-
 @pytest.mark.parametrize(("catch_up_on_read", "net_revenue"), [(True, "₦58,500"), (False, "₦29,250")])
 def test_without_a_beat_the_home_catches_up_before_it_reads(
     merchant_client, shop, sold, settings, catch_up_on_read, net_revenue
