@@ -20,6 +20,7 @@ services:
 run: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py seed_demo_history
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py collectstatic --noinput -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PYTHON) manage.py runserver --nostatic 127.0.0.1:$${PORT:-8000}
 

@@ -155,7 +155,11 @@ class LedgerEntry(models.Model):
     class Meta:
         db_table = "ledger_entries"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["merchant", "created_at"], name="idx_ledger_merchant")]
+        indexes = [
+            models.Index(fields=["merchant", "created_at"], name="idx_ledger_merchant"),
+            # Covers the balance (SUM of amount per merchant) without reading each row.
+            models.Index(fields=["merchant", "amount"], name="idx_ledger_merchant_amount"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.amount} ({self.reference})"

@@ -22,7 +22,9 @@ register_converter(StoreIdConverter, "store_id")
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", views.dashboard_home, name="home"),
+    path("", include("analytics.home_urls")),
+    path("analytics/", include("analytics.dashboard_urls")),
+    path("stores/", views.store_list, name="store-list"),
     path("onboarding/", views.onboarding_business, name="onboarding"),
     path("onboarding/check-username", views.onboarding_username_check, name="onboarding-username-check"),
     path("onboarding/<store_id:store_id>/template/", views.onboarding_template, name="onboarding-template"),

@@ -306,9 +306,9 @@ def storefront_enquire(request, username):
 
 @login_required
 @require_GET
-def dashboard_home(request):
+def store_list(request):
     stores = list(store_list_for_owner(user=request.user))
-    return render(request, "dashboard/home.html", {"stores": stores})
+    return render(request, "stores/store_list.html", {"stores": stores})
 
 
 def _show_errors(form, error: ServiceError, fields: dict[str, str] | None = None) -> None:

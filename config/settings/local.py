@@ -42,3 +42,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
+
+# No beat on the embedded defaults: the analytics pages bring their rollups up to date themselves.
+ANALYTICS_CATCH_UP_ON_READ = not USE_REDIS

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from analytics.services import rollups_catch_up
 from catalog.models import Product
 from notifications.services import notification_create
 from orders.models import Coupon, Order
@@ -92,6 +93,7 @@ def build_world(*, webhook_url: str) -> World:
     notification_create(
         user=seed.merchant, title="New order", body="Tunde Bakare ordered 3 items.", link="/dashboard/orders/"
     )
+    rollups_catch_up()  # the analytics pages show these orders
     return World(store=store, product=products[0], order=paid, coupon=coupon)
 
 
@@ -105,6 +107,12 @@ PLATFORM_PAGES = [
 
 DASHBOARD_PAGES = [
     Page("dashboard-home", lambda w: reverse("dashboard:home")),
+    Page("store-list", lambda w: reverse("dashboard:store-list")),
+    Page("analytics-sales", lambda w: reverse("dashboard:analytics_dashboard:reports")),
+    Page("analytics-products", lambda w: reverse("dashboard:analytics_dashboard:report", args=["products"])),
+    Page(
+        "analytics-customers", lambda w: reverse("dashboard:analytics_dashboard:report", args=["customers"])
+    ),
     Page("orders", lambda w: reverse("dashboard:orders_dashboard:list")),
     Page(
         "order-detail",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OtpType, OtpVerification, RefreshToken, Role
+from analytics.services import rollups_catch_up
 from notifications.models import Category, Channel, DeliveryLog, Notification
 from orders.models import CouponRedemption, Order, OrderItem
 from payments.models import (
@@ -125,6 +126,7 @@ def one_of_each(db):
         reference="RF-ADMIN1",
         reason="cancelled",
     )
+    rollups_catch_up()  # the analytics rollups and their watermark
     return order
 
 

@@ -256,11 +256,11 @@ def test_another_merchant_gets_404_on_every_store_page_and_nothing_changes(
     assert other_merchant.has_completed_onboarding is False
 
 
-def test_dashboard_home_lists_only_my_stores(merchant_client, merchant):
+def test_the_store_list_shows_only_my_stores(merchant_client, merchant):
     StoreFactory(user=merchant, display_name="My Shop")
     StoreFactory(display_name="Their Shop")
 
-    text = merchant_client.get("/dashboard/").content.decode()
+    text = merchant_client.get("/dashboard/stores/").content.decode()
 
     assert "My Shop" in text and "Their Shop" not in text
 

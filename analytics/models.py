@@ -1,0 +1,144 @@
+"""Daily rollups of each store's orders, in the store's time zone (Africa/Lagos).
+
+They are derived data: `analytics.rollups` recomputes a (store, day) from the raw orders,
+payments and refunds, and the catch-up task (`analytics.services.rollups_catch_up`) keeps
+them in step by recomputing the days whose orders changed. Nothing else writes here.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from orders.models import money
+from stores.models import Store
+
+
+class StoreDay(models.Model):
+    """One store's figures for one Lagos calendar day.
+
+    Orders count on the day they were placed. A sale is an order that is paid and not
+    cancelled; `revenue` is the sum of those orders' totals (what shoppers paid, before the
+    platform fee) and `fees` the platform fee on them. Refunds count on the day they were
+    started, as money returned (a refund that failed is not one).
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    day = models.DateField()
+    orders_placed = models.PositiveIntegerField(default=0)
+    sales = models.PositiveIntegerField(default=0)
+    revenue = money(default=0)
+    fees = money(default=0)
+    discounts = money(default=0)
+    shipping = money(default=0)
+    items_sold = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    expired = models.PositiveIntegerField(default=0)
+    refunds = models.PositiveIntegerField(default=0)
+    refunded = money(default=0)
+
+    class Meta:
+        db_table = "analytics_store_days"
+        ordering = ["store_id", "day"]
+        constraints = [models.UniqueConstraint(fields=["store", "day"], name="analytics_store_day_unique")]
+
+    def __str__(self):
+        return f"{self.store_id} {self.day}"
+
+
+class Dimension(models.TextChoices):
+    PRODUCT = "product", "Product"
+    CATEGORY = "category", "Category"
+    STATE = "state", "State"
+    LGA = "lga", "LGA"
+    METHOD = "method", "Payment method"
+    COUPON = "coupon", "Coupon"
+    CUSTOMER = "customer", "Customer"
+    # Every order placed that day by its current status (unpaid and cancelled ones too).
+    STATUS = "status", "Order status"
+    # Payments of that day's orders that wait for the merchant (short, late, overpaid, reversed).
+    FLAG = "flag", "Flagged payment"
+
+
+class DayBreakdown(models.Model):
+    """A store's sales of one day split by one dimension: per product, per customer phone, …
+
+    `key` identifies the member (a product id, a phone number, a state); `label` is how it
+    read on the latest order of the day (a product's name as sold, a customer's name).
+    Sales only, except the status and flag dimensions, which count every order.
+
+    Customers are counted per store: a phone that buys from two of a merchant's stores is a
+    customer of each.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    day = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=255)
+    label = models.CharField(max_length=255, blank=True, default="")
+    orders = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    revenue = money(default=0)
+    discount = money(default=0)
+    # Customer rows only: the customer's first day with a sale at this store (a new customer).
+    first_purchase = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "analytics_day_breakdowns"
+        ordering = ["store_id", "dimension", "day", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "dimension", "day", "key"], name="analytics_breakdown_unique"
+            ),
+        ]
+        # The unique key serves a period's totals; this one finds a member's days (a
+        # customer's first purchase, a product's lifetime figures).
+        indexes = [
+            models.Index(fields=["store", "dimension", "key", "day"], name="analytics_breakdown_member"),
+            # Counts a period's new customers from the index alone.
+            models.Index(
+                fields=["store", "dimension", "first_purchase", "day"], name="analytics_breakdown_new"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.store_id} {self.day} {self.dimension}={self.key}"
+
+
+class LedgerDay(models.Model):
+    """The sum of a merchant's ledger entries created on one Lagos day.
+
+    Ledger entries are only ever added, so the balance is these days' sum up to a closed day
+    plus the entries since (analytics.selectors.balance): an index range, not every entry.
+    """
+
+    merchant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+    total = money(default=0)
+
+    class Meta:
+        db_table = "analytics_ledger_days"
+        ordering = ["merchant_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "day"], name="analytics_ledger_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.day}: {self.total}"
+
+
+class Watermark(models.Model):
+    """How far the catch-up has read the orders, payments and refunds tables (by updated_at).
+
+    Its one row is also the lock that lets only one catch-up or rebuild write at a time.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    reached_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "analytics_watermarks"
+
+    def __str__(self):
+        return f"{self.name}: {self.reached_at}"

@@ -1,0 +1,389 @@
+"""Reads of the analytics pages and API. Every figure comes from the daily rollups (a fixed
+number of queries whatever the number of orders, none of which reads all of a merchant's
+orders); only the short live lists (recent orders, payouts, stock) read other tables.
+
+Every function takes the store ids the caller owns (`stores_in_scope`), never a bare id.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from analytics.models import DayBreakdown, Dimension, LedgerDay, StoreDay, Watermark
+from analytics.periods import Period, bucket_label, bucket_start, buckets, day_start, lagos_day
+from analytics.services import OVERLAP, WATERMARK
+from catalog.models import Product
+from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
+from config.errors import NotFound
+from config.money import ZERO, to_kobo
+from orders.models import Order, OrderStatus
+from payments.models import LedgerEntry, Payout, PayoutStatus
+from payments.selectors import ledger_balance
+from stores.models import Store
+
+PAYOUTS_IN_PROGRESS = (
+    PayoutStatus.PENDING_APPROVAL,
+    PayoutStatus.QUEUED,
+    PayoutStatus.SUBMITTING,
+    PayoutStatus.PENDING_AUTHORIZATION,
+    PayoutStatus.PROCESSING,
+)
+FLAG_LABELS = {
+    "partly_paid": "Paid short",
+    "overpaid": "Overpaid",
+    "late_payment": "Paid after expiry",
+    "paid_after_cancel": "Paid after cancelling",
+    "reversed": "Reversed",
+}
+# Before the first catch-up has run, the recent orders come from this far back.
+RECENT_FALLBACK = datetime.timedelta(days=30)
+HUNDRED = Decimal(100)
+ONE_PLACE = Decimal("0.1")
+
+
+def stores_for_owner(*, user) -> list[Store]:
+    return list(Store.objects.owned_by(user).order_by("display_name").only("id", "display_name", "username"))
+
+
+def stores_in_scope(*, stores: list[Store], store_id: str | None) -> list[str]:
+    """The ids the figures cover: one of the caller's stores, or all of them."""
+    if not store_id:
+        return [store.pk for store in stores]
+    wanted = str(store_id).lower()
+    if wanted not in {store.pk for store in stores}:
+        raise NotFound("No such store.", details={"storeId": str(store_id)})
+    return [wanted]
+
+
+def percent_change(current, previous) -> Decimal | None:
+    """The change in per cent, one decimal place; None when there is nothing to compare with."""
+    if not previous:
+        return None
+    return ((Decimal(current) - Decimal(previous)) * HUNDRED / Decimal(previous)).quantize(ONE_PLACE)
+
+
+def share(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_PLACE)
+
+
+@dataclass(frozen=True)
+class Figures:
+    revenue: Decimal = ZERO
+    fees: Decimal = ZERO
+    sales: int = 0
+    items_sold: int = 0
+    orders_placed: int = 0
+    cancelled: int = 0
+    refunds: int = 0
+    refunded: Decimal = ZERO
+    customers: int = 0
+    returning_customers: int = 0
+    pending: int = 0
+
+    @property
+    def net_revenue(self) -> Decimal:
+        return self.revenue - self.fees
+
+    @property
+    def average_order_value(self) -> Decimal:
+        return to_kobo(self.revenue / self.sales) if self.sales else ZERO
+
+    @property
+    def new_customers(self) -> int:
+        return self.customers - self.returning_customers
+
+
+SUMMED = ("revenue", "fees", "sales", "items_sold", "orders_placed", "cancelled", "refunds", "refunded")
+
+
+def _breakdowns(store_ids, dimension, period: Period | None = None):
+    rows = DayBreakdown.objects.filter(store_id__in=store_ids, dimension=dimension)
+    if period is not None:
+        rows = rows.filter(day__gte=period.first, day__lte=period.last)
+    return rows
+
+
+def figures(*, store_ids: list[str], period: Period) -> Figures:
+    """The period's cards: four queries."""
+    totals = StoreDay.objects.filter(
+        store_id__in=store_ids, day__gte=period.first, day__lte=period.last
+    ).aggregate(**{name: Sum(name) for name in SUMMED})
+    customers = _breakdowns(store_ids, Dimension.CUSTOMER, period)
+    counted = customers.values("store_id", "key").distinct().count()
+    new = customers.filter(first_purchase=True).count()
+    pending = (
+        _breakdowns(store_ids, Dimension.STATUS, period)
+        .filter(key=OrderStatus.PENDING)
+        .aggregate(pending=Sum("orders"))
+    )
+    return Figures(
+        **{name: totals[name] or (ZERO if name in ("revenue", "fees", "refunded") else 0) for name in SUMMED},
+        customers=counted,
+        returning_customers=counted - new,
+        pending=pending["pending"] or 0,
+    )
+
+
+@dataclass
+class Point:
+    start: datetime.date
+    label: str
+    revenue: Decimal = ZERO
+    fees: Decimal = ZERO
+    orders: int = 0
+    items_sold: int = 0
+    refunded: Decimal = ZERO
+
+    @property
+    def net_revenue(self) -> Decimal:
+        return self.revenue - self.fees
+
+
+def series(*, store_ids: list[str], period: Period, group: str) -> list[Point]:
+    """Revenue and sales per day, week or month of the period: one query, every bucket present."""
+    points = {start: Point(start, bucket_label(start, group)) for start in buckets(period, group)}
+    rows = (
+        StoreDay.objects.filter(store_id__in=store_ids, day__gte=period.first, day__lte=period.last)
+        .values("day")
+        .annotate(
+            revenue=Sum("revenue"),
+            fees=Sum("fees"),
+            orders=Sum("sales"),
+            items=Sum("items_sold"),
+            refunded=Sum("refunded"),
+        )
+        .order_by("day")
+    )
+    for row in rows:
+        point = points[bucket_start(row["day"], group)]
+        point.revenue += row["revenue"]
+        point.fees += row["fees"]
+        point.orders += row["orders"]
+        point.items_sold += row["items"]
+        point.refunded += row["refunded"]
+    return list(points.values())
+
+
+def breakdown(*, store_ids: list[str], period: Period, dimension: str, order_by: str = "revenue"):
+    """A dimension's members over the period, best first (a queryset: slice it or iterate it)."""
+    return (
+        _breakdowns(store_ids, dimension, period)
+        .values("key")
+        .annotate(
+            # Names as sold; a product renamed within the period shows one of its names.
+            label=Max("label"),
+            orders=Sum("orders"),
+            units=Sum("units"),
+            revenue=Sum("revenue"),
+            discount=Sum("discount"),
+        )
+        .order_by(f"-{order_by}", "key")
+    )
+
+
+def top_products(*, store_ids: list[str], period: Period, by: str = "revenue", limit: int = 5) -> list[dict]:
+    """Best sellers with their views and view-to-order conversion: three queries.
+
+    Views are the products' lifetime counts (the storefront counts them without dates), so the
+    conversion is lifetime too: orders that contained the product per hundred views.
+    """
+    rows = list(
+        breakdown(store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by)[:limit]
+    )
+    ids = [row["key"] for row in rows]
+    views = dict(Product.objects.filter(store_id__in=store_ids, pk__in=ids).values_list("id", "view_count"))
+    lifetime = dict(
+        _breakdowns(store_ids, Dimension.PRODUCT)
+        .filter(key__in=ids)
+        .values("key")
+        .annotate(orders=Sum("orders"))
+        .values_list("key", "orders")
+    )
+    for row in rows:
+        row["views"] = views.get(row["key"]) or 0
+        row["lifetime_orders"] = lifetime.get(row["key"], 0)
+        row["conversion"] = share(row["lifetime_orders"], row["views"])
+        row["still_listed"] = row["key"] in views
+    return rows
+
+
+def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict]:
+    """Orders by their current status (placed in the period, or ever)."""
+    counts = {status: {"orders": 0, "total": ZERO} for status in OrderStatus.values}
+    for row in (
+        _breakdowns(store_ids, Dimension.STATUS, period)
+        .values("key")
+        .annotate(orders=Sum("orders"), total=Sum("revenue"))
+    ):
+        counts.setdefault(row["key"], {"orders": 0, "total": ZERO})
+        counts[row["key"]] = {"orders": row["orders"], "total": row["total"]}
+    return counts
+
+
+def status_series(*, store_ids: list[str], period: Period, group: str) -> list[dict]:
+    """Orders placed per bucket, split by their current status."""
+    points = {
+        start: {"period": start, "label": bucket_label(start, group), **{s: 0 for s in OrderStatus.values}}
+        for start in buckets(period, group)
+    }
+    rows = _breakdowns(store_ids, Dimension.STATUS, period).values("day", "key")
+    for row in rows.annotate(orders=Sum("orders")):
+        point = points[bucket_start(row["day"], group)]
+        point[row["key"]] = point.get(row["key"], 0) + row["orders"]
+    return list(points.values())
+
+
+@dataclass
+class CustomerSummary:
+    customers: int
+    returning: int
+    repeat: int
+    top: list = field(default_factory=list)
+
+    @property
+    def repeat_rate(self) -> Decimal | None:
+        return share(self.repeat, self.customers)
+
+
+def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) -> CustomerSummary:
+    """Customers of the period (distinct phones per store); returning ones first bought before
+    the period, repeat ones bought before it or more than once in it. Top customers by spend."""
+    members = (
+        _breakdowns(store_ids, Dimension.CUSTOMER, period)
+        .values("store_id", "key")
+        .annotate(bought=Sum("orders"), new=Max("first_purchase"))
+    )
+    customers = members.count()
+    returning = members.filter(new=False).count()
+    repeat = members.filter(Q(new=False) | Q(bought__gte=2)).count()
+    top = (
+        list(breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER)[:limit])
+        if limit
+        else []
+    )
+    return CustomerSummary(customers=customers, returning=returning, repeat=repeat, top=top)
+
+
+def recent_orders(*, store_ids: list[str], limit: int = 5) -> list[Order]:
+    """The newest orders: two queries that never sort all of a merchant's orders.
+
+    The rollups give the latest days holding at least `limit` orders; the newest `limit`
+    orders were all placed on or after the earliest of them (orders newer than the last
+    catch-up are newer still).
+    """
+    since = timezone.now() - RECENT_FALLBACK
+    placed = 0
+    for day, count in (
+        StoreDay.objects.filter(store_id__in=store_ids, orders_placed__gt=0)
+        .order_by("-day")
+        .values_list("day", "orders_placed")[:limit]
+    ):
+        placed += count
+        since = day_start(day)
+        if placed >= limit:
+            break
+    return list(
+        Order.objects.filter(store_id__in=store_ids, deleted_at__isnull=True, created_at__gte=since)
+        .order_by("-created_at", "-order_number")
+        .only("id", "order_number", "customer_name", "total", "status", "payment_status", "created_at")[
+            :limit
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Attention:
+    pending: int
+    confirmed: int
+    processing: int
+    flags: dict
+    payouts_in_progress: int
+    payouts_amount: Decimal
+    next_payout: Payout | None
+    low_stock: int
+    sold_out: int
+    balance: Decimal
+
+    @property
+    def flagged(self) -> int:
+        return sum(self.flags.values())
+
+    @property
+    def anything(self) -> bool:
+        return any(
+            (self.pending, self.confirmed, self.processing, self.flagged, self.low_stock, self.sold_out)
+        )
+
+
+def attention(*, user, store_ids: list[str]) -> Attention:
+    """What waits for the merchant now, whatever the period: eight queries."""
+    statuses = dict(
+        _breakdowns(store_ids, Dimension.STATUS)
+        .filter(key__in=[OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING])
+        .values("key")
+        .annotate(orders=Sum("orders"))
+        .values_list("key", "orders")
+    )
+    flags = dict(
+        _breakdowns(store_ids, Dimension.FLAG)
+        .values("key")
+        .annotate(orders=Sum("orders"))
+        .values_list("key", "orders")
+    )
+    payouts = Payout.objects.filter(merchant=user, status__in=PAYOUTS_IN_PROGRESS)
+    in_progress = payouts.aggregate(count=Count("id"), amount=Sum("amount"))
+    threshold = Coalesce(
+        F("low_stock_threshold"), Value(DEFAULT_LOW_STOCK_THRESHOLD), output_field=IntegerField()
+    )
+    stock = Product.objects.filter(store_id__in=store_ids, deleted_at__isnull=True, is_active=True).aggregate(
+        sold_out=Count("id", filter=Q(stock_quantity__lte=0)),
+        low=Count("id", filter=Q(stock_quantity__gt=0, stock_quantity__lte=threshold)),
+    )
+    return Attention(
+        pending=statuses.get(OrderStatus.PENDING, 0),
+        confirmed=statuses.get(OrderStatus.CONFIRMED, 0),
+        processing=statuses.get(OrderStatus.PROCESSING, 0),
+        flags={FLAG_LABELS.get(key, key): count for key, count in sorted(flags.items()) if count},
+        payouts_in_progress=in_progress["count"],
+        payouts_amount=in_progress["amount"] or ZERO,
+        next_payout=payouts.order_by("created_at").first(),
+        low_stock=stock["low"],
+        sold_out=stock["sold_out"],
+        balance=balance(user=user),
+    )
+
+
+def balance(*, user) -> Decimal:
+    """The available balance, as payments.selectors.ledger_balance sums it, in three queries
+    that read the daily totals up to a day the catch-up has closed and the entries since.
+
+    A day is closed once the watermark, less the catch-up's overlap, has passed it: every
+    entry of an earlier day was booked by then, and the catch-up counted it.
+    """
+    reached_at = rollups_reached_at()
+    if reached_at is None:
+        return ledger_balance(user=user)
+    closed = lagos_day(reached_at - OVERLAP)
+    past = LedgerDay.objects.filter(merchant=user, day__lt=closed).aggregate(total=Sum("total"))["total"]
+    recent = LedgerEntry.objects.filter(merchant=user, created_at__gte=day_start(closed)).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return (past or ZERO) + (recent or ZERO)
+
+
+def has_orders(*, store_ids: list[str]) -> bool:
+    return Order.objects.filter(store_id__in=store_ids).exists()
+
+
+def rollups_reached_at() -> datetime.datetime | None:
+    return Watermark.objects.filter(name=WATERMARK).values_list("reached_at", flat=True).first()
+
+
+def has_products(*, store_ids: list[str]) -> bool:
+    return Product.objects.filter(store_id__in=store_ids, deleted_at__isnull=True).exists()
