@@ -92,11 +92,16 @@ class WebhookEventStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored"
+    # Monnify's re-query failed or did not (yet) confirm what the event reported: the next
+    # delivery of the same event, or the periodic re-query, processes it again.
+    UNVERIFIED = "unverified", "Unverified"
+    # What a failed re-query left before `unverified` existed; treated the same.
     FAILED = "failed", "Failed"
 
 
 class MonnifyWebhookEvent(models.Model):
-    """Every authentic Monnify notification, once: a redelivery finds its row and stops there."""
+    """Every authentic Monnify notification, once: a redelivery finds its row and stops there,
+    unless the row is still unverified (then the redelivery has it processed again)."""
 
     id = uuid_primary_key()
     event_type = models.CharField(max_length=50)

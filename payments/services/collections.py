@@ -20,6 +20,7 @@ from config.errors import Conflict, ServiceError
 from config.money import kobo_text
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import order_expire_payment, order_mark_paid
+from outbox.services import outbox_enqueue
 from payments import locks, messages, tasks
 from payments.models import (
     Payment,
@@ -87,7 +88,7 @@ def payment_create(*, order: Order) -> Payment:
                 continue  # a reference collision: the unique key is the last guard
         else:
             raise Conflict("Could not allocate a payment reference; try again.")
-        transaction.on_commit(lambda: tasks.payment_open.delay(payment.pk), robust=True)
+        outbox_enqueue(task=tasks.payment_open, payment_id=payment.pk)
     return payment
 
 
@@ -257,14 +258,18 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
     return became_paid
 
 
-def payment_reconcile(*, payment: Payment, transaction_reference: str | None = None) -> bool:
-    """Ask Monnify for the transaction's real state and apply it. Raises MonnifyError."""
+def payment_transaction_fetch(*, payment: Payment, transaction_reference: str | None = None) -> dict:
+    """Monnify's own state of the payment's transaction (no write). Raises MonnifyError."""
     reference = payment.monnify_reference or transaction_reference
     client = monnify_client()
     if reference:
-        body = client.get_transaction_status_v2(reference)
-    else:
-        body = client.query_by_payment_reference(payment.payment_reference)
+        return client.get_transaction_status_v2(reference)
+    return client.query_by_payment_reference(payment.payment_reference)
+
+
+def payment_reconcile(*, payment: Payment, transaction_reference: str | None = None) -> bool:
+    """Ask Monnify for the transaction's real state and apply it. Raises MonnifyError."""
+    body = payment_transaction_fetch(payment=payment, transaction_reference=transaction_reference)
     return payment_apply_status(payment_id=payment.pk, body=body)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
 from config.money import naira, to_kobo
+from outbox.services import outbox_enqueue
 from payments import locks, messages, tasks
 from payments.models import (
     LedgerKind,
@@ -61,8 +62,7 @@ DISBURSEMENT_EVENTS = frozenset({"SUCCESSFUL_DISBURSEMENT", "FAILED_DISBURSEMENT
 
 
 def _payout_queue_submit(payout_id: str):
-
-    transaction.on_commit(lambda: tasks.payout_submit.delay(payout_id), robust=True)
+    outbox_enqueue(task=tasks.payout_submit, payout_id=payout_id)
 
 
 def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payout:

@@ -50,7 +50,7 @@ def post_webhook(client, monnify, django_capture_on_commit_callbacks):
 
 def test_payment_start_opens_a_one_time_account(monnify, order):
     with time_machine.travel(datetime(2026, 3, 2, 9, 30, tzinfo=UTC), tick=False):
-        payment = services.payment_start(order=order)
+        payment = open_payment(order=order)
         # The account lives as long as Monnify says (accountDurationSeconds), from now.
         assert payment.expires_at == timezone.now() + timedelta(seconds=2400)
     assert payment.status == PaymentStatus.PENDING
@@ -343,7 +343,7 @@ def test_webhook_processing_survives_monnify_outage(payment, monnify, post_webho
     monnify.pay_full(payment.payment_reference)
     monnify.stop()
     assert post_webhook(monnify.transaction_event(payment.payment_reference)).status_code == 200
-    assert MonnifyWebhookEvent.objects.get().status == "failed"
+    assert MonnifyWebhookEvent.objects.get().status == "unverified"
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
     monnify.start()
     tasks.payments_requery_pending.delay()
