@@ -119,6 +119,17 @@ def monnify_config() -> MonnifyConfig:
     )
 
 
+# The health check's patience: an answer, any answer, within this many seconds.
+REACHABLE_TIMEOUT_SECONDS = 2
+
+
+def monnify_reachable() -> str:
+    """ "ok" (or "simulator") when Monnify's API answers HTTP at all; raises when it cannot be reached."""
+    config = monnify_config()
+    requests.get(config.base_url, timeout=REACHABLE_TIMEOUT_SECONDS)
+    return "simulator" if simulator_enabled() else "ok"
+
+
 def parse_amount(value) -> Decimal | None:
     """3000, "2990.00" or 10.0 → Decimal; Monnify mixes numbers and strings in one payload."""
     if value is None or value == "":
