@@ -17,7 +17,6 @@ import logging
 import threading
 import time
 from datetime import timedelta
-from functools import partial
 
 from celery import Task, current_app
 from django.db import transaction
@@ -62,8 +61,9 @@ broker_circuit = _BrokerCircuit()
 def outbox_enqueue(*, task: Task, **kwargs) -> OutboxMessage:
     """Ask for `task(**kwargs)` as part of the current transaction (call it inside one)."""
     message = OutboxMessage.objects.create(task=task.name, kwargs=kwargs)
-    # robust: a failure to publish is the relay's to retry, never the caller's to undo.
-    transaction.on_commit(partial(outbox_relay, ids=[message.pk]), robust=True)
+    # robust: a failure to publish is the relay's to retry, never the caller's to undo. A lambda,
+    # not a partial: Django names a failing robust callback by its __qualname__.
+    transaction.on_commit(lambda: outbox_relay(ids=[message.pk]), robust=True)
     return message
 
 
@@ -95,7 +95,9 @@ def _publish(message: OutboxMessage) -> None:
             logger.exception("outbox: %s(%s) raised", message.task, message.kwargs)
         return
     # retry=False: a down broker fails this at once and the row waits for the relay.
-    task.apply_async(kwargs=message.kwargs, retry=False)
+    # ignore_result: nobody reads an outbox task's result, and subscribing to it is one more
+    # call to a Redis that may be down.
+    task.apply_async(kwargs=message.kwargs, retry=False, ignore_result=True)
 
 
 def outbox_relay(*, ids: list[int] | None = None, limit: int = RELAY_BATCH) -> int:

@@ -9,7 +9,6 @@ import logging
 import secrets
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -249,11 +248,11 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
                 payment.save(update_fields=["metadata"])
             # After commit and robust: a template or provider problem is logged, and can neither
             # undo the payment nor fail the webhook task that applied it.
-            transaction.on_commit(partial(messages.send_payment_received, payment_id=payment.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_payment_received(payment_id=payment.pk), robust=True)
         flag = metadata.get("needs_merchant_action")
         if flag and flag != flag_before:
             transaction.on_commit(
-                partial(messages.send_payment_flag, payment_id=payment.pk, flag=flag), robust=True
+                lambda: messages.send_payment_flag(payment_id=payment.pk, flag=flag), robust=True
             )
     return became_paid
 
@@ -329,12 +328,24 @@ def payment_requery(*, payment_id: str) -> bool:
 def payment_refresh_if_due(*, payment: Payment) -> Payment:
     """Re-query a pending payment for a shopper watching it, at most every 20 s per payment.
 
-    Webhooks are usually first; this keeps the page honest when one is slow or lost.
+    Webhooks are usually first; this keeps the page honest when one is slow or lost. A payment
+    whose account could not be opened (Monnify was down) is tried again at the same pace, so a
+    shopper who keeps the page open gets the account without pressing "Try again". Without the
+    cache (Redis down) nothing is tried from the page: the periodic re-query does it.
     """
-    if payment.status != PaymentStatus.PENDING or not payment.monnify_reference:
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    retry_start = not payment.account_number and "start_error" in (payment.metadata or {})
+    if not payment.monnify_reference and not retry_start:
         return payment
     if not cache.add(f"payments:refresh:{payment.pk}", 1, REFRESH_INTERVAL_SECONDS):
         return payment
+    if retry_start:
+        try:
+            return payment_retry_start(payment=payment)
+        except ServiceError as error:
+            logger.info("payments: retry of %s skipped: %s", payment.payment_reference, error)
+            return payment
     try:
         payment_reconcile(payment=payment)
     except (MonnifyError, ServiceError) as error:

@@ -3,7 +3,6 @@
 import logging
 import secrets
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -180,9 +179,9 @@ def payout_apply_transfer(*, payout_id: str, body: dict) -> Payout:
             payout.completed_at = timezone.now()
         payout.save()
         if new == PayoutStatus.SUCCESS:
-            transaction.on_commit(partial(messages.send_payout_completed, payout_id=payout.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_payout_completed(payout_id=payout.pk), robust=True)
         elif new in (PayoutStatus.FAILED, PayoutStatus.REVERSED):
-            transaction.on_commit(partial(messages.send_payout_failed, payout_id=payout.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_payout_failed(payout_id=payout.pk), robust=True)
     return payout
 
 
