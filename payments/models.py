@@ -242,3 +242,18 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.amount} {self.status}"
+
+
+class SimulatorState(models.Model):
+    """The built-in Monnify simulator's state (payments/simulator_shared.py): one row, so every
+    web process and worker that runs the simulator sees the same transactions and tokens."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "monnify_simulator_state"
+
+    def __str__(self):
+        return "Monnify simulator state"

@@ -106,7 +106,7 @@ def monnify_config() -> MonnifyConfig:
     if not settings.MONNIFY_API_KEY:
         if not simulator_enabled():
             raise MonnifyAuthError("MONNIFY_API_KEY is not set and MONNIFY_SIMULATOR is off.")
-        from payments.simulator import embedded_simulator
+        from payments.simulator_shared import embedded_simulator
 
         return embedded_simulator().config(timeout=settings.MONNIFY_TIMEOUT_SECONDS)
     return MonnifyConfig(

@@ -260,6 +260,8 @@ MONNIFY_WALLET_ACCOUNT_NUMBER = read("MONNIFY_WALLET_ACCOUNT_NUMBER", default=""
 MONNIFY_WEBHOOK_ALLOWED_IPS = read("MONNIFY_WEBHOOK_ALLOWED_IPS", list, default=[])
 MONNIFY_TIMEOUT_SECONDS = read("MONNIFY_TIMEOUT_SECONDS", int, default=15)
 MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=False)
+# Where the built-in simulator posts its webhooks (default: this site's webhook at APP_URL).
+MONNIFY_SIMULATOR_WEBHOOK_URL = read("MONNIFY_SIMULATOR_WEBHOOK_URL", default="")
 
 # --- Email: SendGrid through django-anymail (EMAIL_BACKEND picks another ESP) ---------------------
 SENDGRID_API_KEY = read("SENDGRID_API_KEY", default="")

@@ -114,7 +114,8 @@ def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
             customer_email=order.customer_email or store.user.email,
             payment_reference=payment.payment_reference,
             payment_description=store.display_name[:100],
-            redirect_url=f"{settings.SITE_URL}/{store.username}",
+            # After card or USSD on Monnify's page the shopper comes back to this payment's page.
+            redirect_url=f"{settings.SITE_URL}/{store.username}/pay/{payment.payment_reference}",
             metadata={"order_number": order.order_number},
         )
     except MonnifyRequestError:
