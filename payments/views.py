@@ -9,7 +9,7 @@ from config.errors import ServiceError
 from config.money import naira
 from payments import selectors, services
 from payments.forms import BankAccountForm, PayoutForm, RefundForm
-from payments.monnify import simulator_enabled
+from payments.monnify import MonnifyError, simulator_enabled
 from payments.simulator_shared import simulated_checkout, simulated_payment
 
 
@@ -121,6 +121,12 @@ def payment_simulate(request, username, reference):
     payment = selectors.payment_get_for_store(username=username, reference=reference)
     if payment.status == "pending" and payment.monnify_reference:
         simulated_payment(transaction_reference=payment.monnify_reference)
+        # The shopper is back at once, before the webhook: the page shows what Monnify says now
+        # (it would on its next refresh anyway; without JavaScript there is no refresh).
+        try:
+            services.payment_reconcile(payment=payment)
+        except (ServiceError, MonnifyError) as error:
+            messages.info(request, f"The payment is being confirmed: {error}")
     return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
 
 
