@@ -4,6 +4,11 @@ Fixed windows: a counter per (scope, who, window) that expires with its window, 
 burst is refused until the window turns over and the answer can say exactly when.
 Identities (emails, phone numbers) are hashed into the key so that no address sits in
 Redis in clear and every key is a safe cache key.
+
+With Redis unreachable a count cannot be kept, and each limit decides (README, "Operations and
+failure modes"): sign-in, sign-up, one-time codes and password resets and changes fail closed, with a
+503 that says to try again in a minute, because an uncounted limit there is an open door for
+guessing passwords and codes or flooding phones with SMS; every other limit fails open.
 """
 
 import hashlib
@@ -13,7 +18,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from config.errors import RateLimited
+from config.cache import CacheUnavailable
+from config.errors import RateLimited, TemporarilyUnavailable
 
 MINUTE = 60
 HOUR = 3600
@@ -27,8 +33,17 @@ def _key(scope: str, who: str, window: int, bucket: int) -> str:
     return f"throttle:{scope}:{window}:{_digest(who)}:{bucket}"
 
 
-def throttle_hit(*, scope: str, who: str | None, limit: int, window: int = MINUTE) -> None:
-    """Count one attempt by `who` in `scope`; raise RateLimited past `limit` per `window` seconds."""
+UNAVAILABLE_MESSAGE = "We cannot check this safely right now. Please try again in a minute."
+
+
+def throttle_hit(
+    *, scope: str, who: str | None, limit: int, window: int = MINUTE, fail_closed: bool = False
+) -> None:
+    """Count one attempt by `who` in `scope`; raise RateLimited past `limit` per `window` seconds.
+
+    Without the cache the attempt is refused (TemporarilyUnavailable) when `fail_closed`, and
+    let through uncounted otherwise.
+    """
     if not who:
         return
     now = time.time()
@@ -36,7 +51,14 @@ def throttle_hit(*, scope: str, who: str | None, limit: int, window: int = MINUT
     key = _key(scope, who, window, bucket)
     # add() is atomic in Redis (SET NX): the first attempt of a window creates the counter.
     cache.add(key, 0, timeout=window + 1)
-    count = cache.incr(key)
+    try:
+        count = cache.incr(key)
+    except (CacheUnavailable, ValueError):
+        # ValueError: the add above was skipped, so Redis is down (or the key expired between
+        # the two calls, a one-request gap that counts as "not counted").
+        if fail_closed:
+            raise TemporarilyUnavailable(UNAVAILABLE_MESSAGE, retry_after=MINUTE) from None
+        return
     if count > limit:
         retry_after = max(1, int((bucket + 1) * window - now) + 1)
         raise RateLimited(
@@ -64,10 +86,21 @@ def _cooldown_key(scope: str, who: str) -> str:
     return f"cooldown:{scope}:{_digest(who)}"
 
 
+# The scopes that refuse attempts while Redis is down; see the module's docstring.
+FAIL_CLOSED_SCOPES = frozenset(
+    {"login", "register", "otp-verify", "otp-send", "password-reset", "password-change"}
+)
+
+
 def auth_throttle(*, scope: str, identity: str | None, ip: str | None) -> None:
     """The per-identity and per-IP limits shared by login, sign-up, code checks and resets."""
-    throttle_hit(scope=f"{scope}:ip", who=ip, limit=settings.AUTH_IP_RATE_LIMIT_PER_MINUTE)
-    throttle_hit(scope=f"{scope}:id", who=identity, limit=settings.AUTH_RATE_LIMIT_PER_MINUTE)
+    closed = scope in FAIL_CLOSED_SCOPES
+    throttle_hit(
+        scope=f"{scope}:ip", who=ip, limit=settings.AUTH_IP_RATE_LIMIT_PER_MINUTE, fail_closed=closed
+    )
+    throttle_hit(
+        scope=f"{scope}:id", who=identity, limit=settings.AUTH_RATE_LIMIT_PER_MINUTE, fail_closed=closed
+    )
 
 
 def _wait_text(seconds: int) -> str:

@@ -63,3 +63,13 @@ class ExternalServiceError(ServiceError):
 
     code = "service_unavailable"
     http_status = 503
+
+
+class TemporarilyUnavailable(ExternalServiceError):
+    """Refused for now because a safeguard cannot run (the cache behind a rate limit is down)."""
+
+    code = "temporarily_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

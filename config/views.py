@@ -2,9 +2,6 @@
 
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connections
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -64,25 +61,3 @@ def robots_txt(request):
         f"Sitemap: {site_url()}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-def check_database() -> None:
-    for alias in connections:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT 1")
-
-
-def check_cache() -> None:
-    cache.set("health:probe", "ok", timeout=5)
-    if cache.get("health:probe") != "ok":
-        raise RuntimeError("cache did not return what was written")
-
-
-def check_broker() -> str:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "eager"
-    from config.celery import app
-
-    with app.connection_for_write() as connection:
-        connection.ensure_connection(max_retries=1, timeout=2)
-    return "ok"

@@ -18,6 +18,7 @@ from notifications.channels import DeliveryPermanentError, DeliveryTemporaryErro
 from notifications.models import Category, Channel, DeliveryLog, DeliveryStatus, Notification
 from notifications.preferences import preferences_of
 from notifications.rendering import render_email, render_sms
+from outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -239,12 +240,9 @@ def notification_mark_all_read(*, user) -> int:
 
 
 def _queue_delivery(log_id: str) -> None:
-    # robust: a broker outage must not undo the caller's committed work (a signup, an
-    # order); the log stays queued and can be re-sent from admin.
-    def queue():
-        tasks.deliver.delay(log_id)
-
-    transaction.on_commit(queue, robust=True)
+    # Through the outbox: written with the log, published after the commit or, during a broker
+    # outage, by the relay once the broker is back.
+    outbox_enqueue(task=tasks.deliver, log_id=log_id)
 
 
 def _accepted_channels(*, user, category: str, channels: tuple[str, ...]) -> list[str]:

@@ -1,11 +1,16 @@
 """Who may see an order's personal details on the public tracking page and endpoint.
 
 Order numbers are random, but a known number plus guessed phone numbers would reveal a
-shopper's address: wrong guesses are counted per order and cut off after a few.
+shopper's address: wrong guesses are counted per order and cut off after a few. While Redis
+is down the guesses are not counted (the limit fails open, README "Operations and failure
+modes"): tracking is how shoppers follow an order, and a guess still needs the order number.
 """
+
+import contextlib
 
 from django.core.cache import cache
 
+from config.cache import CacheUnavailable
 from config.errors import RateLimited
 from orders.models import Order
 from orders.selectors import order_contact_matches
@@ -24,5 +29,6 @@ def track_contact_check(*, order: Order, contact: str) -> bool:
     if order_contact_matches(order, contact):
         return True
     cache.add(key, 0, GUESS_WINDOW_SECONDS)
-    cache.incr(key)
+    with contextlib.suppress(CacheUnavailable, ValueError):  # not counted: see the docstring
+        cache.incr(key)
     return False

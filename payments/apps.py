@@ -8,12 +8,16 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # Django imports an app's modules only once every app is loaded, so these come here.
         from accounts import deletion
+        from config import health
         from orders import payment_hooks
         from payments import (
             checks,  # noqa: F401 (registers the system checks)
             locks,
+            monnify,
             services,
         )
+
+        health.register(health.HealthCheck("monnify", monnify.monnify_reachable))
 
         deletion.register(
             guard=services.user_deletion_guard, cleanup=services.bank_accounts_remove_for_deleted_user

@@ -92,11 +92,16 @@ class WebhookEventStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored"
+    # Monnify's re-query failed or did not (yet) confirm what the event reported: the next
+    # delivery of the same event, or the periodic re-query, processes it again.
+    UNVERIFIED = "unverified", "Unverified"
+    # What a failed re-query left before `unverified` existed; treated the same.
     FAILED = "failed", "Failed"
 
 
 class MonnifyWebhookEvent(models.Model):
-    """Every authentic Monnify notification, once: a redelivery finds its row and stops there."""
+    """Every authentic Monnify notification, once: a redelivery finds its row and stops there,
+    unless the row is still unverified (then the redelivery has it processed again)."""
 
     id = uuid_primary_key()
     event_type = models.CharField(max_length=50)
@@ -241,3 +246,18 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.amount} {self.status}"
+
+
+class SimulatorState(models.Model):
+    """The built-in Monnify simulator's state (payments/simulator_shared.py): one row, so every
+    web process and worker that runs the simulator sees the same transactions and tokens."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "monnify_simulator_state"
+
+    def __str__(self):
+        return "Monnify simulator state"

@@ -106,7 +106,7 @@ def monnify_config() -> MonnifyConfig:
     if not settings.MONNIFY_API_KEY:
         if not simulator_enabled():
             raise MonnifyAuthError("MONNIFY_API_KEY is not set and MONNIFY_SIMULATOR is off.")
-        from payments.simulator import embedded_simulator
+        from payments.simulator_shared import embedded_simulator
 
         return embedded_simulator().config(timeout=settings.MONNIFY_TIMEOUT_SECONDS)
     return MonnifyConfig(
@@ -117,6 +117,17 @@ def monnify_config() -> MonnifyConfig:
         wallet_account_number=settings.MONNIFY_WALLET_ACCOUNT_NUMBER,
         timeout=settings.MONNIFY_TIMEOUT_SECONDS,
     )
+
+
+# The health check's patience: an answer, any answer, within this many seconds.
+REACHABLE_TIMEOUT_SECONDS = 2
+
+
+def monnify_reachable() -> str:
+    """ "ok" (or "simulator") when Monnify's API answers HTTP at all; raises when it cannot be reached."""
+    config = monnify_config()
+    requests.get(config.base_url, timeout=REACHABLE_TIMEOUT_SECONDS)
+    return "simulator" if simulator_enabled() else "ok"
 
 
 def parse_amount(value) -> Decimal | None:

@@ -11,7 +11,6 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import itertools
 import json
 import random
 import threading
@@ -215,7 +214,19 @@ class MonnifySimulator:
             self.currency = "NGN"
             self.requests: list[tuple[str, str]] = []
             self.logins = 0
-            self.sequence = itertools.count(1)
+            self.sequence_value = 0
+
+    def _next_sequence(self) -> int:
+        self.sequence_value += 1
+        return self.sequence_value
+
+    def checkout_url(self, reference: str) -> str:
+        """Where Monnify's hosted payment page (card, USSD) is for this transaction."""
+        return f"{self.url}/checkout/{reference}"
+
+    def request_finished(self) -> None:
+        """Called after each HTTP request is answered (the shared simulator closes its database
+        connection: every request runs in its own thread)."""
 
     # --- controls -------------------------------------------------------------------------------
 
@@ -491,7 +502,7 @@ class MonnifySimulator:
             if body["paymentReference"] in self.by_payment_reference:
                 raise _error(400, f"Duplicate payment reference {body['paymentReference']}")
             now = _now()
-            reference = f"MNFY|{now:%Y%m%d%H%M%S}|{next(self.sequence):06d}"
+            reference = f"MNFY|{now:%Y%m%d%H%M%S}|{self._next_sequence():06d}"
             self.transactions[reference] = {
                 "transactionReference": reference,
                 "paymentReference": body["paymentReference"],
@@ -503,6 +514,7 @@ class MonnifySimulator:
                 "customerName": body.get("customerName") or "",
                 "customerEmail": body["customerEmail"],
                 "metaData": body.get("metaData") or {},
+                "redirectUrl": body.get("redirectUrl") or "",
                 "createdOn": now,
                 "paidOn": None,
                 "accountNumber": None,
@@ -514,7 +526,7 @@ class MonnifySimulator:
             "merchantName": "AGM Simulated Merchant",
             "apiKey": self.api_key,
             "enabledPaymentMethod": ["ACCOUNT_TRANSFER", "CARD", "USSD"],
-            "checkoutUrl": f"{self.url}/checkout/{reference}",
+            "checkoutUrl": self.checkout_url(reference),
         }
 
     def _init_payment(self, *, query, body) -> dict:
@@ -677,7 +689,7 @@ class MonnifySimulator:
                 "reference": body["reference"],
                 "narration": body["narration"],
                 "status": status,
-                "transactionReference": f"MFDS|{now:%Y%m%d%H%M%S}|{next(self.sequence):06d}",
+                "transactionReference": f"MFDS|{now:%Y%m%d%H%M%S}|{self._next_sequence():06d}",
                 "transactionDescription": description,
                 "destinationAccountNumber": body["destinationAccountNumber"],
                 "destinationAccountName": body["destinationAccountName"],
@@ -797,7 +809,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _serve(self, method: str):
-        with self.sim.lock:
+        with self.sim.idle:
             self.sim.in_flight += 1
         try:
             self._answer(method)
@@ -805,6 +817,7 @@ class _Handler(BaseHTTPRequestHandler):
             with self.sim.idle:
                 self.sim.in_flight -= 1
                 self.sim.idle.notify_all()
+            self.sim.request_finished()
 
     def _answer(self, method: str):
         parts = urlsplit(self.path)
@@ -835,25 +848,3 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self._serve("POST")
-
-
-_embedded: MonnifySimulator | None = None
-_embedded_lock = threading.Lock()
-
-
-def embedded_simulator() -> MonnifySimulator:
-    """The simulator the app talks to when MONNIFY_API_KEY is empty (one per process)."""
-    global _embedded
-    with _embedded_lock:
-        if _embedded is None:
-            _embedded = MonnifySimulator(resolve_any_account=True).start()
-        return _embedded
-
-
-def simulate_transfer(
-    *, transaction_reference: str, webhook_url: str, amount: Decimal | None = None
-) -> list[int]:
-    """The embedded default's "simulate transfer" button: pay, then notify like Monnify."""
-    simulator = embedded_simulator()
-    simulator.pay(transaction_reference, amount)
-    return simulator.send_webhook(webhook_url, simulator.transaction_event(transaction_reference))

@@ -26,7 +26,12 @@ def monnify_event_process(self, event_id: str):
 
 @shared_task
 def payments_requery_pending():
-    """Webhooks get lost: ask Monnify about every payment still pending."""
+    """Webhooks get lost or arrive before Monnify confirms them: process unverified events again,
+    then ask Monnify about every payment still pending."""
+    try:
+        services.monnify_events_reprocess()
+    except Exception:
+        logger.exception("payments: re-processing unverified events raised")
     for payment_id in selectors.payments_due_for_requery():
         try:
             services.payment_requery(payment_id=payment_id)

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import ServiceError
@@ -11,8 +10,8 @@ from config.money import naira
 from orders.pricing import fee_charged_to_customer
 from payments import selectors, services
 from payments.forms import BankAccountForm, PayoutForm, RefundForm
-from payments.monnify import simulator_enabled
-from payments.simulator import simulate_transfer
+from payments.monnify import MonnifyError, simulator_enabled
+from payments.simulator_shared import simulated_checkout, simulated_payment
 
 
 @login_required
@@ -123,11 +122,44 @@ def payment_simulate(request, username, reference):
         raise Http404("Simulation is only available with the built-in Monnify simulator")
     payment = selectors.payment_get_for_store(username=username, reference=reference)
     if payment.status == "pending" and payment.monnify_reference:
-        simulate_transfer(
-            transaction_reference=payment.monnify_reference,
-            webhook_url=request.build_absolute_uri(reverse("monnify-webhook")),
-        )
+        simulated_payment(transaction_reference=payment.monnify_reference)
+        # The shopper is back at once, before the webhook: the page shows what Monnify says now
+        # (it would on its next refresh anyway; without JavaScript there is no refresh).
+        try:
+            services.payment_reconcile(payment=payment)
+        except (ServiceError, MonnifyError) as error:
+            messages.info(request, f"The payment is being confirmed: {error}")
     return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
+
+
+SIMULATED_METHODS = {"card": "CARD", "ussd": "USSD"}
+
+
+@require_http_methods(["GET", "POST"])
+def simulator_checkout(request, transaction_reference):
+    """The built-in simulator's stand-in for Monnify's hosted payment page (card and USSD)."""
+    if not simulator_enabled():
+        raise Http404("Only with the built-in Monnify simulator")
+    txn = simulated_checkout(transaction_reference=transaction_reference)
+    if txn is None:
+        raise Http404("No such transaction")
+    due = txn["amount"] - txn["amountPaid"]
+    if request.method == "POST":
+        method = SIMULATED_METHODS.get(request.POST.get("method", ""))
+        if method is None:
+            return render(
+                request,
+                "payments/simulator_checkout.html",
+                {"txn": txn, "due": due, "error": "Choose card or USSD."},
+                status=400,
+            )
+        if due > 0:
+            simulated_payment(transaction_reference=txn["transactionReference"], method=method)
+        # Monnify sends the shopper back to the merchant's redirectUrl with the reference.
+        back = txn.get("redirectUrl") or "/"
+        separator = "&" if "?" in back else "?"
+        return redirect(f"{back}{separator}paymentReference={txn['paymentReference']}")
+    return render(request, "payments/simulator_checkout.html", {"txn": txn, "due": due})
 
 
 # --- the merchant's money ------------------------------------------------------------------------

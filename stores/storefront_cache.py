@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from config.cache import CacheUnavailable
+
 PAGE_TIMEOUT = getattr(settings, "STOREFRONT_CACHE_SECONDS", 600)
 # Pages render their CSRF token as this placeholder; the real token is put in when served.
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
@@ -47,6 +49,11 @@ def _bump(store_id) -> None:
     except ValueError:
         # A fresh version must never repeat one used before the key was evicted.
         cache.set(key, time.time_ns(), timeout=None)
+    except CacheUnavailable:
+        # Nothing is cached or served from the cache meanwhile; pages cached before the outage
+        # may be shown until they age out (STOREFRONT_CACHE_SECONDS). Prices are always
+        # re-read from the database at checkout.
+        pass
 
 
 def remember_store_id(username: str, store_id) -> None:

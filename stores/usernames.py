@@ -19,6 +19,7 @@ RESERVED_USERNAMES = frozenset(
         "static",
         "media",
         "track",
+        "simulator",
         "sitemap",
         "sitemap-xml",
         "robots",

@@ -8,10 +8,15 @@ On Redis the counter and the pending set change in one MULTI, and the flush take
 count with GETDEL: a view that lands during a flush is counted in the next one. Other cache
 backends (the local-memory default of `make run`) keep the pending ids in a cache entry,
 which is exact within one process, the only way that backend runs.
+
+Views that land while Redis is down are not counted (view counts are a statistic, never shown
+to shoppers); the page is served as usual.
 """
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+
+from config.cache import CACHE_ERRORS, cache_down_noted, cache_is_down
 
 PENDING_KEY = "storefront:views:pending"
 FLUSH_BATCH = 500
@@ -30,10 +35,15 @@ def _redis():
 def product_view_record(*, product_id, count: int = 1) -> None:
     client = _redis()
     if client is not None:
+        if cache_is_down():
+            return
         pipe = client.pipeline(transaction=True)
         pipe.incrby(cache.make_and_validate_key(_count_key(product_id)), count)
         pipe.sadd(cache.make_and_validate_key(PENDING_KEY), str(product_id))
-        pipe.execute()
+        try:
+            pipe.execute()
+        except CACHE_ERRORS as error:
+            cache_down_noted(error)
         return
     key = _count_key(product_id)
     if not cache.add(key, count, timeout=None):

@@ -42,8 +42,12 @@ def otp_send_guard(*, otp_type: str, identity: str, ip: str | None) -> None:
         who=identity,
         message="A code was sent a moment ago. You can ask for another in {seconds} seconds.",
     )
-    throttle_hit(scope="otp-send:ip", who=ip, limit=settings.OTP_SENDS_PER_HOUR_PER_IP, window=HOUR)
-    throttle_hit(scope="otp-send:id", who=identity, limit=settings.OTP_SENDS_PER_HOUR, window=HOUR)
+    throttle_hit(
+        scope="otp-send:ip", who=ip, limit=settings.OTP_SENDS_PER_HOUR_PER_IP, window=HOUR, fail_closed=True
+    )
+    throttle_hit(
+        scope="otp-send:id", who=identity, limit=settings.OTP_SENDS_PER_HOUR, window=HOUR, fail_closed=True
+    )
     cooldown_start(scope=scope, who=identity, seconds=settings.OTP_RESEND_COOLDOWN_SECONDS)
 
 

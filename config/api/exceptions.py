@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from config.errors import RateLimited, ServiceError
+from config.errors import RateLimited, ServiceError, TemporarilyUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def error_body(message: str, code: str, details: dict | None = None) -> dict:
 def envelope_exception_handler(exc, context):
     headers = {}
     if isinstance(exc, ServiceError):
-        if isinstance(exc, RateLimited):
+        if isinstance(exc, RateLimited | TemporarilyUnavailable):
             headers["Retry-After"] = str(exc.retry_after)
         return _response(error_body(exc.message, exc.code, exc.details), exc.http_status, headers)
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "payments",
     "notifications",
     "analytics",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -133,10 +134,16 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A publish to a broker that is down fails within seconds (the outbox keeps the task), instead
+# of retrying for as long as a request can wait.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 # Seconds a storefront product-view count waits in Redis before it is written (stores).
 STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
 # Every periodic job, in one place (`make beat` runs them).
 CELERY_BEAT_SCHEDULE = {
+    # Tasks written while the broker was down (outbox/services.py).
+    "outbox-relay": {"task": "outbox.tasks.outbox_relay", "schedule": 30.0},
     "accounts-cleanup-expired": {"task": "accounts.tasks.cleanup_expired", "schedule": 3600.0},
     "notifications-requeue-stale": {
         "task": "notifications.tasks.requeue_stale_deliveries",
@@ -266,6 +273,8 @@ MONNIFY_WALLET_ACCOUNT_NUMBER = read("MONNIFY_WALLET_ACCOUNT_NUMBER", default=""
 MONNIFY_WEBHOOK_ALLOWED_IPS = read("MONNIFY_WEBHOOK_ALLOWED_IPS", list, default=[])
 MONNIFY_TIMEOUT_SECONDS = read("MONNIFY_TIMEOUT_SECONDS", int, default=15)
 MONNIFY_SIMULATOR = read("MONNIFY_SIMULATOR", bool, default=False)
+# Where the built-in simulator posts its webhooks (default: this site's webhook at APP_URL).
+MONNIFY_SIMULATOR_WEBHOOK_URL = read("MONNIFY_SIMULATOR_WEBHOOK_URL", default="")
 
 # --- Email: SendGrid through django-anymail (EMAIL_BACKEND picks another ESP) ---------------------
 SENDGRID_API_KEY = read("SENDGRID_API_KEY", default="")

@@ -15,7 +15,7 @@ DATABASES = {"default": database(default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3
 
 USE_REDIS = read("USE_REDIS", bool, default=False)
 if USE_REDIS:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=not USE_REDIS)

@@ -14,8 +14,10 @@ DATABASES = {"default": database()}
 if DATABASES["default"]["ENGINE"] != MYSQL_ENGINE:
     raise ConfigurationError("DATABASE_URL must point at MySQL or MariaDB in production")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
+# Sessions live in MariaDB only. cached_db would keep serving a session from Redis that was
+# ended (logout) while Redis was down and the cache entry could not be deleted.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Real Monnify keys, never the built-in simulator: without them no payment can be taken.
 MONNIFY_SIMULATOR = False

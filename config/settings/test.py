@@ -32,12 +32,12 @@ CACHE_KEY_PREFIX = f"{read('CACHE_KEY_PREFIX', default='agm-test')}-{TEST_RUN_ID
 CELERY_KEY_PREFIX = f"{CACHE_KEY_PREFIX}-celery:"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": CELERY_KEY_PREFIX}
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": CELERY_KEY_PREFIX}  # noqa: F405
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": CELERY_KEY_PREFIX}
 
 # A test that runs a real worker starts it with CELERY_TASK_ALWAYS_EAGER=false.

@@ -6,7 +6,6 @@ writes nothing.
 """
 
 import secrets
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -123,7 +122,7 @@ def order_place(
                 order_payments().open(order=order)
             # robust: the order stands even if its messages cannot be prepared; the shopper
             # still sees it on the page, and a failure is logged.
-            transaction.on_commit(partial(messages.send_order_placed, order_id=order.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_order_placed(order_id=order.pk), robust=True)
     except _KeyTaken:
         earlier = _earlier_order(store=store, key=key, fingerprint=fingerprint)
         if earlier is None:

@@ -1,7 +1,5 @@
 """Status changes of an order: DESIGN.md's machine, cancelling, payment confirmation and expiry."""
 
-from functools import partial
-
 from django.db import transaction
 
 from config.errors import Conflict, ServiceError
@@ -144,8 +142,9 @@ def _check_transition(order: Order, to_status: str) -> None:
 
 
 def _tell_shopper(order: Order, *, note: str = "") -> None:
+    status = order.status
     transaction.on_commit(
-        partial(messages.send_order_status, order_id=order.pk, status=order.status, note=note), robust=True
+        lambda: messages.send_order_status(order_id=order.pk, status=status, note=note), robust=True
     )
 
 

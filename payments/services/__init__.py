@@ -48,7 +48,12 @@ from payments.services.refunds import (
     refund_requery,
     refund_submit,
 )
-from payments.services.webhooks import InvalidWebhookSignature, monnify_event_process, monnify_webhook_receive
+from payments.services.webhooks import (
+    InvalidWebhookSignature,
+    monnify_event_process,
+    monnify_events_reprocess,
+    monnify_webhook_receive,
+)
 
 __all__ = [
     "REFUND_MINIMUM",
@@ -62,6 +67,7 @@ __all__ = [
     "bank_accounts_remove_for_deleted_user",
     "bank_list",
     "monnify_event_process",
+    "monnify_events_reprocess",
     "monnify_webhook_receive",
     "payment_apply_status",
     "payment_create",

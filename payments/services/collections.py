@@ -9,7 +9,6 @@ import logging
 import secrets
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from config.money import kobo_text
 from config.site_url import site_url
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import order_expire_payment, order_mark_paid
+from outbox.services import outbox_enqueue
 from payments import locks, messages, tasks
 from payments.models import (
     Payment,
@@ -87,7 +87,7 @@ def payment_create(*, order: Order) -> Payment:
                 continue  # a reference collision: the unique key is the last guard
         else:
             raise Conflict("Could not allocate a payment reference; try again.")
-        transaction.on_commit(lambda: tasks.payment_open.delay(payment.pk), robust=True)
+        outbox_enqueue(task=tasks.payment_open, payment_id=payment.pk)
     return payment
 
 
@@ -114,7 +114,8 @@ def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
             customer_email=order.customer_email or store.user.email,
             payment_reference=payment.payment_reference,
             payment_description=store.display_name[:100],
-            redirect_url=f"{site_url()}/{store.username}",
+            # After card or USSD on Monnify's page the shopper comes back to this payment's page.
+            redirect_url=f"{site_url()}/{store.username}/pay/{payment.payment_reference}",
             metadata={"order_number": order.order_number},
         )
     except MonnifyRequestError:
@@ -248,23 +249,27 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
                 payment.save(update_fields=["metadata"])
             # After commit and robust: a template or provider problem is logged, and can neither
             # undo the payment nor fail the webhook task that applied it.
-            transaction.on_commit(partial(messages.send_payment_received, payment_id=payment.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_payment_received(payment_id=payment.pk), robust=True)
         flag = metadata.get("needs_merchant_action")
         if flag and flag != flag_before:
             transaction.on_commit(
-                partial(messages.send_payment_flag, payment_id=payment.pk, flag=flag), robust=True
+                lambda: messages.send_payment_flag(payment_id=payment.pk, flag=flag), robust=True
             )
     return became_paid
 
 
-def payment_reconcile(*, payment: Payment, transaction_reference: str | None = None) -> bool:
-    """Ask Monnify for the transaction's real state and apply it. Raises MonnifyError."""
+def payment_transaction_fetch(*, payment: Payment, transaction_reference: str | None = None) -> dict:
+    """Monnify's own state of the payment's transaction (no write). Raises MonnifyError."""
     reference = payment.monnify_reference or transaction_reference
     client = monnify_client()
     if reference:
-        body = client.get_transaction_status_v2(reference)
-    else:
-        body = client.query_by_payment_reference(payment.payment_reference)
+        return client.get_transaction_status_v2(reference)
+    return client.query_by_payment_reference(payment.payment_reference)
+
+
+def payment_reconcile(*, payment: Payment, transaction_reference: str | None = None) -> bool:
+    """Ask Monnify for the transaction's real state and apply it. Raises MonnifyError."""
+    body = payment_transaction_fetch(payment=payment, transaction_reference=transaction_reference)
     return payment_apply_status(payment_id=payment.pk, body=body)
 
 
@@ -324,12 +329,24 @@ def payment_requery(*, payment_id: str) -> bool:
 def payment_refresh_if_due(*, payment: Payment) -> Payment:
     """Re-query a pending payment for a shopper watching it, at most every 20 s per payment.
 
-    Webhooks are usually first; this keeps the page honest when one is slow or lost.
+    Webhooks are usually first; this keeps the page honest when one is slow or lost. A payment
+    whose account could not be opened (Monnify was down) is tried again at the same pace, so a
+    shopper who keeps the page open gets the account without pressing "Try again". Without the
+    cache (Redis down) nothing is tried from the page: the periodic re-query does it.
     """
-    if payment.status != PaymentStatus.PENDING or not payment.monnify_reference:
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    retry_start = not payment.account_number and "start_error" in (payment.metadata or {})
+    if not payment.monnify_reference and not retry_start:
         return payment
     if not cache.add(f"payments:refresh:{payment.pk}", 1, REFRESH_INTERVAL_SECONDS):
         return payment
+    if retry_start:
+        try:
+            return payment_retry_start(payment=payment)
+        except ServiceError as error:
+            logger.info("payments: retry of %s skipped: %s", payment.payment_reference, error)
+            return payment
     try:
         payment_reconcile(payment=payment)
     except (MonnifyError, ServiceError) as error:

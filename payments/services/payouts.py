@@ -3,7 +3,6 @@
 import logging
 import secrets
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
 from config.money import naira, to_kobo
+from outbox.services import outbox_enqueue
 from payments import locks, messages, tasks
 from payments.models import (
     LedgerKind,
@@ -61,8 +61,7 @@ DISBURSEMENT_EVENTS = frozenset({"SUCCESSFUL_DISBURSEMENT", "FAILED_DISBURSEMENT
 
 
 def _payout_queue_submit(payout_id: str):
-
-    transaction.on_commit(lambda: tasks.payout_submit.delay(payout_id), robust=True)
+    outbox_enqueue(task=tasks.payout_submit, payout_id=payout_id)
 
 
 def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payout:
@@ -180,9 +179,9 @@ def payout_apply_transfer(*, payout_id: str, body: dict) -> Payout:
             payout.completed_at = timezone.now()
         payout.save()
         if new == PayoutStatus.SUCCESS:
-            transaction.on_commit(partial(messages.send_payout_completed, payout_id=payout.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_payout_completed(payout_id=payout.pk), robust=True)
         elif new in (PayoutStatus.FAILED, PayoutStatus.REVERSED):
-            transaction.on_commit(partial(messages.send_payout_failed, payout_id=payout.pk), robust=True)
+            transaction.on_commit(lambda: messages.send_payout_failed(payout_id=payout.pk), robust=True)
     return payout
 
 

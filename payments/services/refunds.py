@@ -10,6 +10,7 @@ from django.utils import timezone
 from config.errors import Conflict, NotFound, ServiceError
 from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
+from outbox.services import outbox_enqueue
 from payments import locks, tasks
 from payments.models import (
     LedgerEntry,
@@ -96,7 +97,7 @@ def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=Non
                 payment=payment,
                 description=f"Refund {refund.reference}",
             )
-        transaction.on_commit(lambda: _refund_queue_submit(refund.pk), robust=True)
+        outbox_enqueue(task=tasks.refund_submit, refund_id=refund.pk)
     return refund
 
 
@@ -106,11 +107,6 @@ def _sale_credited(payment: Payment) -> bool:
 
 def _refund_debit_reference(refund: Refund) -> str:
     return f"refund:{refund.reference}"
-
-
-def _refund_queue_submit(refund_id: str):
-
-    tasks.refund_submit.delay(refund_id)
 
 
 def refund_submit(*, refund_id: str) -> Refund:

@@ -1,9 +1,14 @@
 """Monnify's webhooks: authenticated and recorded at once, acted on by a Celery task.
 
-An event only prompts us: what is applied is always Monnify's own answer to a re-query.
+An event only prompts us: what is applied is always Monnify's own answer to a re-query. An
+event whose re-query failed, or whose answer does not (yet) show what the event reported, is
+kept `unverified`, never used up: the next delivery of the same event and the periodic
+re-query (`monnify_events_reprocess`) process it again, and once verified it is `processed`
+and applies exactly once (the payment's row lock and the ledger's unique references).
 """
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +17,7 @@ from django.utils import timezone
 
 from config.errors import ExternalServiceError, PermissionDenied, ServiceError
 from config.money import kobo_text
+from outbox.services import outbox_enqueue
 from payments import locks, tasks
 from payments.models import (
     MonnifyWebhookEvent,
@@ -26,12 +32,17 @@ from payments.monnify import (
     monnify_config,
     parse_amount,
 )
-from payments.services.collections import payment_reconcile
+from payments.services.collections import PAID_STATUSES, payment_apply_status, payment_transaction_fetch
 from payments.services.payouts import DISBURSEMENT_EVENTS, payout_apply_transfer
 from payments.services.refunds import REFUND_EVENTS, refund_apply_status
 from payments.webhooks import SIGNATURE_HEADER, signature_is_valid, source_ip_allowed, webhook_reference
 
 TRANSACTION_EVENTS = frozenset({"SUCCESSFUL_TRANSACTION", "REJECTED_PAYMENT"})
+# Statuses from which a redelivery has the event processed again.
+REPROCESSABLE = frozenset({WebhookEventStatus.UNVERIFIED, WebhookEventStatus.FAILED})
+# How long the periodic re-query keeps trying an unverified event (a transfer account lives 40
+# minutes; Monnify retries a webhook for about a day).
+UNVERIFIED_RETRY_WINDOW = timedelta(days=3)
 
 
 class InvalidWebhookSignature(ServiceError):
@@ -68,11 +79,28 @@ def monnify_webhook_receive(*, body: bytes, headers, remote_addr: str | None) ->
             event = MonnifyWebhookEvent.objects.create(
                 event_type=event_type, reference=reference, payload=payload, remote_addr=remote_addr or ""
             )
-
-            transaction.on_commit(lambda: tasks.monnify_event_process.delay(event.pk), robust=True)
+            outbox_enqueue(task=tasks.monnify_event_process, event_id=event.pk)
     except IntegrityError:
-        return None  # a redelivery (or a concurrent duplicate) of an event we hold
+        # A redelivery (or a concurrent duplicate) of an event we hold.
+        return _event_redelivered(event_type=event_type, reference=reference)
     return event
+
+
+def _event_redelivered(*, event_type: str, reference: str) -> MonnifyWebhookEvent | None:
+    """The held event again: processed again when it is still unverified, else None."""
+    with transaction.atomic():
+        held = (
+            MonnifyWebhookEvent.objects.select_for_update()
+            .filter(event_type=event_type, reference=reference, status__in=REPROCESSABLE)
+            .first()
+        )
+        if held is None:
+            return None
+        # Back to `received` under the lock: of many redeliveries at once, one queues it.
+        held.status = WebhookEventStatus.RECEIVED
+        held.save(update_fields=["status"])
+        outbox_enqueue(task=tasks.monnify_event_process, event_id=held.pk)
+    return held
 
 
 def _event_finish(event: MonnifyWebhookEvent, status: str, error: str = ""):
@@ -106,11 +134,59 @@ def monnify_event_process(*, event_id: str):
     if event.event_type == "REJECTED_PAYMENT":
         _payment_note_rejection(payment=payment, data=data)
     try:
-        payment_reconcile(payment=payment, transaction_reference=data.get("transactionReference"))
+        body = payment_transaction_fetch(
+            payment=payment, transaction_reference=data.get("transactionReference")
+        )
     except MonnifyError as error:
-        _event_finish(event, WebhookEventStatus.FAILED, error.message)
+        _event_finish(event, WebhookEventStatus.UNVERIFIED, error.message)
         raise ExternalServiceError("Monnify could not confirm the transaction.") from error
+    # What Monnify says is applied either way (it is the truth now); the event is only used up
+    # when Monnify's answer shows at least what the event reported.
+    payment_apply_status(payment_id=payment.pk, body=body)
+    problem = "" if event.event_type == "REJECTED_PAYMENT" else _collection_unconfirmed(data, body)
+    if problem:
+        _event_finish(event, WebhookEventStatus.UNVERIFIED, problem)
+        return
     _event_finish(event, WebhookEventStatus.PROCESSED)
+
+
+def _collection_unconfirmed(reported: dict, confirmed: dict) -> str:
+    """Why Monnify's answer does not confirm the event ("" when it does).
+
+    It confirms when it reports at least the money the event did and, for a paid event, a paid
+    (or since reversed) transaction: a late redelivery of a short payment's event after the
+    top-up is confirmed by the top-up's PAID.
+    """
+    reported_amount = parse_amount(reported.get("amountPaid")) or Decimal("0")
+    confirmed_amount = parse_amount(confirmed.get("amountPaid")) or Decimal("0")
+    reported_status = str(reported.get("paymentStatus") or "").upper()
+    confirmed_status = str(confirmed.get("paymentStatus") or "").upper()
+    if confirmed_status == "REVERSED":
+        return ""
+    if confirmed_amount < reported_amount or (
+        reported_status in PAID_STATUSES and confirmed_status not in PAID_STATUSES
+    ):
+        return (
+            f"Monnify reports {confirmed_status or 'no status'} {kobo_text(confirmed_amount)}, "
+            f"the event {reported_status or 'no status'} {kobo_text(reported_amount)}"
+        )
+    return ""
+
+
+def monnify_events_reprocess(*, limit: int = 200) -> int:
+    """The periodic re-query's part: process unverified events again; how many became processed."""
+    since = timezone.now() - UNVERIFIED_RETRY_WINDOW
+    waiting = MonnifyWebhookEvent.objects.filter(status__in=REPROCESSABLE, received_at__gte=since)
+    processed = 0
+    for event_id in list(waiting.order_by("received_at").values_list("pk", flat=True)[:limit]):
+        try:
+            monnify_event_process(event_id=event_id)
+        except ExternalServiceError:
+            continue  # still unverified; the next run tries again
+        processed += MonnifyWebhookEvent.objects.filter(
+            pk=event_id, status=WebhookEventStatus.PROCESSED
+        ).count()
+    return processed
 
 
 def _payment_note_rejection(*, payment: Payment, data: dict):
@@ -139,7 +215,7 @@ def _apply_confirmed(event: MonnifyWebhookEvent, *, record, missing: str, what: 
     try:
         body = ask(record)
     except MonnifyError as error:
-        _event_finish(event, WebhookEventStatus.FAILED, error.message)
+        _event_finish(event, WebhookEventStatus.UNVERIFIED, error.message)
         raise ExternalServiceError(f"Monnify could not confirm the {what}.") from error
     apply(record, body)
     _event_finish(event, WebhookEventStatus.PROCESSED)

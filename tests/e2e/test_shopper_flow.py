@@ -18,6 +18,13 @@ from tests.e2e.conftest import console_errors
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _site_at_the_live_server(live_server, settings):
+    """The simulator's webhooks (and Monnify's redirect) go to APP_URL: here, the live server."""
+    settings.SITE_URL = live_server.url
+
+
 WAIT_SECONDS = 15
 PAY_PATH = re.compile(r"/mama-put-kitchen/pay/([^/?#]+)$")
 

@@ -14,6 +14,7 @@ from accounts.models import OtpType, OtpVerification, RefreshToken, Role
 from analytics.services import rollups_catch_up
 from notifications.models import Category, Channel, DeliveryLog, Notification
 from orders.models import CouponRedemption, Order, OrderItem
+from outbox.models import OutboxMessage
 from payments.models import (
     BankAccount,
     LedgerEntry,
@@ -108,6 +109,7 @@ def one_of_each(db):
     MonnifyWebhookEvent.objects.create(
         event_type="SUCCESSFUL_TRANSACTION", reference="MNFY-ADMIN1", payload={"eventType": "x"}
     )
+    OutboxMessage.objects.create(task="payments.tasks.payment_open", kwargs={"payment_id": str(payment.pk)})
     Payout.objects.create(
         merchant=merchant,
         bank_account=bank_account,

@@ -28,7 +28,7 @@ def test_cache_and_celery_keys_carry_the_run_prefix():
         celery_app.conf.broker_transport_options,
         celery_app.conf.result_backend_transport_options,
     ):
-        assert options == {"global_keyprefix": settings.CELERY_KEY_PREFIX}
+        assert options["global_keyprefix"] == settings.CELERY_KEY_PREFIX
     cache.set("isolation-probe", 1)
     assert run_keys() == [f"{settings.CACHE_KEY_PREFIX}:1:isolation-probe".encode()]
 

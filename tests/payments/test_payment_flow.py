@@ -343,7 +343,7 @@ def test_webhook_processing_survives_monnify_outage(payment, monnify, post_webho
     monnify.pay_full(payment.payment_reference)
     monnify.stop()
     assert post_webhook(monnify.transaction_event(payment.payment_reference)).status_code == 200
-    assert MonnifyWebhookEvent.objects.get().status == "failed"
+    assert MonnifyWebhookEvent.objects.get().status == "unverified"
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
     monnify.start()
     tasks.payments_requery_pending.delay()

@@ -5,10 +5,10 @@ import pytest
 
 from orders.models import OrderStatus, PaymentStatus
 from payments import services
-from payments.models import Payment
-from payments.simulator import simulate_transfer
+from payments.models import MonnifyWebhookEvent, Payment
 from tests.factories import OrderFactory, StoreFactory
 from tests.payments.helpers import open_payment
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -100,19 +100,54 @@ def test_simulate_is_unavailable_with_real_keys(client, monnify, order):
 @pytest.mark.django_db(transaction=True)
 def test_embedded_simulator_walks_the_whole_flow(live_server, settings, client):
     settings.MONNIFY_API_KEY = ""  # no keys: the built-in simulator answers
+    # Its webhook goes where settings say, whatever Host the shopper's request named.
+    settings.MONNIFY_SIMULATOR_WEBHOOK_URL = f"{live_server.url}/api/v1/webhooks/monnify"
     order = OrderFactory(store=StoreFactory(), total=Decimal("7000.00"))
     payment = open_payment(order=order)
     assert len(payment.account_number) == 10
     assert "Simulate transfer" in client.get(page_url(payment)).content.decode()
-    statuses = simulate_transfer(
-        transaction_reference=payment.monnify_reference,
-        webhook_url=f"{live_server.url}/api/v1/webhooks/monnify",
+
+    response = client.post(page_url(payment, "/simulate"), HTTP_HOST="attacker.example")
+    assert response.status_code == 302
+
+    wait_until(
+        lambda: MonnifyWebhookEvent.objects.filter(status="processed").exists(),
+        timeout=20,
+        message="the simulator's webhook was not processed",
     )
-    assert statuses == [200]
-    payment.refresh_from_db()
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID
     order.refresh_from_db()
-    assert payment.status == PaymentStatus.PAID
     assert (order.status, order.payment_status) == (OrderStatus.CONFIRMED, PaymentStatus.PAID)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("button", "method"), [("card", "card"), ("ussd", "ussd")])
+def test_the_simulator_plays_monnifys_hosted_page_for_card_and_ussd(
+    live_server, settings, client, button, method
+):
+    settings.MONNIFY_API_KEY = ""
+    settings.SITE_URL = live_server.url
+    settings.MONNIFY_SIMULATOR_WEBHOOK_URL = f"{live_server.url}/api/v1/webhooks/monnify"
+    order = OrderFactory(store=StoreFactory(), total=Decimal("7000.50"))
+    payment = open_payment(order=order)
+    to_monnify = client.get(page_url(payment, "/card"))
+    checkout = unquote(to_monnify["Location"])
+    assert checkout == f"{live_server.url}/simulator/monnify/checkout/{payment.monnify_reference}"
+
+    page = client.get(checkout.removeprefix(live_server.url))
+    assert page.status_code == 200
+    assert f"Pay ₦7,000.50 by {'card' if button == 'card' else 'USSD'}" in page.content.decode()
+    back = client.post(checkout.removeprefix(live_server.url), {"method": button})
+    assert back["Location"] == (
+        f"{live_server.url}{page_url(payment)}?paymentReference={payment.payment_reference}"
+    )
+    wait_until(
+        lambda: Payment.objects.get(pk=payment.pk).status == PaymentStatus.PAID,
+        timeout=20,
+        message="the simulator's webhook did not mark the payment paid",
+    )
+    assert Payment.objects.get(pk=payment.pk).payment_method == method
+    assert client.post(checkout.removeprefix(live_server.url), {"method": "cash"}).status_code == 400
 
 
 def test_page_while_the_account_is_being_opened(client, monnify, order, django_capture_on_commit_callbacks):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0005_ledger_debit_reversal'),
+        ('payments', '0007_simulator_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
