@@ -16,6 +16,9 @@ def _area(request) -> str:
     """Whose error page: the dashboard's, a store's (a shopper's page), or the platform's."""
     if request.path.startswith("/dashboard/"):
         return "dashboard"
+    # A view that knows better says so (a deep path under no store is the platform's).
+    if getattr(request, "error_page_area", None):
+        return request.error_page_area
     match = getattr(request, "resolver_match", None)
     if request.path.startswith("/track/") or (match and match.namespace.startswith("storefront")):
         return "storefront"

@@ -70,6 +70,7 @@ from stores.storefront_cache import (
     page_set,
     remember_store_id,
 )
+from stores.usernames import RESERVED_USERNAMES
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -267,8 +268,9 @@ def storefront_about(request, username):
 def storefront_not_found(request, username, rest):
     """Any other path under a store: the store's own branded 404 page. A deeper path whose first
     segment is no store at all (/no/such/page) is not a store's page: the platform's 404."""
-    if store_for_error_page(path=request.path) is None:
-        return render(request, "platform/404.html", status=404)
+    # A platform path (/api/…) is never a store's: no need to look one up.
+    if username.lower() in RESERVED_USERNAMES or store_for_error_page(path=request.path) is None:
+        request.error_page_area = "platform"  # config.views picks the error page by it
     raise Http404("No such page")
 
 
