@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from orders import views
+from orders import views, whatsapp_views
 
 app_name = "orders_storefront"
 
 urlpatterns = [
     path("cart", views.cart_page, name="cart"),
     path("checkout", views.checkout_page, name="checkout"),
+    path("whatsapp", whatsapp_views.whatsapp_order_page, name="whatsapp-order"),
     path("orders/<str:order_number>", views.order_placed_page, name="placed"),
 ]

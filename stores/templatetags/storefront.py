@@ -2,6 +2,7 @@ from django import template
 
 from config import money
 from stores.presentation import product_duration_minutes, product_image, stock_state
+from stores.selectors import store_whatsapp_order_number
 
 register = template.Library()
 
@@ -33,3 +34,9 @@ def duration(product) -> str:
     if hours and rest:
         return f"{hours} h {rest} min"
     return f"{hours} h" if hours else f"{rest} min"
+
+
+@register.simple_tag
+def whatsapp_order_number(store) -> str:
+    """The wa.me number when the store takes orders on WhatsApp, else "" (one query)."""
+    return store_whatsapp_order_number(store=store) or ""
