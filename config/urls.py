@@ -31,6 +31,7 @@ urlpatterns = [
     path("auth/", include("accounts.urls")),
     path("dashboard/", include("stores.dashboard_urls")),
     path("track/", include("orders.urls")),
+    path("verify/", include("payments.verify_urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

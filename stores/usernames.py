@@ -19,6 +19,7 @@ RESERVED_USERNAMES = frozenset(
         "static",
         "media",
         "track",
+        "verify",
         "sitemap",
         "sitemap-xml",
         "robots",
