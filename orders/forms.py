@@ -45,7 +45,7 @@ class CheckoutForm(forms.Form):
 class WhatsAppOrderForm(CheckoutForm):
     """Checkout's details without a coupon: "Order on WhatsApp" is the short way to order."""
 
-    coupon = None
+    coupon = None  # type: ignore[assignment]  # Django's way to drop an inherited field
     # where the lines come from: the product page's fields, or the shopper's cart
     origin = forms.ChoiceField(choices=[("product", "product"), ("cart", "cart")], widget=forms.HiddenInput)
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path, register_converter
 
-from stores import views
+from stores import share_views, views
 
 
 class StoreIdConverter:
@@ -32,6 +32,8 @@ urlpatterns = [
     path("stores/<store_id:store_id>/settings/", views.store_settings, name="store-settings"),
     path("stores/<store_id:store_id>/status/", views.store_status, name="store-status"),
     path("stores/<store_id:store_id>/delete/", views.store_delete_page, name="store-delete"),
+    path("share/", share_views.dashboard_share, name="share"),
+    path("share/whatsapp-ordering", share_views.dashboard_whatsapp_ordering, name="share-whatsapp-ordering"),
     path("account/", include("accounts.dashboard_urls")),
     path("products/", include("catalog.dashboard_urls")),
     path("orders/", include("orders.dashboard_urls")),
