@@ -251,3 +251,63 @@ def test_another_merchants_order_is_not_found(other_merchant_client, wa_store):
     ).order
     assert other_merchant_client.get(f"/dashboard/orders/{order.pk}/whatsapp").status_code == 404
     assert other_merchant_client.get(f"/dashboard/orders/{order.pk}/whatsapp/open?text=hi").status_code == 404
+
+
+def test_api_order_on_whatsapp_returns_the_order_and_the_link(api_client, wa_store):
+    product = ProductFactory(store=wa_store, name="Belt", price=Decimal("1500.50"), stock_quantity=3)
+    body = {
+        "storeUsername": wa_store.username,
+        "customerName": "Chioma Eze",
+        "customerPhone": "08031112222",
+        "deliveryMethod": "pickup",
+        "items": [{"productId": product.pk, "quantity": 2}],
+    }
+    response = api_client.post("/api/v1/orders/whatsapp", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 201
+    data = response.json()["data"]
+    order = Order.objects.get()
+    assert data["order"]["orderNumber"] == order.order_number
+    assert data["order"]["total"] == "3001.00"
+    assert data["order"]["payment"]["payUrl"] in _text(data["whatsappUrl"])
+    assert OrderSource.objects.get(order=order).channel == "whatsapp"
+    again = api_client.post("/api/v1/orders/whatsapp", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert again.status_code == 201 and again.json()["data"]["whatsappUrl"] == data["whatsappUrl"]
+    assert Order.objects.count() == 1
+
+
+def test_api_order_on_whatsapp_refused_when_the_store_has_it_off(api_client, merchant):
+    store = StoreFactory(user=merchant, social_links={"whatsapp": "+2348031234567"})
+    product = ProductFactory(store=store)
+    response = api_client.post(
+        "/api/v1/orders/whatsapp",
+        {
+            "storeUsername": store.username,
+            "customerName": "Chioma Eze",
+            "customerPhone": "08031112222",
+            "deliveryMethod": "pickup",
+            "items": [{"productId": product.pk, "quantity": 1}],
+        },
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "whatsapp_ordering_off"
+    assert not Order.objects.exists()
+
+
+def test_api_message_templates_for_the_merchant(merchant_api, other_merchant_api, wa_store):
+    product = ProductFactory(store=wa_store)
+    order = order_place_on_whatsapp(
+        store=wa_store,
+        customer={"name": "Chioma Eze", "phone": "08031112222"},
+        lines=[{"product_id": product.pk, "quantity": 1}],
+    ).order
+    response = merchant_api.get(f"/api/v1/orders/{order.pk}/whatsapp-messages")
+    messages = response.json()["data"]["messages"]
+    assert [message["key"] for message in messages] == [
+        "payment_reminder",
+        "shipped",
+        "ready_for_pickup",
+        "delivered",
+    ]
+    assert messages[1]["whatsappUrl"].startswith("https://wa.me/2348031112222?text=Hello%20Chioma")
+    assert other_merchant_api.get(f"/api/v1/orders/{order.pk}/whatsapp-messages").status_code == 404

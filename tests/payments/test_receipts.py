@@ -172,3 +172,44 @@ def test_receipt_email_goes_to_the_orders_address_once_per_window(paid, django_c
         f"http://testserver/verify/{receipt.code}" in sent[0].body
         or f"/verify/{receipt.code}" in sent[0].body
     )
+
+
+def test_api_receipt_needs_the_contact_and_verification_is_public(paid, api_client, merchant_api):
+    url = f"/api/v1/receipts/{paid.order_number}"
+    refused = api_client.get(url)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "permission_denied"
+    data = api_client.get(url, {"contact": "chioma@example.com"}).json()["data"]
+    payment = Payment.objects.get(order=paid)
+    assert (data["status"], data["amountPaid"], data["total"]) == ("paid", "30000.75", "30000.75")
+    assert data["items"] == [
+        {
+            "name": "Ankara Dress",
+            "options": "",
+            "quantity": 3,
+            "unitPrice": "10000.25",
+            "subtotal": "30000.75",
+        }
+    ]
+    assert data["monnifyReference"] == payment.monnify_reference
+    assert merchant_api.get(url).status_code == 200
+    code = Receipt.objects.get(order=paid).code
+    assert data["verifyUrl"] == f"http://testserver/verify/{code}"
+    verified = api_client.get(f"/api/v1/verify/{code}").json()["data"]
+    assert verified["status"] == "paid" and verified["amount"] == "30000.75"
+    assert set(verified) == {
+        "status",
+        "storeName",
+        "storeUsername",
+        "orderNumber",
+        "amount",
+        "paidAt",
+        "method",
+        "refundedAmount",
+    }
+    assert api_client.get("/api/v1/verify/nope").status_code == 404
+
+
+def test_api_receipt_of_an_unpaid_order_is_not_found(shop, monnify, merchant_api):
+    order = place(shop)
+    assert merchant_api.get(f"/api/v1/receipts/{order.order_number}").status_code == 404

@@ -137,3 +137,22 @@ def test_another_merchants_store_cannot_be_switched(client, shop, other_merchant
         "/dashboard/share/whatsapp-ordering", {"store": shop.pk, "enabled": "on"}, follow=True
     )
     assert "Store not found." in response.content.decode()
+
+
+def test_api_share_kit(merchant_api, other_merchant_api, shop):
+    product = ProductFactory(store=shop, name="Red Ankara Dress")
+    data = merchant_api.get(f"/api/v1/stores/{shop.pk}/share").json()["data"]
+    assert data == {
+        "storeUrl": f"{SITE}/ada-shoes",
+        "qrPngUrl": f"{SITE}/ada-shoes/qr.png",
+        "qrSvgUrl": f"{SITE}/ada-shoes/qr.svg",
+        "whatsappShareUrl": "https://wa.me/?text=http%3A%2F%2Ftestserver%2Fada-shoes",
+        "whatsappOrdering": False,
+    }
+    refused = merchant_api.patch(f"/api/v1/stores/{shop.pk}/share", {"whatsappOrdering": True}, format="json")
+    assert refused.status_code == 400
+    products = merchant_api.get(f"/api/v1/stores/{shop.pk}/share/products").json()
+    assert products["data"][0]["shortUrl"] == f"{SITE}/ada-shoes/p/{product_slug(product)}"
+    assert products["data"][0]["ogImageUrl"].startswith(f"{SITE}/ada-shoes/p/{product.pk}/og.png?v=")
+    assert products["pagination"]["total"] == 1
+    assert other_merchant_api.get(f"/api/v1/stores/{shop.pk}/share").status_code == 404
