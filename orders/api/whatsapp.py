@@ -18,7 +18,7 @@ class WhatsAppOrderSerializer(serializers.Serializer):
 
 class WhatsAppMessageSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=["payment_reminder", "shipped", "ready_for_pickup", "delivered"])
-    label = serializers.CharField()
+    title = serializers.CharField(help_text="What the template is for, e.g. Payment reminder")
     text = serializers.CharField()
     whatsapp_url = serializers.CharField()
 
@@ -72,7 +72,7 @@ class OrderWhatsAppMessagesApi(APIView):
         messages = [
             {
                 "key": message.key,
-                "label": message.label,
+                "title": message.label,
                 "text": message.text,
                 "whatsapp_url": whatsapp.wa_link(order.customer_phone, message.text),
             }
