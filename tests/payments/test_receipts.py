@@ -93,7 +93,7 @@ def test_receipt_page_needs_the_orders_phone_or_email(paid):
     html = page.content.decode()
     payment = Payment.objects.get(order=paid)
     receipt = Receipt.objects.get(order=paid)
-    assert "<strong>Paid</strong>: ₦30,000.75 by bank transfer on" in html
+    assert "<strong>Paid: ₦30,000.75</strong> by bank transfer on" in html
     assert payment.monnify_reference in html
     assert "3" in html and "₦10,000.25" in html and "₦30,000.75" in html
     assert f"http://testserver/verify/{receipt.code}" in html
