@@ -32,6 +32,7 @@ urlpatterns = [
     path("dashboard/", include("stores.dashboard_urls")),
     path("track/", include("orders.urls")),
     path("simulator/", include("payments.simulator_urls")),
+    path("verify/", include("payments.verify_urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin import ReadOnlyAdmin
 from config.errors import ServiceError
 from orders import services
 from orders.models import (
@@ -12,6 +13,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderItem,
+    OrderSource,
 )
 
 MONEY_FIELDS = ("subtotal", "discount", "shipping_fee", "agm_fee", "total")
@@ -156,3 +158,11 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
     list_display = ("store", "default_fee", "free_pickup", "free_delivery_threshold")
     search_fields = ("store__username",)
     raw_id_fields = ("store",)
+
+
+@admin.register(OrderSource)
+class OrderSourceAdmin(ReadOnlyAdmin):
+    list_display = ("order", "channel", "created_at")
+    list_filter = ("channel",)
+    search_fields = ("order__order_number",)
+    raw_id_fields = ("order",)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders import views
+from orders import views, whatsapp_views
 
 app_name = "orders_dashboard"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<uuid:order_id>/invoice", views.dashboard_order_invoice, name="invoice"),
     path("<uuid:order_id>/status", views.dashboard_order_status, name="status"),
     path("<uuid:order_id>/cancel", views.dashboard_order_cancel, name="cancel"),
+    path("<uuid:order_id>/whatsapp", whatsapp_views.dashboard_order_whatsapp, name="whatsapp"),
+    path("<uuid:order_id>/whatsapp/open", whatsapp_views.dashboard_order_whatsapp_open, name="whatsapp-open"),
 ]

@@ -60,6 +60,18 @@ class CheckoutForm(forms.Form):
         cast(forms.ChoiceField, self.fields["lga"]).choices = lga_choices_for(state)
 
 
+class WhatsAppOrderForm(CheckoutForm):
+    """Checkout's details without a coupon: "Order on WhatsApp" is the short way to order."""
+
+    coupon = None  # type: ignore[assignment]  # Django's way to drop an inherited field
+    # where the lines come from: the product page's fields, or the shopper's cart
+    origin = forms.ChoiceField(choices=[("product", "product"), ("cart", "cart")], widget=forms.HiddenInput)
+
+
+class WhatsAppMessageForm(forms.Form):
+    text = forms.CharField(label="Message", max_length=1500, widget=forms.Textarea(attrs={"rows": 6}))
+
+
 class TrackForm(forms.Form):
     contact = forms.CharField(max_length=255, label="Phone number or email used for the order")
 

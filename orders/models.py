@@ -268,3 +268,25 @@ class Booking(models.Model):
     @property
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class OrderChannel(models.TextChoices):
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class OrderSource(models.Model):
+    """Where an order came from, when it was not the storefront's checkout or the API.
+
+    A table of our own rather than a column on the seed's `orders`: the other backends insert
+    orders without it, and an order with no row here came through the checkout.
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, primary_key=True, related_name="source")
+    channel = models.CharField(max_length=20, choices=OrderChannel.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_sources"
+
+    def __str__(self):
+        return f"{self.order_id}: {self.channel}"

@@ -35,7 +35,7 @@ def order_list_for_owner(*, user, filters: dict | None = None):
     filters = filters or {}
     orders = Order.objects.filter(
         store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True
-    ).select_related("store")
+    ).select_related("store", "source")
     if filters.get("store"):
         orders = orders.filter(store_id=str(filters["store"]))
     if filters.get("status"):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders import booking_pages, views
+from orders import booking_pages, views, whatsapp_views
 
 app_name = "orders_storefront"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cart", views.cart_page, name="cart"),
     path("checkout", views.checkout_page, name="checkout"),
     path("checkout/quote", views.checkout_quote_partial, name="checkout-quote"),
+    path("whatsapp", whatsapp_views.whatsapp_order_page, name="whatsapp-order"),
     path("orders/<str:order_number>", views.order_placed_page, name="placed"),
     path("book", booking_pages.book_page, name="book"),
 ]

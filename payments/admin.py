@@ -15,6 +15,7 @@ from payments.models import (
     Payment,
     Payout,
     PayoutStatus,
+    Receipt,
     Refund,
 )
 from payments.monnify import MonnifyError
@@ -184,3 +185,10 @@ class RefundAdmin(ReadOnlyAdmin):
     @admin.display(description="Payment", ordering="payment__payment_reference")
     def payment_link(self, refund):
         return change_link(refund.payment, refund.payment.payment_reference)
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("order", "payment", "issued_at")
+    search_fields = ("order__order_number", "payment__payment_reference", "code")
+    raw_id_fields = ("order", "payment")

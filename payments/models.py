@@ -261,3 +261,24 @@ class SimulatorState(models.Model):
 
     def __str__(self):
         return "Monnify simulator state"
+
+
+class Receipt(models.Model):
+    """A paid order's receipt and the unguessable code of its public verification page.
+
+    The code is what the receipt's QR code carries: `/verify/<code>` shows the store, the
+    order number, the amount and when the bank transfer was verified, and nothing about the
+    shopper. One per order; issued when the payment is applied (or, for orders paid before
+    receipts existed, the first time the receipt is asked for).
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, primary_key=True, related_name="receipt")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "payments_receipts"
+
+    def __str__(self):
+        return f"Receipt of {self.order_id}"

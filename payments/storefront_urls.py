@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payments import views
+from payments import receipt_views, views
 
 app_name = "payments_storefront"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("pay/<str:reference>/retry", views.payment_retry, name="pay-retry"),
     path("pay/<str:reference>/card", views.payment_checkout, name="pay-checkout"),
     path("pay/<str:reference>/simulate", views.payment_simulate, name="pay-simulate"),
+    path("orders/<str:order_number>/receipt", receipt_views.receipt_page, name="receipt"),
+    path("orders/<str:order_number>/receipt.pdf", receipt_views.receipt_pdf_download, name="receipt-pdf"),
 ]

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from config.admin import ReadOnlyAdmin
 from config.site_url import site_url
-from stores.models import Store
+from stores.models import Store, WhatsAppOrdering
 from stores.storefront_cache import storefront_cache_bump
 
 
@@ -39,3 +40,13 @@ class StoreAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         storefront_cache_bump(obj.pk)
+
+
+@admin.register(WhatsAppOrdering)
+class WhatsAppOrderingAdmin(ReadOnlyAdmin):
+    """Merchants switch it in the share kit, where the service checks the WhatsApp number."""
+
+    list_display = ("store", "enabled", "updated_at")
+    list_filter = ("enabled",)
+    search_fields = ("store__username", "store__display_name")
+    raw_id_fields = ("store",)

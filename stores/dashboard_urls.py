@@ -2,7 +2,7 @@
 
 from django.urls import include, path, register_converter
 
-from stores import theme_pages, views
+from stores import share_views, theme_pages, views
 
 
 class StoreIdConverter:
@@ -45,6 +45,8 @@ urlpatterns = [
     ),
     path("enquiries/", theme_pages.enquiry_list, name="enquiries"),
     path("enquiries/<store_id:enquiry_id>/", theme_pages.enquiry_mark_view, name="enquiry-mark"),
+    path("share/", share_views.dashboard_share, name="share"),
+    path("share/whatsapp-ordering", share_views.dashboard_whatsapp_ordering, name="share-whatsapp-ordering"),
     path("account/", include("accounts.dashboard_urls")),
     path("products/", include("catalog.dashboard_urls")),
     path("orders/", include("orders.dashboard_urls")),

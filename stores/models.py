@@ -175,3 +175,22 @@ class Enquiry(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.store_id}"
+
+
+# --- Tables the seed lacks (stores/migrations/0002) ---
+
+
+class WhatsAppOrdering(models.Model):
+    """Whether the storefront offers "Order on WhatsApp", which places a real pending order and
+    opens a chat with the store's WhatsApp number (kept in `Store.social_links`, as the seed
+    has it). A store without a row does not offer it."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    enabled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "stores_whatsapp_ordering"
+
+    def __str__(self):
+        return f"WhatsApp ordering of {self.store_id}: {'on' if self.enabled else 'off'}"

@@ -2,11 +2,17 @@
 
 from dataclasses import dataclass
 
+from django.utils.text import slugify
+
 from config.site_url import site_url
 
 # Before catalog.ServiceDuration, a service's length was written in the product's
 # `dimensions` JSON under this key; rows written that way still read.
 DURATION_KEY = "duration_minutes"
+# A short link ends with the first characters of the product's id (random hex of a UUID v4):
+# with 8, two products of one store start alike about once in 4 billion pairs.
+SLUG_ID_LENGTH = 8
+SLUG_NAME_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -63,3 +69,14 @@ def minutes_label(minutes: int | None) -> str:
     if hours and rest:
         return f"{hours} h {rest} min"
     return f"{hours} h" if hours else f"{rest} min"
+
+
+def product_slug(product) -> str:
+    """`red-ankara-dress-3f2a9c1d`: the product's name, then the start of its id."""
+    name = slugify(product.name or "")[:SLUG_NAME_LENGTH].strip("-") or "item"
+    return f"{name}-{str(product.pk)[:SLUG_ID_LENGTH].lower()}"
+
+
+def product_short_path(product) -> str:
+    """/<username>/p/<slug>: the link merchants share; the id link stays canonical."""
+    return f"/{product.store.username}/p/{product_slug(product)}"

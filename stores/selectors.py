@@ -8,7 +8,9 @@ from django.db.models.expressions import RawSQL
 
 from catalog.models import Product
 from config.errors import NotFound
-from stores.models import Store
+from stores.branding import whatsapp_digits
+from stores.models import Store, WhatsAppOrdering
+from stores.presentation import SLUG_ID_LENGTH, product_slug
 from stores.services import normalise_username, store_username_suggestions
 from stores.usernames import username_problem
 
@@ -205,3 +207,37 @@ def store_examples(*, usernames) -> list[Store]:
         for store in Store.objects.filter(username__in=list(usernames), is_active=True, deleted_at=None)
     }
     return [stores[name] for name in usernames if name in stores]
+
+
+def store_whatsapp_order_number(*, store: Store) -> str | None:
+    """The wa.me number "Order on WhatsApp" opens, or None when the store does not offer it
+    (turned off, or no WhatsApp number in its settings)."""
+    number = whatsapp_digits(store)
+    if not number or not WhatsAppOrdering.objects.filter(store=store, enabled=True).exists():
+        return None
+    return number
+
+
+def store_whatsapp_ordering_enabled(*, store: Store) -> bool:
+    return WhatsAppOrdering.objects.filter(store=store, enabled=True).exists()
+
+
+def storefront_product_by_slug(*, username: str, slug: str) -> Product:
+    """A live product by its short link's slug, `<name>-<first 8 characters of its id>`.
+
+    Only the id part decides, so a link shared before the product was renamed keeps working;
+    the name part breaks the tie in the rare case two ids of one store start alike.
+    """
+    prefix = slug.rsplit("-", 1)[-1].lower()
+    if len(prefix) != SLUG_ID_LENGTH:
+        raise NotFound("No such product.")
+    candidates = list(
+        Product.objects.live()
+        .select_related("store")
+        .filter(store__username=username, id__startswith=prefix)
+        .order_by("created_at", "id")[:10]
+    )
+    exact = [product for product in candidates if product_slug(product) == slug]
+    if exact or candidates:
+        return (exact or candidates)[0]
+    raise NotFound("No such product.")

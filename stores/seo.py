@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from config.site_url import site_url
-from stores.presentation import absolute_url, product_image, stock_state
+from stores.og_images import og_image_url
+from stores.presentation import absolute_url, stock_state
 
 DESCRIPTION_LENGTH = 155
 
@@ -19,6 +20,8 @@ class PageMeta:
     description: str
     canonical: str
     image: str | None = None
+    image_width: int | None = None
+    image_height: int | None = None
     og_type: str = "website"
     price: str | None = None
     currency: str = "NGN"
@@ -95,7 +98,10 @@ def product_meta(product) -> PageMeta:
         title=f"{product.name} · {store.display_name}",
         description=_description(product.description, f"{product.name} from {store.display_name}."),
         canonical=url,
-        image=absolute_url(product_image(product)) or absolute_url(store.logo_url),
+        # the server-drawn 1200x630 card (photo, name, price, stock): stores/og_images.py
+        image=og_image_url(product),
+        image_width=1200,
+        image_height=630,
         og_type="product",
         price=f"{product.price:.2f}",
         site_name=store.display_name,

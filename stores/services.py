@@ -17,8 +17,8 @@ from config.images import image_store
 from config.site_url import site_url
 from notifications.models import Category, Channel
 from notifications.services import notification_create, notification_send
-from stores.branding import clean_colours, clean_fonts, clean_social_links
-from stores.models import Enquiry, Store, StoreTemplate
+from stores.branding import clean_colours, clean_fonts, clean_social_links, whatsapp_digits
+from stores.models import Enquiry, Store, StoreTemplate, WhatsAppOrdering
 from stores.storefront_cache import storefront_cache_bump
 from stores.usernames import USERNAME_MAX_LENGTH, username_problem
 from stores.view_counts import pending_views_restore, pending_views_take
@@ -312,3 +312,19 @@ def stores_close_for_deleted_user(user, now) -> None:
     live_stores.update(is_active=False)
     for store_id in store_ids:
         storefront_cache_bump(store_id)
+
+
+def store_whatsapp_ordering_set(*, user, store_id, enabled: bool) -> WhatsAppOrdering:
+    """Turn "Order on WhatsApp" on or off for the caller's store. Turning it on needs the
+    store's WhatsApp number (store settings): the orders go to that chat."""
+    with transaction.atomic():
+        store = _owned_store(user=user, store_id=store_id, lock=True)
+        if enabled and not whatsapp_digits(store):
+            message = "Add the store's WhatsApp number in its settings before taking orders on WhatsApp."
+            raise StoreInvalid({"whatsapp": [message]})
+        setting, _created = WhatsAppOrdering.objects.update_or_create(
+            store=store, defaults={"enabled": enabled}
+        )
+        # the product and cart pages show or hide the button
+        storefront_cache_bump(store.pk)
+    return setting

@@ -20,6 +20,7 @@ RESERVED_USERNAMES = frozenset(
         "media",
         "track",
         "simulator",
+        "verify",
         "sitemap",
         "sitemap-xml",
         "robots",

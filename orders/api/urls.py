@@ -1,10 +1,11 @@
 from django.urls import path
 
-from orders.api import views
+from orders.api import views, whatsapp
 
 urlpatterns = [
     path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
     path("orders/export", views.OrderExportApi.as_view(), name="orders-api-export"),
+    path("orders/whatsapp", whatsapp.WhatsAppOrderApi.as_view(), name="orders-api-whatsapp"),
     path("orders/track/<str:order_number>", views.OrderTrackApi.as_view(), name="orders-api-track"),
     path("orders/delivery-rates", views.DeliveryRateListApi.as_view(), name="orders-api-delivery-rates"),
     path(
@@ -22,4 +23,9 @@ urlpatterns = [
     path("orders/<uuid:order_id>", views.OrderDetailApi.as_view(), name="orders-api-detail"),
     path("orders/<uuid:order_id>/status", views.OrderStatusApi.as_view(), name="orders-api-status"),
     path("orders/<uuid:order_id>/cancel", views.OrderCancelApi.as_view(), name="orders-api-cancel"),
+    path(
+        "orders/<uuid:order_id>/whatsapp-messages",
+        whatsapp.OrderWhatsAppMessagesApi.as_view(),
+        name="orders-api-whatsapp-messages",
+    ),
 ]

@@ -4,7 +4,8 @@
 - `placement`: `order_place`, the one way an order is made (storefront, API, bookings);
 - `status`: the status machine, cancelling, payment confirmation and expiry;
 - `coupons`: a store's coupons, and the lock and release a checkout takes;
-- `delivery`: delivery settings and rates.
+- `delivery`: delivery settings and rates;
+- `whatsapp`: "Order on WhatsApp", an order placed as checkout does and the chat it opens.
 
 Callers import from `orders.services`; the names below are its public surface. Lock order:
 orders/locks.py; payments are reached through orders/payment_hooks.py.
@@ -35,6 +36,7 @@ from orders.services.status import (
     order_mark_paid,
     order_transition,
 )
+from orders.services.whatsapp import WhatsAppOrder, WhatsAppOrderingOff, order_place_on_whatsapp
 
 __all__ = [
     "COUPON_FIELDS",
@@ -45,6 +47,8 @@ __all__ = [
     "IllegalTransition",
     "InvalidCheckout",
     "OutOfStock",
+    "WhatsAppOrder",
+    "WhatsAppOrderingOff",
     "allowed_transitions",
     "check_variant_selection",
     "coupon_delete",
@@ -58,5 +62,6 @@ __all__ = [
     "order_expire_payment",
     "order_mark_paid",
     "order_place",
+    "order_place_on_whatsapp",
     "order_transition",
 ]

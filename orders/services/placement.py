@@ -23,6 +23,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderItem,
+    OrderSource,
     OrderStatus,
     PaymentStatus,
 )
@@ -65,6 +66,7 @@ def order_place(
     delivery_method: str = DeliveryMethod.DELIVERY,
     expected_total=None,
     booking_slot: dict | None = None,
+    source: str | None = None,
 ) -> Order:
     """Place an order at database prices, taking stock under row locks.
 
@@ -75,6 +77,9 @@ def order_place(
     service: it is recorded in the item's variant selection beside the product's own
     options, which are still checked. Which dates and times a store offers is the bookings
     form's business; here only the slot's shape is checked.
+
+    `source` (an `OrderChannel`, e.g. "whatsapp") records where the order came from; the
+    checkout and the API leave it out.
     """
     if not store.is_active or store.deleted_at is not None:
         raise NotFound("This store is not taking orders.")
@@ -116,6 +121,8 @@ def order_place(
             if record:
                 record.order = order
                 record.save(update_fields=["order"])
+            if source:
+                OrderSource.objects.create(order=order, channel=source)
             if order.total > 0:
                 # The transfer account is opened by Monnify after this commits; a Monnify
                 # outage leaves the order pending with a "try again" on the payment page.

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from payments.api import views
+from payments.api import receipts, views
 
 urlpatterns = [
     path("webhooks/monnify", views.MonnifyWebhookView.as_view(), name="monnify-webhook"),
     path("payments/verify/<str:reference>", views.PaymentVerifyView.as_view(), name="payment-verify"),
     path("payments/banks", views.BankListView.as_view(), name="banks"),
+    path("receipts/<str:order_number>", receipts.ReceiptApi.as_view(), name="receipt"),
+    path("verify/<str:code>", receipts.VerificationApi.as_view(), name="receipt-verify"),
     path(
         "payments/bank-accounts/resolve", views.BankAccountResolveView.as_view(), name="bank-account-resolve"
     ),

@@ -5,7 +5,8 @@
 - `bank_accounts`: Monnify's banks and merchants' verified accounts;
 - `ledger`: the merchant's balance, one entry per movement;
 - `payouts`: balance to bank through Monnify transfers;
-- `refunds`: money back to the shopper through Monnify refunds.
+- `refunds`: money back to the shopper through Monnify refunds;
+- `receipts`: a paid order's receipt code and sending the receipt by email.
 
 Callers import from `payments.services`; the names below are its public surface. Lock order:
 payments/locks.py.
@@ -41,6 +42,7 @@ from payments.services.payouts import (
     payout_submit,
     user_deletion_guard,
 )
+from payments.services.receipts import NoEmailOnOrder, receipt_email, receipt_issue
 from payments.services.refunds import (
     REFUND_MINIMUM,
     payment_refund_start,
@@ -60,6 +62,7 @@ __all__ = [
     "AccountNotResolved",
     "InsufficientBalance",
     "InvalidWebhookSignature",
+    "NoEmailOnOrder",
     "bank_account_add",
     "bank_account_delete",
     "bank_account_make_primary",
@@ -85,6 +88,8 @@ __all__ = [
     "payout_requery",
     "payout_request",
     "payout_submit",
+    "receipt_email",
+    "receipt_issue",
     "refund_apply_status",
     "refund_requery",
     "refund_submit",

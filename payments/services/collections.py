@@ -35,6 +35,7 @@ from payments.monnify import (
 )
 from payments.selectors import ACCOUNT_LIFETIME
 from payments.services.ledger import ledger_credit_sale, ledger_debit_reversal
+from payments.services.receipts import receipt_issue
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +244,7 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         if became_paid:
             order_mark_paid(order_id=payment.order_id)
             ledger_credit_sale(payment, amount_paid)
+            receipt_issue(order=payment.order, payment=payment)
             if Order.objects.filter(pk=payment.order_id, status=OrderStatus.CANCELLED).exists():
                 # Money for an order the merchant already cancelled: it is theirs to refund.
                 metadata["needs_merchant_action"] = "paid_after_cancel"

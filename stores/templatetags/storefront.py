@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from config import money
 from stores.branding import brand_css_variables, whatsapp_digits
 from stores.presentation import minutes_label, product_duration_minutes, product_image, stock_state
-from stores.selectors import store_for_error_page
+from stores.selectors import store_for_error_page, store_whatsapp_order_number
 
 register = template.Library()
 
@@ -59,3 +59,9 @@ def error_page_store(context):
     """The live store an error page under /<username>/… belongs to, or None (a platform page)."""
     request = context.get("request")
     return store_for_error_page(path=request.path) if request is not None else None
+
+
+@register.simple_tag
+def whatsapp_order_number(store) -> str:
+    """The wa.me number when the store takes orders on WhatsApp, else "" (one query)."""
+    return store_whatsapp_order_number(store=store) or ""

@@ -17,7 +17,7 @@ from catalog.models import Product
 from notifications.services import notification_create
 from orders.models import Coupon, Order
 from orders.services import coupon_save, delivery_rate_set, order_place, order_transition
-from payments.models import BankAccount, Payment
+from payments.models import BankAccount, Payment, Receipt
 from payments.simulator import simulate_transfer
 from stores.demo import demo_seed
 from stores.models import Store
@@ -155,6 +155,21 @@ DASHBOARD_PAGES = [
 # The storefront engineer's shopper pages join here (same Page shape, login=False).
 STOREFRONT_PAGES: list[Page] = []
 
-PAGES = PLATFORM_PAGES + DASHBOARD_PAGES + STOREFRONT_PAGES
+# Selling on WhatsApp, the share kit and receipts (the merchant's login also opens the receipt).
+SHARING_PAGES = [
+    Page("share-kit", lambda w: reverse("dashboard:share")),
+    Page(
+        "order-whatsapp",
+        lambda w: reverse("dashboard:orders_dashboard:whatsapp", kwargs={"order_id": w.order.pk}),
+    ),
+    Page("receipt", lambda w: f"/{w.store.username}/orders/{w.order.order_number}/receipt"),
+    Page(
+        "receipt-check", lambda w: f"/{w.store.username}/orders/{w.order.order_number}/receipt", login=False
+    ),
+    Page("payment-verify", lambda w: f"/verify/{Receipt.objects.get(order=w.order).code}", login=False),
+    Page("verify-not-found", lambda w: "/verify/no-such-code", login=False),
+]
+
+PAGES = PLATFORM_PAGES + DASHBOARD_PAGES + STOREFRONT_PAGES + SHARING_PAGES
 
 VIEWPORTS = [(360, 800), (1366, 900)]

@@ -171,6 +171,7 @@ def test_merchant_marks_the_paid_order_processing(browser, live_server):
         "Payments",
         "Analytics",
         "Stores",
+        "Share kit",
         "Notifications",
         "Account",
     ]

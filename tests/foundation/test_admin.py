@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import OtpType, OtpVerification, RefreshToken, Role
 from analytics.services import rollups_catch_up
 from notifications.models import Category, Channel, DeliveryLog, Notification
-from orders.models import CouponRedemption, Order, OrderItem
+from orders.models import CouponRedemption, Order, OrderChannel, OrderItem, OrderSource
 from outbox.models import OutboxMessage
 from payments.models import (
     BankAccount,
@@ -23,9 +23,10 @@ from payments.models import (
     Payment,
     Payout,
     PayoutStatus,
+    Receipt,
     Refund,
 )
-from stores.models import Store
+from stores.models import Store, WhatsAppOrdering
 from tests.factories import ProductFactory, UserFactory
 from tests.orders.factories import CouponFactory, DeliveryRateFactory, DeliverySettingsFactory
 
@@ -99,6 +100,9 @@ def one_of_each(db):
     )
     DeliveryRateFactory(store=store)
     DeliverySettingsFactory(store=store)
+    OrderSource.objects.create(order=order, channel=OrderChannel.WHATSAPP)
+    Receipt.objects.create(order=order, payment=payment, code="admin-receipt-code")
+    WhatsAppOrdering.objects.create(store=store, enabled=True)
     LedgerEntry.objects.create(
         merchant=merchant,
         kind=LedgerKind.CREDIT_SALE,

@@ -279,6 +279,7 @@ NAV_LINKS = [
     ("Payments", "dashboard:payments_dashboard:overview"),
     ("Analytics", "/dashboard/analytics/"),
     ("Stores", "/dashboard/stores/"),
+    ("Share kit", "dashboard:share"),
     ("Notifications", "dashboard:notifications_dashboard:list"),
     ("Account", "dashboard:accounts_dashboard:profile"),
 ]

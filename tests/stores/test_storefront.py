@@ -18,6 +18,7 @@ from catalog.services import (
     product_update,
 )
 from stores.models import StoreTemplate
+from stores.og_images import og_version
 from stores.services import product_views_flush, store_update
 from stores.tasks import flush_product_views
 from tests.stores.factories import ProductFactory, StoreFactory, products_for
@@ -117,10 +118,12 @@ def test_product_page_meta_tags_and_json_ld(client, html_meta):
     url = f"{SITE}/{store.username}/p/{product.pk}"
     assert meta["canonical"] == url
     assert meta["og:type"] == "product"
-    assert meta["og:image"] == "https://res.example.com/a.jpg"
+    # the server-drawn card (tests/stores/test_share_kit.py); the photos stay in the JSON-LD
+    card = f"{url}/og.png?v={og_version(product)}"
+    assert meta["og:image"] == card
     assert meta["product:price:amount"] == "15000.00"
     assert meta["product:price:currency"] == "NGN"
-    assert meta["twitter:image"] == "https://res.example.com/a.jpg"
+    assert meta["twitter:image"] == card
     assert data == {
         "@context": "https://schema.org",
         "@type": "Product",
