@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.views import robots_txt
+from config.views import metrics, robots_txt
 from stores.platform_views import platform_home
 from stores.sitemaps import SITEMAPS
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("dashboard/", include("stores.dashboard_urls")),
     path("track/", include("orders.urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("metrics", metrics, name="metrics"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

@@ -5,7 +5,7 @@ from functools import partial
 from django.db import transaction
 
 from config.errors import Conflict, ServiceError
-from orders import locks, messages, stock
+from orders import locks, messages, metrics, stock
 from orders.models import (
     Order,
     OrderEvent,
@@ -127,6 +127,8 @@ def _check_transition(order: Order, to_status: str) -> None:
 
 
 def _tell_shopper(order: Order, *, note: str = "") -> None:
+    # Every status change tells the shopper, so it is counted here too.
+    transaction.on_commit(partial(metrics.order_status_changed, order.status))
     transaction.on_commit(
         partial(messages.send_order_status, order_id=order.pk, status=order.status, note=note), robust=True
     )
