@@ -26,19 +26,21 @@ class ObservedTask(Task):
             options["headers"] = {**(options.get("headers") or {}), REQUEST_ID_HEADER: request_id}
         return super().apply_async(args, kwargs, task_id, producer, **options)
 
-    def before_start(self, task_id, args, kwargs) -> None:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # A worker reads custom headers as request attributes; an eager run keeps them in .headers.
         request_id = getattr(self.request, REQUEST_ID_HEADER, None) or (self.request.headers or {}).get(
             REQUEST_ID_HEADER
         )
-        self.request.agm_log_context = task_context_enter(
-            request_id=request_id, task_id=task_id, task_name=self.name
-        )
-
-    def after_return(self, status, retval, task_id, args, kwargs, einfo) -> None:
-        context = getattr(self.request, "agm_log_context", None)
-        if context is not None:
-            task_context_exit(context)
+        context = task_context_enter(request_id=request_id, task_id=self.request.id, task_name=self.name)
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            # An eager task or a task called as a function ran inside its caller, which gets its
+            # own values back however the task ended. A worker keeps them until its next task
+            # starts, so the lines Celery writes after the task returns ("succeeded", "raised",
+            # "retry") carry them too.
+            if self.request.is_eager or self.request.called_directly:
+                task_context_exit(context)
 
     def on_success(self, retval, task_id, args, kwargs) -> None:
         metrics.celery_task_finished(task=self.name, outcome="succeeded")

@@ -74,6 +74,10 @@ class CeleryQueueCollector(Collector):
 def _queue_length(connection, name: str) -> int:
     # Its own channel: RabbitMQ closes the channel that asked about an undeclared queue.
     with connection.channel() as channel:
+        if connection.transport.driver_type == "redis":
+            # A Redis queue is a list (no key at all when empty), and kombu's passive declare
+            # checks it with an EXISTS that ignores `global_keyprefix`: count it as Flower does.
+            return int(channel.client.llen(name))
         try:
             return channel.queue_declare(queue=name, passive=True).message_count
         except connection.channel_errors:
