@@ -255,9 +255,9 @@ OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
 # Without "remember me" the session ends when the browser closes; with it, it lasts this long.
 SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
 # Sessions are read from the cache (Redis) and written through to the database: every web
-# process sees the same sessions, and when Redis is down they are read from the database, so
-# nobody is signed out (Django logs the failed cache write and carries on).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# process sees the same sessions, and while Redis is down they come from the database, so
+# nobody is signed out (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
 
 # --- stores --------------------------------------------------------------------------------------
