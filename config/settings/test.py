@@ -53,7 +53,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Quiet unless asked: the processes a test starts get TEST_LOG_LEVEL=INFO to log every request.
+LOGGING["root"]["level"] = read("TEST_LOG_LEVEL", default="WARNING")  # noqa: F405
 
 # Static files straight from static/ through WhiteNoise's finders: no collectstatic needed.
 STATIC_ROOT = None
