@@ -18,6 +18,9 @@ timeout = 60
 # Each request is logged once, as JSON with its request id, by config.request_id; gunicorn's
 # own access log would repeat it in another format.
 accesslog = None
+# gunicorn's control socket is one path per user ($HOME/.gunicorn): several servers on one host
+# would take it from each other, and nothing here uses it.
+control_socket_disable = True
 
 
 def on_starting(server):

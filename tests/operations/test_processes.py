@@ -104,7 +104,10 @@ class Web(Process):
                 return False
 
         wait_until(
-            answers, timeout=180, interval=0.2, message=lambda: f"{self.name} never answered:\n{self.output()}"
+            answers,
+            timeout=180,
+            interval=0.2,
+            message=lambda: f"{self.name} never answered:\n{self.output()}",
         )
 
 
