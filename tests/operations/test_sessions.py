@@ -1,14 +1,15 @@
 """Sessions any web process can read, which outlive a Redis outage; no replica, no routing."""
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
 from django.urls import reverse
 
 from config.replica import PIN_COOKIE, REPLICA
 from config.sessions import SessionStore
+from config.settings import base as base_settings
 from tests.factories import OrderFactory, StoreFactory, UserFactory
 
 REDIS_DOWN = {
@@ -16,15 +17,18 @@ REDIS_DOWN = {
 }
 
 
-def test_sessions_are_cached_and_written_through_to_the_database():
-    assert settings.SESSION_ENGINE == "config.sessions"
+def test_every_environment_but_the_suite_keeps_sessions_in_redis_and_the_database():
+    assert base_settings.SESSION_ENGINE == "config.sessions"
 
 
 @pytest.mark.django_db
-def test_a_signed_in_merchant_stays_signed_in_while_redis_is_down(client):
+def test_a_signed_in_merchant_stays_signed_in_while_redis_is_down(client, settings):
+    settings.SESSION_ENGINE = "config.sessions"
     merchant = UserFactory(full_name="Bola Merchant")
     client.force_login(merchant)
     key = client.session.session_key
+    assert cache.get(f"django.contrib.sessions.cached_db{key}")["_auth_user_id"] == str(merchant.pk)
+    assert Session.objects.filter(session_key=key).exists()
 
     with override_settings(CACHES=REDIS_DOWN):
         assert SessionStore(key).load()["_auth_user_id"] == str(merchant.pk)
