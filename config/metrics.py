@@ -44,10 +44,11 @@ class ProcessGroupsCollector(Collector):
 
 
 class CeleryQueueCollector(Collector):
-    """Messages waiting in each queue the Celery app knows, asked of the broker at scrape time.
+    """Messages waiting in the default queue and each other queue the app knows, asked of the
+    broker at scrape time.
 
-    A passive queue declaration works the same on Redis and RabbitMQ. A broker that does not
-    answer is reported as `agm_celery_broker_up 0` rather than failing the whole scrape.
+    RabbitMQ answers a passive queue declaration; a Redis queue is a list we count. A broker
+    that does not answer is reported as `agm_celery_broker_up 0` rather than failing the scrape.
     """
 
     def __init__(self, app: Celery) -> None:
@@ -61,7 +62,7 @@ class CeleryQueueCollector(Collector):
         try:
             with self.app.connection_for_read() as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)
-                for name in sorted(self.app.amqp.queues):
+                for name in sorted({*self.app.amqp.queues, self.app.conf.task_default_queue}):
                     length.add_metric([name], _queue_length(connection, name))
         except (OperationalError, OSError):
             up.add_metric([], 0)

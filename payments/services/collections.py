@@ -87,9 +87,13 @@ def payment_create(*, order: Order) -> Payment:
                 continue  # a reference collision: the unique key is the last guard
         else:
             raise Conflict("Could not allocate a payment reference; try again.")
-        transaction.on_commit(lambda: tasks.payment_open.delay(payment.pk), robust=True)
-        transaction.on_commit(metrics.payment_opened)
+        transaction.on_commit(partial(_payment_created, payment.pk), robust=True)
     return payment
+
+
+def _payment_created(payment_id: str) -> None:
+    metrics.payment_opened()
+    tasks.payment_open.delay(payment_id)
 
 
 def payment_retry_start(*, payment: Payment) -> Payment:
