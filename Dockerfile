@@ -19,9 +19,12 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
-RUN useradd --create-home --uid 1000 agm && mkdir -p /app/staticfiles /app/media && chown -R agm /app
+# /metrics: the Prometheus files of every process (docker-compose.yml mounts a shared volume there).
+RUN useradd --create-home --uid 1000 agm && mkdir -p /app/staticfiles /app/media /metrics \
+    && chown -R agm /app /metrics
 USER agm
 
 EXPOSE 7860
 # Migrations and collectstatic at start: the database is only reachable at run time.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py collectstatic --noinput && exec gunicorn config.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --access-logfile - --timeout 60"]
+# One container alone (Hugging Face Spaces); docker-compose.yml runs the roles of deploy/run.sh.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec deploy/run.sh web"]

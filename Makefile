@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-test services lint format migrate demo worker beat bench
+.PHONY: run test install install-test services lint format migrate demo web worker beat bench
 
 ## What the demo needs (no compiler, browser or MySQL driver); `make test` installs the rest.
 install:
@@ -44,12 +44,21 @@ format:
 migrate:
 	$(PYTHON) manage.py migrate
 
-## A worker and beat against Redis for the local settings (run the server with USE_REDIS=true too).
+## Many processes on this machine (README, "Running many processes"), each in its own terminal:
+## `PORT=8001 make web`, `PORT=8002 make web`, `make worker`, `make beat` (one beat only), all on
+## Redis and the DATABASE_URL you give them; their metrics merge under .metrics/.
+METRICS_ROOT ?= $(CURDIR)/.metrics
+MANY := DJANGO_SETTINGS_MODULE=config.settings.local USE_REDIS=true METRICS_MULTIPROC_ROOT=$(METRICS_ROOT)
+
+web:
+	$(MANY) PROMETHEUS_MULTIPROC_DIR=$(METRICS_ROOT)/web-$${PORT:-8000} .venv/bin/gunicorn -c config/gunicorn.py --bind 127.0.0.1:$${PORT:-8000} config.wsgi:application
+
 worker:
-	DJANGO_SETTINGS_MODULE=config.settings.local USE_REDIS=true .venv/bin/celery -A config worker --loglevel=INFO
+	rm -rf $(METRICS_ROOT)/worker && mkdir -p $(METRICS_ROOT)/worker
+	$(MANY) PROMETHEUS_MULTIPROC_DIR=$(METRICS_ROOT)/worker .venv/bin/celery -A config worker --loglevel=INFO
 
 beat:
-	DJANGO_SETTINGS_MODULE=config.settings.local USE_REDIS=true .venv/bin/celery -A config beat --loglevel=INFO
+	$(MANY) .venv/bin/celery -A config beat --loglevel=INFO
 
 bench: install-test services
 	$(PYTHON) bench/run_all.py

@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.media import serve_media
-from config.views import robots_txt
+from config.views import metrics, robots_txt
 from stores.platform_views import platform_home
 from stores.sitemaps import SITEMAPS
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("simulator/", include("payments.simulator_urls")),
     path("verify/", include("payments.verify_urls")),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("metrics", metrics, name="metrics"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

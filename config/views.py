@@ -1,12 +1,18 @@
-"""Platform-level pages: error handlers, robots.txt, and the API's health check."""
+"""Platform-level pages: error handlers, robots.txt, the API's health check, metrics."""
 
+import hmac
 import logging
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from config.api.exceptions import HTTP_ERRORS, json_error
+from config.celery import app as celery_app
+from config.metrics import metrics_exposition
 from config.site_url import site_url
 
 logger = logging.getLogger(__name__)
@@ -64,3 +70,20 @@ def robots_txt(request):
         f"Sitemap: {site_url()}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def metrics(request):
+    """Prometheus' scrape, for operators only: `Authorization: Bearer <METRICS_TOKEN>` or staff.
+
+    Anyone else is told there is nothing here (404); a wrong token is refused (403), so an
+    operator with a stale token can tell the two apart.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token:
+        expected = settings.METRICS_TOKEN
+        if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+            raise PermissionDenied("Wrong metrics token")
+    elif not request.user.is_staff:
+        raise Http404("No such page")
+    return HttpResponse(metrics_exposition(celery_app), content_type=CONTENT_TYPE_LATEST)

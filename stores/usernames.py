@@ -27,6 +27,7 @@ RESERVED_USERNAMES = frozenset(
         "robots-txt",
         "favicon",
         "health",
+        "metrics",
         # paths a merchant or shopper could mistake for the platform's own
         "about",
         "account",

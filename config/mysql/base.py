@@ -3,10 +3,14 @@
 Django 5.2 emulates on_delete in Python and creates foreign keys without an ON DELETE
 clause; the other backends sharing this database rely on the database cascading
 (users → stores → products …) and restricting (order_items → products).
+
+It is also django-prometheus' MySQL backend: connections, queries, their duration and errors
+are counted per database alias (so a scrape shows what the replica serves).
 """
 
 from django.db import models
-from django.db.backends.mysql import base, schema
+from django.db.backends.mysql import schema
+from django_prometheus.db.backends.mysql import base
 
 ON_DELETE_SQL = {
     models.CASCADE: " ON DELETE CASCADE",

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from config.settings.environment import BASE_DIR, read
+from config.settings.environment import BASE_DIR, ConfigurationError, read
 
 SECRET_KEY = read("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
 DEBUG = read("DJANGO_DEBUG", bool, default=False)
@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_htmx",
     "anymail",
+    "django_prometheus",
     "accounts",
     "stores",
     "catalog",
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times the whole stack (config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.compression.ShopperGZipMiddleware",
@@ -53,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.NotFoundMiddleware",
+    "config.replica.ReplicaReadsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +83,21 @@ TEMPLATES = [
 
 # Database: DATABASE_URL or the seed's DB_* variables. Environments choose the fallback.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# DATABASE_REPLICA_URL adds a read replica that these views may read from (config/replica.py):
+# GET pages whose figures may lag by a moment. After a write the browser reads the primary for
+# DATABASE_REPLICA_PIN_SECONDS, longer than the replica is allowed to lag.
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+DATABASE_REPLICA_VIEWS = [
+    "dashboard:home",
+    "dashboard:orders_dashboard:list",
+    "dashboard:orders_dashboard:export",
+    "dashboard:orders_dashboard:customers",
+    "dashboard:orders_dashboard:invoice",
+    "dashboard:catalog_dashboard:list",
+    "dashboard:catalog_dashboard:export",
+    "dashboard:payments_dashboard:overview",
+]
+DATABASE_REPLICA_PIN_SECONDS = read("DATABASE_REPLICA_PIN_SECONDS", int, default=10)
 
 REDIS_URL = read("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
@@ -138,6 +159,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # of retrying for as long as a request can wait.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Workers log through LOGGING below (JSON, with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds a storefront product-view count waits in Redis before it is written (stores).
 STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
 # Every periodic job, in one place (`make beat` runs them).
@@ -247,6 +270,10 @@ OTP_SENDS_PER_HOUR = read("OTP_SENDS_PER_HOUR", int, default=5)
 OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
 # Without "remember me" the session ends when the browser closes; with it, it lasts this long.
 SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
+# Sessions are read from the cache (Redis) and written through to the database: every web
+# process sees the same sessions, and while Redis is down they come from the database, so
+# nobody is signed out (config/sessions.py).
+SESSION_ENGINE = "config.sessions"
 AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
 
 # --- stores --------------------------------------------------------------------------------------
@@ -309,17 +336,38 @@ CLOUDINARY_API_SECRET = read("CLOUDINARY_API_SECRET", default="")
 # config.db.SeedIndex prefixes them on databases that scope them globally.
 SILENCED_SYSTEM_CHECKS = ["anymail.W003", "models.E030"]
 
+# One JSON object a line (python-json-logger) with the request id of the request, or of the
+# request that queued the Celery task (config/request_id.py); LOG_FORMAT=plain for people.
 LOG_LEVEL = read("LOG_LEVEL", default="INFO").upper()
+LOG_FORMAT = read("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ConfigurationError("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.request_id.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- metrics (config/metrics.py) -----------------------------------------------------------------
+# GET /metrics answers staff, or `Authorization: Bearer $METRICS_TOKEN` (Prometheus' scrape).
+# PROMETHEUS_MULTIPROC_DIR and METRICS_MULTIPROC_ROOT are read from the environment by
+# prometheus_client itself, before settings load (README, "Running many processes").
+METRICS_TOKEN = read("METRICS_TOKEN", default="")
+# Migrations are not exported: the check would query every database at every process start.
+PROMETHEUS_EXPORT_MIGRATIONS = False

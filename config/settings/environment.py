@@ -71,16 +71,36 @@ def _list(name, default):
 MYSQL_ENGINE = "config.mysql"
 
 
+def _url_config(name: str, url: str) -> dict:
+    try:
+        config = environ.Env.db_url_config(url)
+    except Exception as error:
+        raise ConfigurationError(f"{name} is malformed: {error}") from None
+    if not config.get("ENGINE"):
+        raise ConfigurationError(f"{name} is malformed: unknown scheme")
+    return config
+
+
+def databases(default_url: str | None = None) -> dict:
+    """`default` from database(); `replica` too when DATABASE_REPLICA_URL is set (config/replica.py).
+
+    The replica is a copy the primary replicates to: never migrated, never tested as a database
+    of its own (its test settings mirror the primary).
+    """
+    result = {"default": database(default_url)}
+    url = read("DATABASE_REPLICA_URL", default=None)
+    if url:
+        replica = _connection_options(_url_config("DATABASE_REPLICA_URL", url))
+        replica["TEST"] = {"MIRROR": "default"}
+        result["replica"] = replica
+    return result
+
+
 def database(default_url: str | None = None) -> dict:
     """DATABASE_URL, or the seed's DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME."""
     url = read("DATABASE_URL", default=None)
     if url:
-        try:
-            config = environ.Env.db_url_config(url)
-        except Exception as error:
-            raise ConfigurationError(f"DATABASE_URL is malformed: {error}") from None
-        if not config.get("ENGINE"):
-            raise ConfigurationError("DATABASE_URL is malformed: unknown scheme")
+        config = _url_config("DATABASE_URL", url)
     elif read("DB_NAME", default=None):
         config = {
             "ENGINE": MYSQL_ENGINE,
@@ -94,6 +114,10 @@ def database(default_url: str | None = None) -> dict:
         config = environ.Env.db_url_config(default_url)
     else:
         raise ConfigurationError("DATABASE_URL (or DB_NAME) is not set")
+    return _connection_options(config)
+
+
+def _connection_options(config: dict) -> dict:
     if config["ENGINE"] in ("django.db.backends.mysql", MYSQL_ENGINE):
         config["ENGINE"] = MYSQL_ENGINE
         config.setdefault("OPTIONS", {}).update(

@@ -5,13 +5,15 @@ local server at MySQL and Redis without touching this file.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, REDIS_URL
-from config.settings.environment import database, read
+from config.settings.base import BASE_DIR, LOGGING, REDIS_URL
+from config.settings.environment import databases, read
 
 DEBUG = read("DJANGO_DEBUG", bool, default=True)
 ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list, default=["127.0.0.1", "localhost", "[::1]"])
 
-DATABASES = {"default": database(default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = databases(default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Logs for a person at a terminal unless LOG_FORMAT=json asks for what production writes.
+LOGGING["handlers"]["console"]["formatter"] = read("LOG_FORMAT", default="plain")
 
 USE_REDIS = read("USE_REDIS", bool, default=False)
 if USE_REDIS:

@@ -2,7 +2,7 @@
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL, STORAGES
-from config.settings.environment import MYSQL_ENGINE, ConfigurationError, database, read
+from config.settings.environment import MYSQL_ENGINE, ConfigurationError, databases, read
 
 DEBUG = False
 SECRET_KEY = read("DJANGO_SECRET_KEY")
@@ -10,13 +10,15 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("insecure", "change-me", "your
     raise ConfigurationError("DJANGO_SECRET_KEY must be a random value of at least 50 characters")
 ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list)
 
-DATABASES = {"default": database()}
+DATABASES = databases()
 if DATABASES["default"]["ENGINE"] != MYSQL_ENGINE:
     raise ConfigurationError("DATABASE_URL must point at MySQL or MariaDB in production")
+if "replica" in DATABASES and DATABASES["replica"]["ENGINE"] != MYSQL_ENGINE:
+    raise ConfigurationError("DATABASE_REPLICA_URL must point at MySQL or MariaDB in production")
 
 CACHES = {"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
-# Sessions live in MariaDB only. cached_db would keep serving a session from Redis that was
-# ended (logout) while Redis was down and the cache entry could not be deleted.
+# Sessions live in MariaDB only (not base's config.sessions): cached_db would keep serving a
+# session from Redis that was ended (logout) while Redis was down and could not be deleted there.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Real Monnify keys, never the built-in simulator: without them no payment can be taken.

@@ -42,6 +42,9 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": CELERY_KEY_PREFIX
 
 # A test that runs a real worker starts it with CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=True)
+# Sessions in the database alone, so the suite's query counts include the session's read; the
+# tests of config/sessions.py (production's engine) and the processes they start opt in.
+SESSION_ENGINE = read("TEST_SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 BCRYPT_ROUNDS = 4  # the lowest cost bcrypt allows: hashing speed is not under test
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -53,7 +56,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Quiet unless asked: the processes a test starts get TEST_LOG_LEVEL=INFO to log every request.
+LOGGING["root"]["level"] = read("TEST_LOG_LEVEL", default="WARNING")  # noqa: F405
 
 # Static files straight from static/ through WhiteNoise's finders: no collectstatic needed.
 STATIC_ROOT = None

@@ -13,7 +13,7 @@ from django.db.models import F
 from catalog.models import Product
 from config.errors import Conflict, NotFound
 from config.money import naira
-from orders import locks, messages, pricing, stock
+from orders import locks, messages, metrics, pricing, stock
 from orders.models import (
     Coupon,
     CouponRedemption,
@@ -130,6 +130,7 @@ def order_place(
             # robust: the order stands even if its messages cannot be prepared; the shopper
             # still sees it on the page, and a failure is logged.
             transaction.on_commit(lambda: messages.send_order_placed(order_id=order.pk), robust=True)
+            transaction.on_commit(metrics.order_placed)
     except _KeyTaken:
         earlier = _earlier_order(store=store, key=key, fingerprint=fingerprint)
         if earlier is None:

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from config.errors import Conflict, ServiceError
-from orders import locks, messages, stock
+from orders import locks, messages, metrics, stock
 from orders.models import (
     Order,
     OrderEvent,
@@ -143,6 +143,8 @@ def _check_transition(order: Order, to_status: str) -> None:
 
 def _tell_shopper(order: Order, *, note: str = "") -> None:
     status = order.status
+    # Every status change tells the shopper, so it is counted here too.
+    transaction.on_commit(lambda: metrics.order_status_changed(status))
     transaction.on_commit(
         lambda: messages.send_order_status(order_id=order.pk, status=status, note=note), robust=True
     )

@@ -20,7 +20,7 @@ from config.site_url import site_url
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import order_expire_payment, order_mark_paid
 from outbox.services import outbox_enqueue
-from payments import locks, messages, tasks
+from payments import locks, messages, metrics, tasks
 from payments.models import (
     Payment,
     PaymentMethod,
@@ -89,6 +89,7 @@ def payment_create(*, order: Order) -> Payment:
         else:
             raise Conflict("Could not allocate a payment reference; try again.")
         outbox_enqueue(task=tasks.payment_open, payment_id=payment.pk)
+        transaction.on_commit(metrics.payment_opened)
     return payment
 
 
@@ -252,8 +253,10 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
             # After commit and robust: a template or provider problem is logged, and can neither
             # undo the payment nor fail the webhook task that applied it.
             transaction.on_commit(lambda: messages.send_payment_received(payment_id=payment.pk), robust=True)
+            transaction.on_commit(lambda: metrics.payment_paid(amount_paid))
         flag = metadata.get("needs_merchant_action")
         if flag and flag != flag_before:
+            transaction.on_commit(lambda: metrics.payment_flagged(flag))
             transaction.on_commit(
                 lambda: messages.send_payment_flag(payment_id=payment.pk, flag=flag), robust=True
             )
