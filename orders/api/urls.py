@@ -4,6 +4,7 @@ from orders.api import views
 
 urlpatterns = [
     path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
+    path("orders/customers", views.CustomerListApi.as_view(), name="orders-api-customers"),
     path("orders/export", views.OrderExportApi.as_view(), name="orders-api-export"),
     path("orders/track/<str:order_number>", views.OrderTrackApi.as_view(), name="orders-api-track"),
     path("orders/delivery-rates", views.DeliveryRateListApi.as_view(), name="orders-api-delivery-rates"),
