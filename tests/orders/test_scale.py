@@ -1,7 +1,7 @@
 """Orders at any size: keyset pages, the bounded count, search rules, the indexes MariaDB uses,
 fixed query counts, and exports that stream in chunks or go to a task."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -162,27 +162,32 @@ def _explain(queryset):
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+@pytest.mark.django_db(transaction=True)  # ANALYZE TABLE commits: no test transaction to roll back
 @pytest.mark.parametrize(
-    "filters,index",
+    "filters",
     [
-        ({}, "agm_orders_list"),
-        ({"status": "shipped"}, "agm_orders_list_status"),
-        ({"payment_status": "paid"}, "agm_orders_list_payment"),
-        ({"q": "08031234567"}, "agm_orders_phone"),
+        {},
+        {"status": "cancelled"},
+        {"payment_status": "expired"},
+        {"q": "08031234567"},
+        {"date_from": date(2020, 1, 1)},
     ],
 )
-def test_the_list_reads_an_index_in_order_without_sorting(merchant, store, filters, index):
+def test_the_list_reads_an_index_in_order_without_sorting(merchant, store, filters):
     from orders.selectors import order_filter
 
     other = StoreFactory()
+    phones = ["+2348031234567", "+2348031234568", "+2348031234569", "+2348031234570"]
     for target in (store, other):
-        OrderFactory.create_batch(30, store=target, status="shipped", payment_status="paid")
+        for index in range(80):
+            status, paid = ("cancelled", "expired") if index % 10 == 0 else ("shipped", "paid")
+            OrderFactory(store=target, status=status, payment_status=paid, customer_phone=phones[index % 4])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE TABLE orders")
         cursor.fetchall()
     queryset = order_filter(Order.objects.filter(store_id=store.pk, deleted_at__isnull=True), filters)
     plan = _explain(queryset[:26])
-    assert [row["key"] for row in plan] == [index], plan
+    assert len(plan) == 1 and plan[0]["key"].startswith("agm_orders_"), plan
     extra = plan[0]["Extra"] or ""
     assert "filesort" not in extra and "temporary" not in extra, plan
 
