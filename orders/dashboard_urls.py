@@ -9,6 +9,7 @@ app_name = "orders_dashboard"
 urlpatterns = [
     path("", views.dashboard_order_list, name="list"),
     path("export.csv", views.dashboard_order_export, name="export"),
+    path("exports/<str:token>.csv", views.dashboard_order_export_download, name="export_download"),
     path("customers", views.dashboard_customers, name="customers"),
     path("delivery", views.dashboard_delivery, name="delivery"),
     path("delivery/rates/<int:rate_id>/delete", views.dashboard_delivery_rate_delete, name="rate-delete"),

@@ -1,20 +1,23 @@
 """Reads shared by the storefront, the dashboard and the API. Every merchant read is scoped
 to the stores the user owns; another merchant's order is simply not found."""
 
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from config.errors import NotFound
+from config.keyset import KeysetPage, keyset_page
 from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from orders import geography, pricing
 from orders.models import (
     Coupon,
     CouponRedemption,
+    Customer,
     DeliveryRate,
     DeliverySettings,
     IdempotencyKey,
@@ -30,14 +33,35 @@ def owner_stores(*, user):
     return Store.objects.owned_by(user).order_by("display_name")
 
 
-def order_list_for_owner(*, user, filters: dict | None = None):
-    """The owner's orders, newest first, filtered as the dashboard and the API allow."""
+ORDER_NUMBER_SHAPE = re.compile(r"^[A-Z0-9-]*[0-9-][A-Z0-9-]*$")
+
+
+def owner_store_ids(*, user) -> list[str]:
+    return list(Store.objects.owned_by(user).order_by("pk").values_list("pk", flat=True))
+
+
+def order_list_for_owner(*, user, filters: dict | None = None, store_ids: list[str] | None = None):
+    """The owner's orders, newest first, filtered as the dashboard and the API allow.
+
+    Scoped by `store_id IN (the owner's store ids)`, never through a join on stores, so MariaDB
+    reads one of the `agm_orders_*` indexes that start with the store (README "Scale"). Pass
+    `store_ids` when they are already known (one query fewer).
+    """
     filters = filters or {}
-    orders = Order.objects.filter(
-        store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True
-    ).select_related("store", "source")
+    store_ids = owner_store_ids(user=user) if store_ids is None else list(store_ids)
     if filters.get("store"):
-        orders = orders.filter(store_id=str(filters["store"]))
+        store_ids = [sid for sid in store_ids if sid == str(filters["store"])]
+    orders = Order.objects.filter(store_id__in=store_ids, deleted_at__isnull=True)
+    return order_filter(orders, filters).select_related("store", "source")
+
+
+def order_filter(orders, filters: dict):
+    """The list's filters and search; each shape has an index (`agm_orders_*`).
+
+    Search is exact or a prefix, never `LIKE '%…%'`: a phone number (any Nigerian format) is
+    matched exactly as stored (+234…), something shaped like an order number (letters with a
+    digit or a dash) exactly on the number, anything else as the start of the customer's name.
+    """
     if filters.get("status"):
         orders = orders.filter(status=filters["status"])
     if filters.get("payment_status"):
@@ -51,17 +75,44 @@ def order_list_for_owner(*, user, filters: dict | None = None):
         )
     search = (filters.get("q") or "").strip()
     if search:
-        match = Q(order_number__icontains=search) | Q(customer_name__icontains=search)
-        match |= Q(customer_phone__icontains=search)
-        with suppress(InvalidPhoneNumber):
-            match |= Q(customer_phone=normalise_phone(search))
-        orders = orders.filter(match)
+        orders = orders.filter(_search(search))
     return orders.order_by("-created_at", "-order_number")
+
+
+def _search(search: str) -> Q:
+    with suppress(InvalidPhoneNumber):
+        return Q(customer_phone=normalise_phone(search))
+    number = search.upper().replace(" ", "")
+    if ORDER_NUMBER_SHAPE.match(number):
+        return Q(order_number=number)
+    return Q(customer_name__istartswith=search)
+
+
+def order_page_for_owner(
+    *, user, filters: dict | None = None, cursor: str | None = None, limit: int = 25, store_ids=None
+) -> KeysetPage:
+    """One keyset page of the owner's orders (newest first) and a count bounded at 10,000."""
+    filters = filters or {}
+    store_ids = owner_store_ids(user=user) if store_ids is None else list(store_ids)
+    if filters.get("store"):
+        store_ids = [sid for sid in store_ids if sid == str(filters["store"])]
+    orders = order_filter(Order.objects.filter(deleted_at__isnull=True), filters).select_related(
+        "store", "source"
+    )
+    return keyset_page(
+        orders,
+        store_ids=store_ids,
+        time_field="created_at",
+        key_field="order_number",
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 def order_get_for_owner(*, user, order_id) -> Order:
     order = (
-        order_list_for_owner(user=user)
+        Order.objects.filter(store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True)
+        .select_related("store")
         .prefetch_related("order_items", Prefetch("events", OrderEvent.objects.select_related("actor")))
         .filter(pk=str(order_id))
         .first()
@@ -109,23 +160,30 @@ def order_contact_matches(order: Order, contact: str) -> bool:
         return False
 
 
-def customer_list_for_owner(*, user, store_id=None, search: str = ""):
-    """Shoppers aggregated by phone number: orders, money spent (cancelled orders excluded), last order."""
-    orders = Order.objects.filter(store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True)
+def customer_page_for_owner(
+    *, user, store_id=None, search: str = "", cursor: str | None = None, limit: int = 25, store_ids=None
+) -> KeysetPage:
+    """The owner's customers (the `orders_customers` table), most recent buyer first.
+
+    Search: a phone number exactly (any Nigerian format), else the start of the name.
+    """
+    store_ids = owner_store_ids(user=user) if store_ids is None else list(store_ids)
     if store_id:
-        orders = orders.filter(store_id=str(store_id))
+        store_ids = [sid for sid in store_ids if sid == str(store_id)]
+    customers = Customer.objects.filter(last_order_at__isnull=False)
+    search = (search or "").strip()
     if search:
-        orders = orders.filter(Q(customer_name__icontains=search) | Q(customer_phone__icontains=search))
-    return (
-        orders.values("customer_phone")
-        .annotate(
-            name=Max("customer_name"),
-            email=Max("customer_email"),
-            orders_count=Count("id"),
-            total_spent=Sum("total", filter=~Q(status=OrderStatus.CANCELLED), default=0),
-            last_order_at=Max("created_at"),
-        )
-        .order_by("-last_order_at")
+        try:
+            customers = customers.filter(phone=normalise_phone(search))
+        except InvalidPhoneNumber:
+            customers = customers.filter(name__istartswith=search)
+    return keyset_page(
+        customers.select_related("store"),
+        store_ids=store_ids,
+        time_field="last_order_at",
+        key_field="id",
+        cursor=cursor,
+        limit=limit,
     )
 
 

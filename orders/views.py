@@ -1,23 +1,24 @@
 """HTML pages: the shopper's cart, checkout, order placed and tracking pages, and the
 merchant's order dashboard. They translate forms into service calls and nothing more."""
 
-import csv
 import secrets
+from functools import partial
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
 from config.errors import RateLimited, ServiceError
+from config.keyset import InvalidCursor, bounded_count
 from config.money import naira
-from config.spreadsheet import spreadsheet_safe
-from orders import cart, pricing, selectors, services, tracking
+from orders import cart, exports, pricing, selectors, services, tasks, tracking
 from orders.appointments import appointment_for_order
 from orders.forms import (
     CartAddForm,
@@ -299,59 +300,69 @@ def _filters(request, stores):
 def dashboard_order_list(request):
     stores = list(selectors.owner_stores(user=request.user))
     form, filters = _filters(request, stores)
-    page = Paginator(
-        selectors.order_list_for_owner(user=request.user, filters=filters), ORDERS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    store_ids = [store.pk for store in stores]
+    bad_cursor, status = "", 200
+    try:
+        page = selectors.order_page_for_owner(
+            user=request.user,
+            filters=filters,
+            cursor=request.GET.get("cursor"),
+            limit=ORDERS_PER_PAGE,
+            store_ids=store_ids,
+        )
+    except InvalidCursor as error:
+        bad_cursor, status = error.message, 400
+        page = selectors.order_page_for_owner(
+            user=request.user, filters=filters, limit=ORDERS_PER_PAGE, store_ids=store_ids
+        )
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return render(
         request,
         "orders/order_list.html",
-        {"form": form, "page": page, "stores": stores, "query": query.urlencode()},
+        {"form": form, "page": page, "stores": stores, "query": query.urlencode(), "bad_cursor": bad_cursor},
+        status=status,
     )
-
-
-CSV_COLUMNS = [
-    ("Order number", "order_number"),
-    ("Store", "store__username"),
-    ("Placed at", "created_at"),
-    ("Status", "status"),
-    ("Payment status", "payment_status"),
-    ("Customer", "customer_name"),
-    ("Phone", "customer_phone"),
-    ("Email", "customer_email"),
-    ("State", "delivery_state"),
-    ("LGA", "delivery_lga"),
-    ("Subtotal", "subtotal"),
-    ("Discount", "discount"),
-    ("Delivery", "shipping_fee"),
-    ("AGM fee", "agm_fee"),
-    ("Total", "total"),
-]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_rows(orders):
-    """The CSV, one line at a time, so a big export never sits in memory."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow([title for title, _field in CSV_COLUMNS])
-    for row in orders.values_list(*[field for _title, field in CSV_COLUMNS]).iterator(chunk_size=500):
-        yield writer.writerow([spreadsheet_safe(value) for value in row])
 
 
 @login_required
 @require_GET
 def dashboard_order_export(request):
+    """Up to ORDERS_EXPORT_INLINE_MAX orders stream straight away; more are built by a task
+    and announced in the bell, so no request holds a worker for minutes."""
     stores = list(selectors.owner_stores(user=request.user))
     _form, filters = _filters(request, stores)
-    orders = selectors.order_list_for_owner(user=request.user, filters=filters)
-    response = StreamingHttpResponse(csv_rows(orders), content_type="text/csv; charset=utf-8")
+    store_ids = sorted(store.pk for store in stores)
+    count = bounded_count(
+        selectors.order_list_for_owner(user=request.user, filters=filters, store_ids=store_ids)
+    )
+    if count[0] > settings.ORDERS_EXPORT_INLINE_MAX:
+        query = {key: value for key, value in request.GET.items() if key != "cursor"}
+        transaction.on_commit(partial(tasks.orders_export_build.delay, str(request.user.pk), query))
+        messages.info(
+            request,
+            f"Your export of {count[0]:,}{'+' if count[1] else ''} orders is being prepared. "
+            "We will put the download link in your notifications (the bell) when it is ready.",
+        )
+        target = reverse("dashboard:orders_dashboard:list")
+        return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
+    response = StreamingHttpResponse(
+        exports.csv_lines(store_ids=store_ids, filters=filters), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="orders.csv"'
     return response
+
+
+@login_required
+@require_GET
+def dashboard_order_export_download(request, token):
+    stored = exports.export_open(user_id=str(request.user.pk), token=token)
+    if stored is None:
+        raise Http404("This export is not available.")
+    return FileResponse(
+        stored, as_attachment=True, filename="orders.csv", content_type="text/csv; charset=utf-8"
+    )
 
 
 @login_required
@@ -430,14 +441,28 @@ def dashboard_customers(request):
     stores = list(selectors.owner_stores(user=request.user))
     store_id = request.GET.get("store") if request.GET.get("store") in {s.pk for s in stores} else None
     search = request.GET.get("q", "")[:100]
-    page = Paginator(
-        selectors.customer_list_for_owner(user=request.user, store_id=store_id, search=search),
-        ORDERS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    arguments = {"user": request.user, "store_id": store_id, "search": search, "limit": ORDERS_PER_PAGE}
+    arguments["store_ids"] = [store.pk for store in stores]
+    bad_cursor, status = "", 200
+    try:
+        page = selectors.customer_page_for_owner(**arguments, cursor=request.GET.get("cursor"))
+    except InvalidCursor as error:
+        bad_cursor, status = error.message, 400
+        page = selectors.customer_page_for_owner(**arguments)
+    query = request.GET.copy()
+    query.pop("cursor", None)
     return render(
         request,
         "orders/customer_list.html",
-        {"page": page, "stores": stores, "store_id": store_id, "search": search},
+        {
+            "page": page,
+            "stores": stores,
+            "store_id": store_id,
+            "search": search,
+            "query": query.urlencode(),
+            "bad_cursor": bad_cursor,
+        },
+        status=status,
     )
 
 

@@ -49,6 +49,9 @@ class Payment(models.Model):
             SeedIndex(fields=["monnify_reference"], name="idx_monnify_reference"),
             SeedIndex(fields=["status"], name="idx_status"),
             SeedIndex(fields=["created_at"], name="idx_created_at"),
+            # Ours (README "Scale"): a merchant's payments newest first, read in index order.
+            models.Index(fields=["user", "created_at"], name="agm_payments_user_created"),
+            models.Index(fields=["user", "status", "created_at"], name="agm_payments_user_status"),
         ]
 
     def __str__(self):
@@ -282,3 +285,24 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"Receipt of {self.order_id}"
+
+
+class MerchantBalance(models.Model):
+    """A merchant's running balance: always the sum of their ledger entries.
+
+    `payments.services.ledger.ledger_book` adds each entry's amount in the transaction that
+    inserts the entry, so the figure and the ledger commit or roll back together; pages read
+    one row instead of summing every entry. `manage.py ledger_balances_rebuild` recomputes it.
+    """
+
+    merchant = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    balance = money(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "merchant_balances"
+
+    def __str__(self):
+        return f"{self.merchant_id}: {self.balance}"

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from config.errors import NotFound
 from orders.models import PaymentStatus
-from payments.models import BankAccount, LedgerEntry, Payment, Payout, PayoutStatus, Refund, RefundStatus
+from payments.models import (
+    BankAccount,
+    LedgerEntry,
+    MerchantBalance,
+    Payment,
+    Payout,
+    PayoutStatus,
+    Refund,
+    RefundStatus,
+)
 from payments.monnify import parse_amount
 
 # Monnify keeps a one-time account for 40 minutes; a payment started without one (Monnify
@@ -40,7 +49,14 @@ def bank_account_get(*, user, account_id: str) -> BankAccount:
 
 
 def ledger_balance(*, user) -> Decimal:
-    """Available balance: the sum of the merchant's ledger entries."""
+    """Available balance: the merchant's running figure, which equals their ledger sum
+    (`payments.services.ledger.ledger_book` keeps it; one primary-key read at any size)."""
+    balance = MerchantBalance.objects.filter(pk=user.pk).values_list("balance", flat=True).first()
+    return balance if balance is not None else Decimal("0.00")
+
+
+def ledger_sum(*, user) -> Decimal:
+    """The balance summed from every ledger entry: what the running figure must equal."""
     total = LedgerEntry.objects.filter(merchant=user).aggregate(total=Sum("amount"))["total"]
     return total if total is not None else Decimal("0.00")
 

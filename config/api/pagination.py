@@ -1,7 +1,11 @@
 import math
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from config.keyset import KeysetPage, bounded_count
 
 
 class PagePagination(PageNumberPagination):
@@ -50,3 +54,62 @@ class PagePagination(PageNumberPagination):
                 },
             },
         }
+
+
+class _BoundedPaginator(Paginator):
+    """Counts at most COUNT_LIMIT + 1 rows: `total` says 10,000 and `totalCapped` true beyond."""
+
+    @cached_property
+    def count(self):
+        count, self.capped = bounded_count(self.object_list)
+        return count
+
+
+class BoundedPagePagination(PagePagination):
+    """`?page=` over a list that may hold millions of rows (the orders): the count is bounded,
+    so page numbers reach the first 10,000 rows; `?cursor=` (keyset) reaches every row."""
+
+    django_paginator_class = _BoundedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["pagination"]["total_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        body = super().get_paginated_response_schema(schema)
+        pagination = body["properties"]["pagination"]
+        pagination["description"] = (
+            "With `?page=`: page, limit, total, pages, hasMore, totalCapped. With `?cursor=` (keyset, "
+            "any depth): limit, total, totalCapped, hasMore, nextCursor (older rows), previousCursor "
+            "(newer rows). total stops counting at 10,000, where totalCapped is true."
+        )
+        pagination["properties"].update(
+            {
+                "totalCapped": {"type": "boolean", "example": False},
+                "nextCursor": {"type": "string", "nullable": True, "description": "Only with ?cursor="},
+                "previousCursor": {"type": "string", "nullable": True, "description": "Only with ?cursor="},
+            }
+        )
+        return body
+
+
+def keyset_response(page: KeysetPage, data) -> Response:
+    """The envelope of a keyset page (config/keyset.py)."""
+    response = Response(
+        {
+            "success": True,
+            "data": data,
+            "message": "OK",
+            "pagination": {
+                "limit": page.limit,
+                "total": page.count,
+                "total_capped": page.count_capped,
+                "has_more": page.next_cursor is not None,
+                "next_cursor": page.next_cursor,
+                "previous_cursor": page.previous_cursor,
+            },
+        }
+    )
+    response.enveloped = True  # type: ignore[attr-defined]
+    return response

@@ -163,6 +163,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds a storefront product-view count waits in Redis before it is written (stores).
 STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, default=300)
+# An orders export larger than this is built by a task into a stored file (README "Scale").
+ORDERS_EXPORT_INLINE_MAX = 10_000
 # Every periodic job, in one place (`make beat` runs them).
 CELERY_BEAT_SCHEDULE = {
     # Tasks written while the broker was down (outbox/services.py).
@@ -176,6 +178,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stores.flush_product_views",
         "schedule": STOREFRONT_VIEW_FLUSH_SECONDS,
     },
+    "orders-customers-catch-up": {"task": "orders.tasks.customers_catch_up", "schedule": 60.0},
     "payments-requery-pending": {"task": "payments.tasks.payments_requery_pending", "schedule": 300.0},
     "payments-expire-stale": {"task": "payments.tasks.payments_expire_stale", "schedule": 300.0},
     "payments-payouts-requery": {"task": "payments.tasks.payouts_requery", "schedule": 300.0},

@@ -5,6 +5,7 @@ from config.site_url import site_url
 from orders.models import (
     Coupon,
     CouponKind,
+    Customer,
     DeliveryRate,
     Order,
     OrderEvent,
@@ -242,3 +243,21 @@ class CouponSerializer(serializers.ModelSerializer):
         fields = ["id", "store_id", *COUPON_FIELDS, "used_count", "created_at", "updated_at"]
         read_only_fields = ["id", "used_count", "created_at", "updated_at"]
         validators = []
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    store_id = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "store_id",
+            "phone",
+            "name",
+            "email",
+            "orders_count",
+            "total_spent",
+            "first_order_at",
+            "last_order_at",
+        ]
+        read_only_fields = fields

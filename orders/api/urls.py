@@ -4,6 +4,7 @@ from orders.api import views, whatsapp
 
 urlpatterns = [
     path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
+    path("orders/customers", views.CustomerListApi.as_view(), name="orders-api-customers"),
     path("orders/export", views.OrderExportApi.as_view(), name="orders-api-export"),
     path("orders/whatsapp", whatsapp.WhatsAppOrderApi.as_view(), name="orders-api-whatsapp"),
     path("orders/track/<str:order_number>", views.OrderTrackApi.as_view(), name="orders-api-track"),

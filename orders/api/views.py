@@ -8,13 +8,15 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
+from config.api.pagination import BoundedPagePagination, keyset_response
 from config.api.responses import success_response
 from config.errors import NotFound
-from orders import selectors, services, tracking
+from orders import exports, selectors, services, tracking
 from orders.api.serializers import (
     CancelSerializer,
     CheckoutSerializer,
     CouponSerializer,
+    CustomerSerializer,
     DeliveryRateSerializer,
     DeliverySettingsSerializer,
     OrderFilterSerializer,
@@ -24,7 +26,6 @@ from orders.api.serializers import (
     PublicOrderSerializer,
     StatusChangeSerializer,
 )
-from orders.views import csv_rows
 from stores.models import Store
 from stores.selectors import store_get_owned
 
@@ -46,8 +47,23 @@ def _filters(request) -> dict:
     return serializer.validated_data
 
 
+CURSOR_HELP = (
+    "Keyset pagination for any depth: send `cursor=` (empty) for the first page, then the "
+    "`pagination.nextCursor` (older orders) or `previousCursor` (newer) of the last answer. "
+    "Without it, `page` counts pages over the first 10,000 orders."
+)
+
+
+def _limit(request, default: int = 20) -> int:
+    try:
+        return min(max(int(request.query_params.get("limit", default)), 1), 100)
+    except ValueError:
+        return default
+
+
 class OrderListCreateApi(GenericAPIView):
     serializer_class = OrderListSerializer
+    pagination_class = BoundedPagePagination
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -56,16 +72,32 @@ class OrderListCreateApi(GenericAPIView):
 
     @extend_schema(
         summary="The caller's orders",
+        description=(
+            "Newest first. `q`: a phone number (any Nigerian format) or an order number matches "
+            "exactly, other text matches the start of the customer's name."
+        ),
         parameters=[
-            OpenApiParameter(name, str)
-            for name in ("store", "status", "paymentStatus", "dateFrom", "dateTo", "q", "page", "limit")
+            *(
+                OpenApiParameter(name, str)
+                for name in ("store", "status", "paymentStatus", "dateFrom", "dateTo", "q", "page", "limit")
+            ),
+            OpenApiParameter("cursor", str, description=CURSOR_HELP),
         ],
         responses=OrderListSerializer(many=True),
     )
     def get(self, request):
-        orders = selectors.order_list_for_owner(user=request.user, filters=_filters(request))
-        page = self.paginate_queryset(orders)
-        return self.get_paginated_response(OrderListSerializer(page, many=True).data)
+        filters = _filters(request)
+        if "cursor" in request.query_params:
+            page = selectors.order_page_for_owner(
+                user=request.user,
+                filters=filters,
+                cursor=request.query_params["cursor"] or None,
+                limit=_limit(request),
+            )
+            return keyset_response(page, OrderListSerializer(page.object_list, many=True).data)
+        orders = selectors.order_list_for_owner(user=request.user, filters=filters)
+        rows = self.paginate_queryset(orders)
+        return self.get_paginated_response(OrderListSerializer(rows, many=True).data)
 
     @extend_schema(
         summary="Place an order (public checkout)",
@@ -182,10 +214,39 @@ class OrderExportApi(APIView):
         summary="The caller's orders as CSV (same filters as the list)", responses={(200, "text/csv"): str}
     )
     def get(self, request):
-        orders = selectors.order_list_for_owner(user=request.user, filters=_filters(request))
-        response = StreamingHttpResponse(csv_rows(orders), content_type="text/csv; charset=utf-8")
+        store_ids = selectors.owner_store_ids(user=request.user)
+        lines = exports.csv_lines(store_ids=store_ids, filters=_filters(request))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="orders.csv"'
         return response
+
+
+class CustomerListApi(GenericAPIView):
+    serializer_class = CustomerSerializer
+
+    @extend_schema(
+        summary="The caller's customers: one row per store and phone number, most recent buyer first",
+        description=(
+            "`totalSpent` leaves out cancelled and refunded orders. `q`: a phone number matches "
+            "exactly, other text the start of the name. Always keyset-paginated."
+        ),
+        parameters=[
+            OpenApiParameter("store", str),
+            OpenApiParameter("q", str),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("cursor", str, description=CURSOR_HELP),
+        ],
+        responses=CustomerSerializer(many=True),
+    )
+    def get(self, request):
+        page = selectors.customer_page_for_owner(
+            user=request.user,
+            store_id=request.query_params.get("store") or None,
+            search=request.query_params.get("q", "")[:100],
+            cursor=request.query_params.get("cursor") or None,
+            limit=_limit(request),
+        )
+        return keyset_response(page, CustomerSerializer(page.object_list, many=True).data)
 
 
 # --- Delivery rates, delivery settings, coupons ---

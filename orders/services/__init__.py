@@ -5,7 +5,9 @@
 - `status`: the status machine, cancelling, payment confirmation and expiry;
 - `coupons`: a store's coupons, and the lock and release a checkout takes;
 - `delivery`: delivery settings and rates;
-- `whatsapp`: "Order on WhatsApp", an order placed as checkout does and the chat it opens.
+- `whatsapp`: "Order on WhatsApp", an order placed as checkout does and the chat it opens;
+- `exports`: large orders CSVs built into a stored file;
+- `customers`: the per-store customer table, refreshed after order writes and caught up.
 
 Callers import from `orders.services`; the names below are its public surface. Lock order:
 orders/locks.py; payments are reached through orders/payment_hooks.py.
@@ -21,12 +23,19 @@ from orders.services.checkout import (
     check_variant_selection,
 )
 from orders.services.coupons import COUPON_FIELDS, coupon_delete, coupon_save
+from orders.services.customers import (
+    customer_refresh,
+    customer_refresh_on_commit,
+    customers_catch_up,
+    customers_rebuild,
+)
 from orders.services.delivery import (
     delivery_rate_delete,
     delivery_rate_save,
     delivery_rate_set,
     delivery_settings_update,
 )
+from orders.services.exports import order_export_build
 from orders.services.placement import new_order_number, order_place
 from orders.services.status import (
     IllegalTransition,
@@ -53,6 +62,10 @@ __all__ = [
     "check_variant_selection",
     "coupon_delete",
     "coupon_save",
+    "customer_refresh",
+    "customer_refresh_on_commit",
+    "customers_catch_up",
+    "customers_rebuild",
     "delivery_rate_delete",
     "delivery_rate_save",
     "delivery_rate_set",
@@ -60,6 +73,7 @@ __all__ = [
     "new_order_number",
     "order_cancel",
     "order_expire_payment",
+    "order_export_build",
     "order_mark_paid",
     "order_place",
     "order_place_on_whatsapp",

@@ -46,6 +46,7 @@ from orders.services.checkout import (
     with_booking_slot,
 )
 from orders.services.coupons import coupon_lock_for_checkout
+from orders.services.customers import customer_refresh_on_commit
 from stores.models import Store
 from stores.services import storefront_cache_bump
 
@@ -310,6 +311,7 @@ def _order_insert(*, store, customer, lines, products, totals: pricing.Totals, m
     for item in items:
         item.order = order
     OrderItem.objects.bulk_create(items)
+    customer_refresh_on_commit(order)
     return order
 
 

@@ -12,6 +12,7 @@ from orders.models import (
 )
 from orders.payment_hooks import order_payments
 from orders.services.coupons import coupon_release
+from orders.services.customers import customer_refresh_on_commit
 from stores.services import storefront_cache_bump
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -87,6 +88,7 @@ def order_cancel(*, order: Order, actor=None, note: str = "", customer_message: 
             actor=actor,
         )
         _tell_shopper(locked, note=message)
+        customer_refresh_on_commit(locked)
     return locked
 
 
@@ -128,6 +130,7 @@ def order_expire_payment(*, order: Order) -> Order:
             order=locked, status=OrderStatus.CANCELLED, note="Payment expired; stock returned."
         )
         _tell_shopper(locked)
+        customer_refresh_on_commit(locked)
     return locked
 
 

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api.pagination import BoundedPagePagination
 from config.api.responses import success_response
 from config.http import client_ip
 from payments import selectors, services
@@ -167,6 +168,8 @@ class PaymentListView(ListAPIView):
     """The merchant's payments, newest first; `?status=` filters."""
 
     serializer_class = MerchantPaymentSerializer
+    # A merchant may hold millions: the count stops at 10,000 (`totalCapped`).
+    pagination_class = BoundedPagePagination
 
     def get_queryset(self):
         payments = selectors.payments_for_merchant(user=self.request.user).only(*MERCHANT_PAYMENT_FIELDS)

@@ -31,7 +31,7 @@ from payments.services.collections import (
     payment_retry_start,
     payments_close_for_cancelled_order,
 )
-from payments.services.ledger import InsufficientBalance
+from payments.services.ledger import InsufficientBalance, ledger_balances_rebuild
 from payments.services.payouts import (
     payout_apply_transfer,
     payout_approve,
@@ -69,6 +69,7 @@ __all__ = [
     "bank_account_resolve",
     "bank_accounts_remove_for_deleted_user",
     "bank_list",
+    "ledger_balances_rebuild",
     "monnify_event_process",
     "monnify_events_reprocess",
     "monnify_webhook_receive",

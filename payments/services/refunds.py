@@ -10,6 +10,7 @@ from django.utils import timezone
 from config.errors import Conflict, NotFound, ServiceError
 from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
+from orders.services import customer_refresh_on_commit
 from outbox.services import outbox_enqueue
 from payments import locks, tasks
 from payments.models import (
@@ -176,8 +177,9 @@ def _payment_mark_refunded_if_whole(payment_id: str):
         payment.status = PaymentStatus.REFUNDED
         payment.save(update_fields=["status", "updated_at"])
         Order.objects.filter(pk=payment.order_id, payment_status=PaymentStatus.PAID).update(
-            payment_status=PaymentStatus.REFUNDED
+            payment_status=PaymentStatus.REFUNDED, updated_at=timezone.now()
         )
+        customer_refresh_on_commit(Order.objects.only("store_id", "customer_phone").get(pk=payment.order_id))
 
 
 def refund_requery(*, refund_id: str) -> Refund:

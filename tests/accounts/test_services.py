@@ -233,10 +233,12 @@ def _bank_account(user, number="0123456789", primary=True):
 
 
 def _ledger(user, amount, reference):
-    from payments.models import LedgerEntry, LedgerKind
+    from payments.models import LedgerKind
+    from payments.services.ledger import ledger_book
 
+    # Booked the way production books it, so the running balance moves with the entry.
     kind = LedgerKind.CREDIT_SALE if amount > 0 else LedgerKind.DEBIT_PAYOUT
-    return LedgerEntry.objects.create(merchant=user, kind=kind, amount=amount, reference=reference)
+    return ledger_book(merchant_id=user.pk, kind=kind, amount=amount, reference=reference)
 
 
 def _assert_not_deleted(user):

@@ -1,0 +1,203 @@
+"""Keyset ("cursor") pagination for tenant lists that grow without bound (README "Scale").
+
+A page is "the `limit` rows after this one in (time, key) order", read straight from an index
+that starts with the tenant column: its cost does not depend on how deep the page is, where
+`OFFSET 500000` walks half a million index entries. The count is bounded the same way
+(`COUNT_LIMIT`: pages say "10,000+"), so no request touches every row of a big store.
+
+Several stores are one `UNION ALL` of per-store `ORDER BY … LIMIT` reads (each an index range)
+merged by the database over at most (stores x (limit + 1)) rows: `store_id IN (…)` with an
+`ORDER BY` would make MariaDB sort all their rows.
+
+The cursor is opaque to clients: base64url JSON of the boundary row's (time, key) and the
+direction. A bad one is a `ServiceError` (400), never a 500.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from config.errors import ServiceError
+
+COUNT_LIMIT = 10_000
+
+
+class InvalidCursor(ServiceError):
+    code = "invalid_cursor"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    time: datetime
+    key: Any
+    newer: bool  # True: the page before the boundary (towards the newest rows)
+
+
+def cursor_encode(time: datetime, key: Any, *, newer: bool) -> str:
+    raw = json.dumps([time.isoformat(), key, 1 if newer else 0], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def cursor_decode(raw: str) -> Cursor:
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        time, key, newer = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        moment = datetime.fromisoformat(time)
+        if moment.tzinfo is None or not isinstance(key, str | int) or newer not in (0, 1):
+            raise ValueError(raw)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidCursor(
+            "This page link is not valid any more: start again from the first page.",
+            details={"cursor": "Use a nextCursor or previousCursor value from a list response."},
+        ) from error
+    return Cursor(time=moment, key=key, newer=bool(newer))
+
+
+@dataclass
+class KeysetPage:
+    """One page, with what the templates and the API envelope need (`object_list` as Django's Page)."""
+
+    object_list: list[Any]
+    limit: int
+    count: int
+    count_capped: bool
+    next_cursor: str | None = None  # older rows
+    previous_cursor: str | None = None  # newer rows
+    first: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.previous_cursor)
+
+    @property
+    def count_label(self) -> str:
+        return f"{COUNT_LIMIT:,}+" if self.count_capped else f"{self.count:,}"
+
+
+def bounded_count(queryset: QuerySet[Any]) -> tuple[int, bool]:
+    """How many rows, counting at most COUNT_LIMIT + 1 of them; (count, capped)."""
+    count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    return min(count, COUNT_LIMIT), count > COUNT_LIMIT
+
+
+def keyset_page(
+    queryset: QuerySet[Any],
+    *,
+    store_ids: Sequence[str],
+    time_field: str,
+    key_field: str,
+    cursor: str | None,
+    limit: int,
+    store_field: str = "store_id",
+) -> KeysetPage:
+    """The page of `queryset` (already filtered, not yet scoped to stores) newest first.
+
+    `(store, …, time_field, key_field)` must be the tail of an index for this to read only the
+    page's rows; `key_field` must be unique within a time so that a boundary is exact.
+    """
+    position = cursor_decode(cursor) if cursor else None
+    if not store_ids:
+        return KeysetPage(object_list=[], limit=limit, count=0, count_capped=False)
+    scoped = _scoped(queryset, store_field, store_ids)
+    count, capped = bounded_count(scoped)
+    if position is not None:
+        newer = position.newer
+        before = Q(**{f"{time_field}__gt": position.time}) | Q(
+            **{time_field: position.time, f"{key_field}__gt": position.key}
+        )
+        after = Q(**{f"{time_field}__lt": position.time}) | Q(
+            **{time_field: position.time, f"{key_field}__lt": position.key}
+        )
+        # The redundant single-column bound gives MariaDB the index range to start from.
+        bound = {f"{time_field}__gte" if newer else f"{time_field}__lte": position.time}
+        queryset = queryset.filter(before if newer else after, **bound)
+    else:
+        newer = False
+    sign = "" if newer else "-"
+    ordering = (f"{sign}{time_field}", f"{sign}{key_field}")
+    rows = _rows(queryset, store_field, store_ids, ordering, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if newer:
+        rows.reverse()
+    page = KeysetPage(object_list=rows, limit=limit, count=count, count_capped=capped, first=position is None)
+    if rows:
+        top, bottom = rows[0], rows[-1]
+        older_exists = True if newer else more
+        newer_exists = more if newer else position is not None
+        if older_exists:
+            page.next_cursor = cursor_encode(
+                getattr(bottom, time_field), getattr(bottom, key_field), newer=False
+            )
+        if newer_exists:
+            page.previous_cursor = cursor_encode(
+                getattr(top, time_field), getattr(top, key_field), newer=True
+            )
+    return page
+
+
+def _scoped(queryset: QuerySet[Any], store_field: str, store_ids: Sequence[str]) -> QuerySet[Any]:
+    if len(store_ids) == 1:
+        return queryset.filter(**{store_field: store_ids[0]})
+    return queryset.filter(**{f"{store_field}__in": list(store_ids)})
+
+
+def _rows(
+    queryset: QuerySet[Any], store_field: str, store_ids: Sequence[str], ordering: tuple[str, str], size: int
+) -> list[Model]:
+    if len(store_ids) == 1:
+        return list(queryset.filter(**{store_field: store_ids[0]}).order_by(*ordering)[:size])
+    names = [name.lstrip("-") for name in ordering]
+    parts = [
+        queryset.filter(**{store_field: store_id}).order_by(*ordering).values_list("pk", *names)[:size]
+        for store_id in store_ids
+    ]
+    merged = parts[0].union(*parts[1:], all=True).order_by(*ordering)[:size]
+    ids = [row[0] for row in merged]
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def keyset_rows(
+    queryset: QuerySet[Any], *, fields: Sequence[str], time_field: str, key_field: str, chunk: int = 2000
+):
+    """Every row of `queryset` as `values_list(*fields)` tuples, newest first, `chunk` at a time.
+
+    Each chunk is one bounded index range read after the previous chunk's last row, so memory
+    stays flat at any size; mysqlclient would otherwise buffer a whole result (Django's
+    `.iterator()` has no server-side cursor on MySQL). Scope `queryset` to one store.
+    """
+    time_at, key_at = fields.index(time_field), fields.index(key_field)
+    ordered = queryset.order_by(f"-{time_field}", f"-{key_field}").values_list(*fields)
+    last: tuple[Any, Any] | None = None
+    while True:
+        page = ordered
+        if last is not None:
+            page = page.filter(
+                Q(**{f"{time_field}__lt": last[0]}) | Q(**{time_field: last[0], f"{key_field}__lt": last[1]}),
+                **{f"{time_field}__lte": last[0]},
+            )
+        rows = list(page[:chunk])
+        yield from rows
+        if len(rows) < chunk:
+            return
+        last = (rows[-1][time_at], rows[-1][key_at])
+
+
+def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000):
+    """Every object of `queryset` in primary-key order, `chunk` rows per query (flat memory)."""
+    last = None
+    ordered = queryset.order_by("pk")
+    while True:
+        page = ordered if last is None else ordered.filter(pk__gt=last)
+        rows = list(page[:chunk])
+        yield from rows
+        if len(rows) < chunk:
+            return
+        last = rows[-1].pk
