@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.views.static import serve
 
-# Stored names are random and never reused for other bytes (catalog/images.py), so a file
+# Stored names are random and never reused for other bytes (config/images.py), so a file
 # may be cached for a year without a check.
 MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
 

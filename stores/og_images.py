@@ -47,7 +47,7 @@ def og_version(product) -> str:
         stock_state(product).label,
         product_image(product) or "",
         product.store.display_name,
-        brand_css_variables(product.store)["--brand"],
+        brand_css_variables(product.store)["--color-primary"],
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
@@ -144,7 +144,7 @@ def _wrap(draw, text: str, font, width: int, lines: int) -> list[str]:
 
 
 def og_draw(product) -> bytes:
-    brand = brand_css_variables(product.store)["--brand"]
+    brand = brand_css_variables(product.store)["--color-primary"]
     card = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(card)
     photo = _photo(product)

@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.filter
 def thumbnail(url: str) -> str:
-    """The 400px thumbnail stored beside an image we stored (see catalog/images.py)."""
+    """The 400px thumbnail stored beside an image we stored (see config/images.py)."""
     return thumbnail_url(url or "")
 
 
