@@ -19,6 +19,7 @@ from config.money import naira
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
 from orders.appointments import appointment_for_order
+from orders.booking_pages import appointment_placed_page
 from orders.forms import (
     CartAddForm,
     CartUpdateForm,
@@ -229,9 +230,6 @@ def order_placed_page(request, username, order_number):
     mine = cart.order_placed_here(request.session, order_number=order.order_number)
     appointment = appointment_for_order(order)
     if appointment is not None:
-        # Imported here: orders.booking_pages imports this module.
-        from orders.booking_pages import appointment_placed_page
-
         return appointment_placed_page(request, store=store, order=order, appointment=appointment, mine=mine)
     track_url = request.build_absolute_uri(
         reverse("orders:track", kwargs={"order_number": order.order_number})

@@ -70,6 +70,7 @@ from stores.storefront_cache import (
     page_set,
     remember_store_id,
 )
+from stores.usernames import RESERVED_USERNAMES
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -267,6 +268,10 @@ def storefront_about(request, username):
 def storefront_not_found(request, username, rest):
     """Any other path under a store: the store's own branded 404 page. A deeper path whose first
     segment is no store at all (/no/such/page) is not a store's page: the platform's 404."""
+    if username.lower() in RESERVED_USERNAMES:
+        # A platform path that none of its URLs matched (/dashboard/…, /api/…): the handler
+        # gives that area's 404 (the API's envelope), without a store lookup.
+        raise Http404("No such page")
     if store_for_error_page(path=request.path) is None:
         return render(request, "platform/404.html", status=404)
     raise Http404("No such page")
