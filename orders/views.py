@@ -20,6 +20,7 @@ from config.keyset import InvalidCursor, bounded_count
 from config.money import naira
 from orders import cart, exports, pricing, selectors, services, tasks, tracking
 from orders.appointments import appointment_for_order
+from orders.booking_pages import appointment_placed_page
 from orders.forms import (
     CartAddForm,
     CartUpdateForm,
@@ -230,9 +231,6 @@ def order_placed_page(request, username, order_number):
     mine = cart.order_placed_here(request.session, order_number=order.order_number)
     appointment = appointment_for_order(order)
     if appointment is not None:
-        # Imported here: orders.booking_pages imports this module.
-        from orders.booking_pages import appointment_placed_page
-
         return appointment_placed_page(request, store=store, order=order, appointment=appointment, mine=mine)
     track_url = request.build_absolute_uri(
         reverse("orders:track", kwargs={"order_number": order.order_number})
