@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from config.errors import ExternalServiceError
-from payments import selectors, services
+from payments import metrics, selectors, services
 from payments.models import Payment
 from payments.monnify import MonnifyError, MonnifyUnavailable
 
@@ -109,3 +109,4 @@ def payment_open(payment_id: str):
     payment = Payment.objects.get(pk=payment_id)
     if payment.status == "pending" and not payment.account_number:
         services.payment_retry_start(payment=payment)
+        metrics.payment_opened()

@@ -89,7 +89,6 @@ def payment_create(*, order: Order) -> Payment:
         else:
             raise Conflict("Could not allocate a payment reference; try again.")
         outbox_enqueue(task=tasks.payment_open, payment_id=payment.pk)
-        transaction.on_commit(metrics.payment_opened)
     return payment
 
 
