@@ -9,7 +9,13 @@ import os
 import pytest
 
 # Tests that may skip even in CI, by node id, with the reason why. Empty: in CI every test runs.
-CI_SKIP_ALLOWED: dict[str, str] = {}
+CI_SKIP_ALLOWED: dict[str, str] = {
+    # RabbitMQ is an optional broker: the test runs wherever it is installed (or RABBITMQ_URL
+    # is set) and fails there if it does not answer; a machine without it skips it.
+    "tests/operations/test_rabbitmq.py::test_a_worker_on_rabbitmq_delivers_and_keeps_the_request_id": (
+        "RabbitMQ is not installed"
+    ),
+}
 
 
 def in_ci() -> bool:
