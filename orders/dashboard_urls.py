@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders import views
+from orders import recovery_views, views
 
 app_name = "orders_dashboard"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard_order_list, name="list"),
     path("export.csv", views.dashboard_order_export, name="export"),
     path("customers", views.dashboard_customers, name="customers"),
+    path("recovery", recovery_views.dashboard_recovery, name="recovery"),
     path("delivery", views.dashboard_delivery, name="delivery"),
     path("delivery/rates/<int:rate_id>/delete", views.dashboard_delivery_rate_delete, name="rate-delete"),
     path("coupons", views.dashboard_coupons, name="coupons"),

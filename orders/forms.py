@@ -41,6 +41,45 @@ class CheckoutForm(forms.Form):
     coupon = forms.CharField(required=False, max_length=40, label="Coupon code")
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
+    def __init__(self, *args, recovery_consent: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery_consent:
+            # Only where the store collects abandoned checkouts; never ticked for the shopper.
+            self.fields["recovery_consent"] = forms.BooleanField(required=False, label=recovery_consent)
+
+
+class CheckoutCaptureForm(forms.Form):
+    """What the checkout page posts as the shopper types (storefront.js), all of it optional."""
+
+    name = forms.CharField(required=False, max_length=255)
+    phone = forms.CharField(required=False, max_length=30)
+    email = forms.CharField(required=False, max_length=255)
+    recovery_consent = forms.BooleanField(required=False)
+
+
+class RecoverySettingsForm(forms.Form):
+    unpaid_reminders = forms.IntegerField(
+        min_value=0, max_value=3, label="Reminders for an unpaid order", help_text="0 turns them off."
+    )
+    unpaid_delay_minutes = forms.IntegerField(
+        min_value=5,
+        max_value=35,
+        label="Minutes before each reminder",
+        help_text="The transfer account lasts 40 minutes: reminders come before it lapses.",
+    )
+    expired_message = forms.BooleanField(
+        required=False, label='Send "your items are still available" when an order expires unpaid'
+    )
+    abandoned_checkouts = forms.BooleanField(
+        required=False,
+        label="Remind shoppers who left the checkout",
+        help_text="Only shoppers who tick the reminder box at checkout, with a phone or email.",
+    )
+    abandoned_reminders = forms.IntegerField(min_value=0, max_value=3, label="Reminders for a left checkout")
+    abandoned_delay_minutes = forms.IntegerField(
+        min_value=15, max_value=1440, label="Minutes after the shopper stopped"
+    )
+
 
 class TrackForm(forms.Form):
     contact = forms.CharField(max_length=255, label="Phone number or email used for the order")

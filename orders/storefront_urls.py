@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from orders import views
+from orders import recovery_views, views
 
 app_name = "orders_storefront"
 
 urlpatterns = [
     path("cart", views.cart_page, name="cart"),
     path("checkout", views.checkout_page, name="checkout"),
+    path("checkout/save", recovery_views.checkout_capture_page, name="checkout-save"),
+    path("cart/restore/<str:token>", recovery_views.cart_restore_page, name="cart-restore"),
+    path("unsubscribe/<str:token>", recovery_views.recovery_opt_out_page, name="recovery-opt-out"),
     path("orders/<str:order_number>", views.order_placed_page, name="placed"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import Product
 from config.errors import RateLimited, ServiceError
 from config.spreadsheet import spreadsheet_safe
-from orders import cart, pricing, selectors, services, tracking
+from orders import cart, pricing, recovery_views, selectors, services, tracking
 from orders.forms import (
     CartAddForm,
     CartUpdateForm,
@@ -111,7 +111,13 @@ def checkout_page(request, username):
     if not lines:
         messages.info(request, "Your cart is empty.")
         return redirect("storefront:orders_storefront:cart", username=store.username)
-    form = CheckoutForm(request.POST or None, initial={"token": secrets.token_urlsafe(24)})
+    consent = services.CONSENT_TEXT if selectors.recovery_settings_for(store).abandoned_checkouts else ""
+    form = CheckoutForm(
+        request.POST or None, initial={"token": secrets.token_urlsafe(24)}, recovery_consent=consent
+    )
+    if request.method == "POST" and consent:
+        # Before placing: a checkout that fails (sold out, wrong LGA) is still remembered.
+        recovery_views.checkout_capture_from(request, store, request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -141,7 +147,17 @@ def checkout_page(request, username):
     return render(
         request,
         "storefront/checkout.html",
-        {"store": store, "lines": lines, "subtotal": subtotal, "form": form},
+        {
+            "store": store,
+            "lines": lines,
+            "subtotal": subtotal,
+            "form": form,
+            "capture_url": reverse(
+                "storefront:orders_storefront:checkout-save", kwargs={"username": store.username}
+            )
+            if consent
+            else "",
+        },
     )
 
 

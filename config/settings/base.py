@@ -145,6 +145,9 @@ CELERY_BEAT_SCHEDULE = {
     "payments-expire-stale": {"task": "payments.tasks.payments_expire_stale", "schedule": 300.0},
     "payments-payouts-requery": {"task": "payments.tasks.payouts_requery", "schedule": 300.0},
     "payments-refunds-requery": {"task": "payments.tasks.refunds_requery", "schedule": 300.0},
+    # Unpaid-order reminders are due 30 minutes after the order by default: every 5 minutes
+    # sends each within 5 minutes of its time, well before the 40-minute account lapses.
+    "orders-recovery-run": {"task": "orders.tasks.recovery_run", "schedule": 300.0},
 }
 
 # --- API (DRF, simplejwt, drf-spectacular, CORS) ---------------------------------------------------

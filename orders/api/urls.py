@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api import views
+from orders.api import recovery, views
 
 urlpatterns = [
     path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
@@ -16,6 +16,24 @@ urlpatterns = [
         "orders/delivery-settings/<str:store_id>",
         views.DeliverySettingsApi.as_view(),
         name="orders-api-delivery-settings",
+    ),
+    path(
+        "orders/recovery/settings/<str:store_id>",
+        recovery.RecoverySettingsApi.as_view(),
+        name="orders-api-recovery-settings",
+    ),
+    path(
+        "orders/recovery/summary", recovery.RecoverySummaryApi.as_view(), name="orders-api-recovery-summary"
+    ),
+    path(
+        "orders/recovery/unsubscribe",
+        recovery.RecoveryUnsubscribeApi.as_view(),
+        name="orders-api-recovery-unsubscribe",
+    ),
+    path(
+        "orders/checkouts/<slug:username>",
+        recovery.CheckoutCaptureApi.as_view(),
+        name="orders-api-checkout-capture",
     ),
     path("orders/coupons", views.CouponListApi.as_view(), name="orders-api-coupons"),
     path("orders/coupons/<int:coupon_id>", views.CouponDetailApi.as_view(), name="orders-api-coupon"),

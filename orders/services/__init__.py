@@ -4,7 +4,8 @@
 - `placement`: `order_place`, the one way an order is made (storefront, API, bookings);
 - `status`: the status machine, cancelling, payment confirmation and expiry;
 - `coupons`: a store's coupons, and the lock and release a checkout takes;
-- `delivery`: delivery settings and rates.
+- `delivery`: delivery settings and rates;
+- `recovery`: reminders for unpaid orders and abandoned checkouts, opting out, attribution.
 
 Callers import from `orders.services`; the names below are its public surface. Lock order:
 orders/locks.py; payments are reached through orders/payment_hooks.py.
@@ -27,6 +28,16 @@ from orders.services.delivery import (
     delivery_settings_update,
 )
 from orders.services.placement import new_order_number, order_place
+from orders.services.recovery import (
+    CONSENT_TEXT,
+    RecoverySettingsInvalid,
+    checkout_capture,
+    recovery_opt_out,
+    recovery_send_abandoned,
+    recovery_send_expired,
+    recovery_send_unpaid,
+    recovery_settings_update,
+)
 from orders.services.status import (
     IllegalTransition,
     allowed_transitions,
@@ -37,6 +48,7 @@ from orders.services.status import (
 )
 
 __all__ = [
+    "CONSENT_TEXT",
     "MAX_LINES",
     "MAX_QUANTITY",
     "CouponUnavailable",
@@ -44,8 +56,10 @@ __all__ = [
     "IllegalTransition",
     "InvalidCheckout",
     "OutOfStock",
+    "RecoverySettingsInvalid",
     "allowed_transitions",
     "check_variant_selection",
+    "checkout_capture",
     "coupon_delete",
     "coupon_save",
     "delivery_rate_delete",
@@ -58,4 +72,9 @@ __all__ = [
     "order_mark_paid",
     "order_place",
     "order_transition",
+    "recovery_opt_out",
+    "recovery_send_abandoned",
+    "recovery_send_expired",
+    "recovery_send_unpaid",
+    "recovery_settings_update",
 ]

@@ -46,6 +46,7 @@ from orders.services.checkout import (
     with_booking_slot,
 )
 from orders.services.coupons import coupon_lock_for_checkout
+from orders.services.recovery import recovery_note_order_placed
 from stores.models import Store
 from stores.services import storefront_cache_bump
 
@@ -176,6 +177,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
         )
     method = "pickup" if delivery_method == DeliveryMethod.PICKUP else "delivery"
     OrderEvent.objects.create(order=order, status=OrderStatus.PENDING, note=f"Order placed ({method}).")
+    recovery_note_order_placed(order=order)
     return order
 
 
