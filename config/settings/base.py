@@ -133,6 +133,10 @@ STOREFRONT_VIEW_FLUSH_SECONDS = read("STOREFRONT_VIEW_FLUSH_SECONDS", int, defau
 # Every periodic job, in one place (`make beat` runs them).
 CELERY_BEAT_SCHEDULE = {
     "accounts-cleanup-expired": {"task": "accounts.tasks.cleanup_expired", "schedule": 3600.0},
+    "notifications-alerts-daily-summaries": {
+        "task": "notifications.tasks.alerts_daily_summaries",
+        "schedule": 3600.0,
+    },
     "notifications-requeue-stale": {
         "task": "notifications.tasks.requeue_stale_deliveries",
         "schedule": 15 * 60,

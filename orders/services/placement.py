@@ -165,8 +165,17 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
     order = _order_insert(
         store=store, customer=customer, lines=lines, products=products, totals=totals, method=delivery_method
     )
+    crossings = []
     for product_id in sorted(wanted):
+        before = products[product_id].stock_quantity
         stock.take_stock(product=products[product_id], quantity=wanted[product_id])
+        crossing = stock.threshold_crossed(product=products[product_id], before=before)
+        if crossing:
+            crossings.append((product_id, crossing, products[product_id].stock_quantity or 0))
+    if crossings:
+        transaction.on_commit(
+            partial(messages.send_stock_alerts, store_id=store.pk, crossings=crossings), robust=True
+        )
     if any(products[product_id].stock_quantity is not None for product_id in wanted):
         # Stock states ("Only 2 left", "Sold out") are on the cached storefront pages.
         storefront_cache_bump(store.pk)

@@ -3,6 +3,7 @@
 import logging
 import secrets
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from config.errors import Conflict, NotFound, ServiceError
 from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
-from payments import locks, tasks
+from payments import locks, messages, tasks
 from payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -168,6 +169,9 @@ def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
         refund.save()
         if new == RefundStatus.COMPLETED:
             _payment_mark_refunded_if_whole(refund.payment_id)
+        if new in (RefundStatus.COMPLETED, RefundStatus.FAILED):
+            # The status only moves forward, so this is queued once per refund.
+            transaction.on_commit(partial(messages.send_refund_outcome, refund_id=refund.pk), robust=True)
     return refund
 
 
