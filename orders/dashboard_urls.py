@@ -11,6 +11,7 @@ urlpatterns = [
     path("export.csv", views.dashboard_order_export, name="export"),
     path("customers", views.dashboard_customers, name="customers"),
     path("recovery", recovery_views.dashboard_recovery, name="recovery"),
+    path("new", recovery_views.dashboard_payment_request, name="payment-request"),
     path("delivery", views.dashboard_delivery, name="delivery"),
     path("delivery/rates/<int:rate_id>/delete", views.dashboard_delivery_rate_delete, name="rate-delete"),
     path("coupons", views.dashboard_coupons, name="coupons"),
@@ -20,4 +21,9 @@ urlpatterns = [
     path("<uuid:order_id>/invoice", views.dashboard_order_invoice, name="invoice"),
     path("<uuid:order_id>/status", views.dashboard_order_status, name="status"),
     path("<uuid:order_id>/cancel", views.dashboard_order_cancel, name="cancel"),
+    path(
+        "<uuid:order_id>/send-pay-link",
+        recovery_views.dashboard_payment_request_send,
+        name="send-pay-link",
+    ),
 ]

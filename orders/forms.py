@@ -140,3 +140,46 @@ class CouponForm(forms.ModelForm):
 
     def validate_unique(self):
         """Uniqueness of the code is the service's to check (it knows the store)."""
+
+
+PAYMENT_REQUEST_LINES = 5
+
+
+class PaymentRequestForm(forms.Form):
+    """An order the merchant places for a shopper: up to five lines of the chosen store's products."""
+
+    name = forms.CharField(max_length=255, label="Customer's name")
+    phone = forms.CharField(
+        max_length=30, label="Customer's phone", help_text="The pay link goes here by SMS."
+    )
+    email = forms.EmailField(required=False, label="Customer's email (optional)")
+    delivery_method = forms.ChoiceField(
+        choices=DeliveryMethod.CHOICES, initial=DeliveryMethod.DELIVERY, widget=forms.RadioSelect
+    )
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    state = forms.ChoiceField(required=False, choices=state_choices)
+    lga = forms.ChoiceField(required=False, choices=lga_choices, label="LGA")
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a product")] + [(product.pk, product.name) for product in products]
+        for number in range(1, PAYMENT_REQUEST_LINES + 1):
+            self.fields[f"product_{number}"] = forms.ChoiceField(
+                required=number == 1, choices=choices, label=f"Item {number}"
+            )
+            self.fields[f"quantity_{number}"] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=MAX_QUANTITY,
+                initial=1,
+                label=f"Quantity of item {number}",
+            )
+
+    def lines(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {"product_id": data[f"product_{number}"], "quantity": data.get(f"quantity_{number}") or 1}
+            for number in range(1, PAYMENT_REQUEST_LINES + 1)
+            if data.get(f"product_{number}")
+        ]

@@ -1,6 +1,8 @@
 """Recovery pages: the checkout's capture as the shopper types, the "rebuild my cart" and
-unsubscribe links in recovery messages, and the merchant's recovery page."""
+unsubscribe links in recovery messages, the merchant's recovery page, and payment requests
+(an order the merchant places for a shopper, and sending its pay link)."""
 
+import secrets
 from datetime import timedelta
 
 from django.contrib import messages
@@ -11,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from catalog.models import Product
 from config.errors import ServiceError
 from orders import cart, selectors, services
-from orders.forms import CheckoutCaptureForm, RecoverySettingsForm
+from orders.forms import CheckoutCaptureForm, PaymentRequestForm, RecoverySettingsForm
 from stores.selectors import store_get_live
 
 CHECKOUT_SESSION_PREFIX = "orders:checkout:"
@@ -147,3 +150,57 @@ def dashboard_recovery(request):
             "page": page,
         },
     )
+
+
+# --- Payment requests: an order placed for a shopper, and its pay link sent ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dashboard_payment_request(request):
+    stores = list(selectors.owner_stores(user=request.user))
+    if not stores:
+        return redirect("dashboard:home")
+    chosen = next(
+        (s for s in stores if s.pk == (request.POST.get("store") or request.GET.get("store"))), stores[0]
+    )
+    products = Product.objects.live().filter(store=chosen).order_by("name")
+    form = PaymentRequestForm(
+        request.POST or None, products=products, initial={"token": secrets.token_urlsafe(24)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.payment_request_create(
+                store=chosen,
+                actor=request.user,
+                customer={key: data[key] for key in ("name", "phone", "email", "address", "state", "lga")},
+                lines=form.lines(),
+                delivery_method=data["delivery_method"],
+                idempotency_key="dashboard:" + data["token"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Order {order.order_number} is ready: send its pay link below.")
+            return redirect("dashboard:orders_dashboard:detail", order_id=order.pk)
+    return render(request, "orders/payment_request.html", {"stores": stores, "store": chosen, "form": form})
+
+
+@login_required
+@require_POST
+def dashboard_payment_request_send(request, order_id):
+    order = selectors.order_get_for_owner(user=request.user, order_id=order_id)
+    channel = request.POST.get("channel", "")
+    try:
+        services.payment_request_send(
+            order_id=order.pk,
+            channel=channel,
+            actor=request.user,
+            request_key=request.POST.get("key", "")[:64],
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Pay link sent by {'SMS' if channel == 'sms' else 'email'}.")
+    return redirect("dashboard:orders_dashboard:detail", order_id=order.pk)

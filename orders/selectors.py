@@ -4,13 +4,17 @@ to the stores the user owns; another merchant's order is simply not found."""
 from contextlib import suppress
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Product
 from config.errors import NotFound
+from config.money import naira
 from config.phone_numbers import InvalidPhoneNumber, normalise_phone
+from config.site_url import site_url
 from orders import pricing, recovery_links
 from orders.models import (
     AbandonedCheckout,
@@ -377,3 +381,37 @@ def recovery_messages_for_owner(*, user, store_id=None):
     if store_id:
         messages = messages.filter(store_id=str(store_id))
     return messages.order_by("-created_at", "-id")
+
+
+# --- Payment requests ---
+
+
+def order_pay_link(order: Order) -> str | None:
+    """The shopper's payment page of the order's open payment, or None once nothing is due."""
+    if order.status == OrderStatus.CANCELLED or order.payment_status != PaymentStatus.PENDING:
+        return None
+    payment = order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()
+    if payment is None:
+        return None
+    path = reverse(
+        "storefront:payments_storefront:pay",
+        kwargs={"username": order.store.username, "reference": payment.payment_reference},
+    )
+    return f"{site_url()}{path}"
+
+
+def order_payment_request_text(order: Order, link: str) -> str:
+    items = ", ".join(f"{item['quantity']} x {item['product_name']}" for item in order.items or [])
+    return (
+        f"Hello {order.customer_name}, here is your order {order.order_number} from "
+        f"{order.store.display_name}: {items}. Total {naira(order.total)}. Pay by bank transfer here: {link}"
+    )
+
+
+def order_whatsapp_url(order: Order) -> str | None:
+    """wa.me to the shopper's number with the request prefilled, for the merchant's phone."""
+    link = order_pay_link(order)
+    if link is None:
+        return None
+    text = quote(order_payment_request_text(order, link))
+    return f"https://wa.me/{order.customer_phone.lstrip('+')}?text={text}"

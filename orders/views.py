@@ -305,6 +305,9 @@ def dashboard_order_detail(request, order_id):
             "order": order,
             "service_fee": pricing.fee_charged_to_customer(order),
             "payments": order.payments.all(),
+            "pay_link": selectors.order_pay_link(order),
+            "whatsapp_url": selectors.order_whatsapp_url(order),
+            "send_key": secrets.token_urlsafe(12),
             "next_statuses": [
                 (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)
             ],

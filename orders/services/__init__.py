@@ -5,6 +5,7 @@
 - `status`: the status machine, cancelling, payment confirmation and expiry;
 - `coupons`: a store's coupons, and the lock and release a checkout takes;
 - `delivery`: delivery settings and rates;
+- `payment_requests`: orders the merchant places for a shopper, and sending their pay link;
 - `recovery`: reminders for unpaid orders and abandoned checkouts, opting out, attribution.
 
 Callers import from `orders.services`; the names below are its public surface. Lock order:
@@ -26,6 +27,12 @@ from orders.services.delivery import (
     delivery_rate_save,
     delivery_rate_set,
     delivery_settings_update,
+)
+from orders.services.payment_requests import (
+    MAX_SENDS,
+    PaymentRequestClosed,
+    payment_request_create,
+    payment_request_send,
 )
 from orders.services.placement import new_order_number, order_place
 from orders.services.recovery import (
@@ -51,11 +58,13 @@ __all__ = [
     "CONSENT_TEXT",
     "MAX_LINES",
     "MAX_QUANTITY",
+    "MAX_SENDS",
     "CouponUnavailable",
     "IdempotencyConflict",
     "IllegalTransition",
     "InvalidCheckout",
     "OutOfStock",
+    "PaymentRequestClosed",
     "RecoverySettingsInvalid",
     "allowed_transitions",
     "check_variant_selection",
@@ -72,6 +81,8 @@ __all__ = [
     "order_mark_paid",
     "order_place",
     "order_transition",
+    "payment_request_create",
+    "payment_request_send",
     "recovery_opt_out",
     "recovery_send_abandoned",
     "recovery_send_expired",
