@@ -2,9 +2,11 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.admin import ReadOnlyAdmin
 from config.errors import ServiceError
 from orders import services
 from orders.models import (
+    AbandonedCheckout,
     Coupon,
     CouponRedemption,
     DeliveryRate,
@@ -12,6 +14,9 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderItem,
+    RecoveryMessage,
+    RecoveryOptOut,
+    RecoverySettings,
 )
 
 MONEY_FIELDS = ("subtotal", "discount", "shipping_fee", "agm_fee", "total")
@@ -156,3 +161,40 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
     list_display = ("store", "default_fee", "free_pickup", "free_delivery_threshold")
     search_fields = ("store__username",)
     raw_id_fields = ("store",)
+
+
+@admin.register(RecoverySettings)
+class RecoverySettingsAdmin(ReadOnlyAdmin):
+    list_display = (
+        "store",
+        "unpaid_reminders",
+        "unpaid_delay_minutes",
+        "expired_message",
+        "abandoned_checkouts",
+    )
+    search_fields = ("store__username",)
+
+
+@admin.register(RecoveryMessage)
+class RecoveryMessageAdmin(ReadOnlyAdmin):
+    """What recovery sent, to whom, and what it won back; written only by the recovery service."""
+
+    list_display = ("key", "store", "kind", "email", "phone", "recovered_order", "recovered_at", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("key", "store__username", "email", "phone")
+    list_select_related = ("store", "recovered_order")
+
+
+@admin.register(AbandonedCheckout)
+class AbandonedCheckoutAdmin(ReadOnlyAdmin):
+    list_display = ("id", "store", "phone", "email", "consent_at", "order", "updated_at")
+    search_fields = ("store__username", "phone", "email")
+    list_select_related = ("store", "order")
+    exclude = ("token",)  # the key of the shopper's session capture
+
+
+@admin.register(RecoveryOptOut)
+class RecoveryOptOutAdmin(ReadOnlyAdmin):
+    list_display = ("address", "store", "created_at")
+    search_fields = ("address", "store__username")
+    list_select_related = ("store",)

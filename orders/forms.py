@@ -154,7 +154,12 @@ class PaymentRequestForm(forms.Form):
     )
     email = forms.EmailField(required=False, label="Customer's email (optional)")
     delivery_method = forms.ChoiceField(
-        choices=DeliveryMethod.CHOICES, initial=DeliveryMethod.DELIVERY, widget=forms.RadioSelect
+        choices=[
+            (DeliveryMethod.DELIVERY, "Deliver to the customer"),
+            (DeliveryMethod.PICKUP, "The customer picks it up"),
+        ],
+        initial=DeliveryMethod.DELIVERY,
+        widget=forms.RadioSelect,
     )
     address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     state = forms.ChoiceField(required=False, choices=state_choices)

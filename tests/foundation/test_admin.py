@@ -11,8 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OtpType, OtpVerification, RefreshToken, Role
-from notifications.models import Category, Channel, DeliveryLog, Notification
-from orders.models import CouponRedemption, Order, OrderItem
+from notifications.models import AlertSettings, Category, Channel, DeliveryLog, Notification
+from orders.models import (
+    AbandonedCheckout,
+    CouponRedemption,
+    Order,
+    OrderItem,
+    RecoveryKind,
+    RecoveryMessage,
+    RecoveryOptOut,
+    RecoverySettings,
+)
 from payments.models import (
     BankAccount,
     LedgerEntry,
@@ -125,6 +134,18 @@ def one_of_each(db):
         reference="RF-ADMIN1",
         reason="cancelled",
     )
+    RecoverySettings.objects.create(store=store)
+    checkout = AbandonedCheckout.objects.create(
+        store=store, token="t" * 32, phone="+2348031234567", consent_text="yes", consent_at=timezone.now()
+    )
+    RecoveryMessage.objects.create(
+        store=store, kind=RecoveryKind.UNPAID, key="unpaid:admin:1", order=order, phone="+2348031234567"
+    )
+    RecoveryMessage.objects.create(
+        store=store, kind=RecoveryKind.ABANDONED, key="abandoned:admin:1", checkout=checkout
+    )
+    RecoveryOptOut.objects.create(store=store, address="bola@example.com")
+    AlertSettings.objects.create(user=merchant, daily_summary=True)
     return order
 
 

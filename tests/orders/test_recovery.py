@@ -373,3 +373,15 @@ def test_the_merchant_recovery_page_shows_figures_and_saves_settings(client, mer
         False,
         True,
     )
+
+
+def test_a_checkout_that_fails_to_submit_is_still_kept_with_consent(client, shop, kaftan):
+    recovery_settings_update(store=shop, abandoned_checkouts=True)
+    _checkout_form(client, kaftan)
+    response = client.post(
+        "/ada-fabrics/checkout",
+        {"phone": "0803 123 4567", "email": "Ada@Example.com", "recovery_consent": "on", "token": "t1"},
+    )
+    assert response.status_code == 200  # the name is missing: the form comes back
+    checkout = AbandonedCheckout.objects.get()
+    assert (checkout.phone, checkout.email) == ("+2348031234567", "ada@example.com")
