@@ -45,7 +45,7 @@ def receipt_pdf(view: ReceiptView) -> bytes:
         f"Payment receipt, Monnify reference {payment.monnify_reference or payment.payment_reference}"
     )
     width, height = A4
-    brand = colors.HexColor(brand_css_variables(order.store)["--brand"])
+    brand = colors.HexColor(brand_css_variables(order.store)["--color-primary"])
 
     pdf.setFillColor(brand)
     pdf.rect(0, height - 30 * mm, width, 30 * mm, stroke=0, fill=1)
