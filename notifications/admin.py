@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
-from notifications.models import DeliveryLog, Notification
+from config.admin import ReadOnlyAdmin
+from notifications.models import AlertSettings, DeliveryLog, Notification
 from notifications.services import delivery_resend
 
 
@@ -71,3 +72,10 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
+
+
+@admin.register(AlertSettings)
+class AlertSettingsAdmin(ReadOnlyAdmin):
+    list_display = ("user", "daily_summary", "updated_at")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)

@@ -106,3 +106,37 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class AlertKind(models.TextChoices):
+    NEW_ORDER = "new_order", "New order"
+    PAYMENT_RECEIVED = "payment_received", "Payment received"
+    PAYMENT_FLAGGED = "payment_flagged", "Payment needs you (paid short, late, reversed…)"
+    LOW_STOCK = "low_stock", "Low stock"
+    SOLD_OUT = "sold_out", "Sold out"
+    PAYOUT_SENT = "payout_sent", "Payout sent"
+    PAYOUT_FAILED = "payout_failed", "Payout failed"
+    REFUND_OUTCOME = "refund_outcome", "Refund completed or failed"
+
+
+class AlertSettings(models.Model):
+    """Where a merchant wants each alert: the bell, email, SMS (notifications/alerts.py).
+
+    `channels` maps an AlertKind to the channels chosen ("bell", "email", "sms"); a kind it
+    does not name has alerts.DEFAULT_CHANNELS. With `daily_summary`, one email each morning
+    lists the previous day's alerts as well.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_settings"
+    )
+    channels = models.JSONField(default=dict, blank=True)
+    daily_summary = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "notification_alert_settings"
+        verbose_name_plural = "alert settings"
+
+    def __str__(self):
+        return f"Alert settings of {self.user_id}"

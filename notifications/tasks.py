@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from notifications import services
+from notifications import alerts, services
 from notifications.channels import DeliveryTemporaryError
 
 MAX_RETRIES = 5
@@ -25,3 +25,9 @@ def deliver(self, log_id: str) -> None:
 def requeue_stale_deliveries() -> int:
     """Beat: messages stuck in `queued` for an hour are queued again."""
     return services.delivery_requeue_stale(older_than=timedelta(hours=1))
+
+
+@shared_task
+def alerts_daily_summaries() -> int:
+    """Beat, hourly: yesterday's alerts to each merchant who asked, once (keyed per day)."""
+    return alerts.alert_daily_summaries_send()

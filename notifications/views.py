@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from notifications import alerts
+from notifications.models import AlertKind
 from notifications.selectors import notification_list, notification_unread_count
 from notifications.services import notification_mark_all_read, notification_mark_read
 
@@ -50,3 +52,32 @@ def notification_read_all(request):
     if count:
         messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("dashboard:notifications_dashboard:list")
+
+
+@login_required
+def alert_preferences(request):
+    """Which of the bell, email and SMS each alert reaches, and the daily summary."""
+    current = alerts.alert_settings_for(request.user)
+    if request.method == "POST":
+        chosen = {
+            kind: [channel for channel in alerts.CHOICES if request.POST.get(f"{kind}:{channel}")]
+            for kind in AlertKind.values
+        }
+        alerts.alert_settings_update(
+            user=request.user, channels=chosen, daily_summary=bool(request.POST.get("daily_summary"))
+        )
+        messages.success(request, "Alert preferences saved.")
+        return redirect("dashboard:notifications_dashboard:alerts")
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "channels": [
+                (channel, channel in alerts.alert_channels(request.user, kind)) for channel in alerts.CHOICES
+            ],
+        }
+        for kind, label in AlertKind.choices
+    ]
+    return render(
+        request, "notifications/alerts.html", {"rows": rows, "daily_summary": current.daily_summary}
+    )

@@ -6,6 +6,7 @@ from config.admin import ReadOnlyAdmin
 from config.errors import ServiceError
 from orders import services
 from orders.models import (
+    AbandonedCheckout,
     Coupon,
     CouponRedemption,
     DeliveryRate,
@@ -14,6 +15,9 @@ from orders.models import (
     OrderEvent,
     OrderItem,
     OrderSource,
+    RecoveryMessage,
+    RecoveryOptOut,
+    RecoverySettings,
 )
 
 MONEY_FIELDS = ("subtotal", "discount", "shipping_fee", "agm_fee", "total")
@@ -166,3 +170,40 @@ class OrderSourceAdmin(ReadOnlyAdmin):
     list_filter = ("channel",)
     search_fields = ("order__order_number",)
     raw_id_fields = ("order",)
+
+
+@admin.register(RecoverySettings)
+class RecoverySettingsAdmin(ReadOnlyAdmin):
+    list_display = (
+        "store",
+        "unpaid_reminders",
+        "unpaid_delay_minutes",
+        "expired_message",
+        "abandoned_checkouts",
+    )
+    search_fields = ("store__username",)
+
+
+@admin.register(RecoveryMessage)
+class RecoveryMessageAdmin(ReadOnlyAdmin):
+    """What recovery sent, to whom, and what it won back; written only by the recovery service."""
+
+    list_display = ("key", "store", "kind", "email", "phone", "recovered_order", "recovered_at", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("key", "store__username", "email", "phone")
+    list_select_related = ("store", "recovered_order")
+
+
+@admin.register(AbandonedCheckout)
+class AbandonedCheckoutAdmin(ReadOnlyAdmin):
+    list_display = ("id", "store", "phone", "email", "consent_at", "order", "updated_at")
+    search_fields = ("store__username", "phone", "email")
+    list_select_related = ("store", "order")
+    exclude = ("token",)  # the key of the shopper's session capture
+
+
+@admin.register(RecoveryOptOut)
+class RecoveryOptOutAdmin(ReadOnlyAdmin):
+    list_display = ("address", "store", "created_at")
+    search_fields = ("address", "store__username")
+    list_select_related = ("store",)

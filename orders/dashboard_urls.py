@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders import views, whatsapp_views
+from orders import recovery_views, views, whatsapp_views
 
 app_name = "orders_dashboard"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("export.csv", views.dashboard_order_export, name="export"),
     path("exports/<str:token>.csv", views.dashboard_order_export_download, name="export_download"),
     path("customers", views.dashboard_customers, name="customers"),
+    path("recovery", recovery_views.dashboard_recovery, name="recovery"),
+    path("new", recovery_views.dashboard_payment_request, name="payment-request"),
     path("delivery", views.dashboard_delivery, name="delivery"),
     path("delivery/rates/<int:rate_id>/delete", views.dashboard_delivery_rate_delete, name="rate-delete"),
     path("coupons", views.dashboard_coupons, name="coupons"),
@@ -22,4 +24,9 @@ urlpatterns = [
     path("<uuid:order_id>/cancel", views.dashboard_order_cancel, name="cancel"),
     path("<uuid:order_id>/whatsapp", whatsapp_views.dashboard_order_whatsapp, name="whatsapp"),
     path("<uuid:order_id>/whatsapp/open", whatsapp_views.dashboard_order_whatsapp_open, name="whatsapp-open"),
+    path(
+        "<uuid:order_id>/send-pay-link",
+        recovery_views.dashboard_payment_request_send,
+        name="send-pay-link",
+    ),
 ]

@@ -55,9 +55,12 @@ class CheckoutForm(forms.Form):
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2, min_value=0
     )
 
-    def __init__(self, *args, state: str | None = None, **kwargs):
+    def __init__(self, *args, state: str | None = None, recovery_consent: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["lga"]).choices = lga_choices_for(state)
+        if recovery_consent:
+            # Only where the store collects abandoned checkouts; never ticked for the shopper.
+            self.fields["recovery_consent"] = forms.BooleanField(required=False, label=recovery_consent)
 
 
 class WhatsAppOrderForm(CheckoutForm):
@@ -70,6 +73,39 @@ class WhatsAppOrderForm(CheckoutForm):
 
 class WhatsAppMessageForm(forms.Form):
     text = forms.CharField(label="Message", max_length=1500, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CheckoutCaptureForm(forms.Form):
+    """What the checkout page posts as the shopper types (storefront.js), all of it optional."""
+
+    name = forms.CharField(required=False, max_length=255)
+    phone = forms.CharField(required=False, max_length=30)
+    email = forms.CharField(required=False, max_length=255)
+    recovery_consent = forms.BooleanField(required=False)
+
+
+class RecoverySettingsForm(forms.Form):
+    unpaid_reminders = forms.IntegerField(
+        min_value=0, max_value=3, label="Reminders for an unpaid order", help_text="0 turns them off."
+    )
+    unpaid_delay_minutes = forms.IntegerField(
+        min_value=5,
+        max_value=35,
+        label="Minutes before each reminder",
+        help_text="The transfer account lasts 40 minutes: reminders come before it lapses.",
+    )
+    expired_message = forms.BooleanField(
+        required=False, label='Send "your items are still available" when an order expires unpaid'
+    )
+    abandoned_checkouts = forms.BooleanField(
+        required=False,
+        label="Remind shoppers who left the checkout",
+        help_text="Only shoppers who tick the reminder box at checkout, with a phone or email.",
+    )
+    abandoned_reminders = forms.IntegerField(min_value=0, max_value=3, label="Reminders for a left checkout")
+    abandoned_delay_minutes = forms.IntegerField(
+        min_value=15, max_value=1440, label="Minutes after the shopper stopped"
+    )
 
 
 class TrackForm(forms.Form):
@@ -124,3 +160,51 @@ class CouponForm(forms.ModelForm):
 
     def validate_unique(self):
         """Uniqueness of the code is the service's to check (it knows the store)."""
+
+
+PAYMENT_REQUEST_LINES = 5
+
+
+class PaymentRequestForm(forms.Form):
+    """An order the merchant places for a shopper: up to five lines of the chosen store's products."""
+
+    name = forms.CharField(max_length=255, label="Customer's name")
+    phone = forms.CharField(
+        max_length=30, label="Customer's phone", help_text="The pay link goes here by SMS."
+    )
+    email = forms.EmailField(required=False, label="Customer's email (optional)")
+    delivery_method = forms.ChoiceField(
+        choices=[
+            (DeliveryMethod.DELIVERY, "Deliver to the customer"),
+            (DeliveryMethod.PICKUP, "The customer picks it up"),
+        ],
+        initial=DeliveryMethod.DELIVERY,
+        widget=forms.RadioSelect,
+    )
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    state = forms.ChoiceField(required=False, choices=state_choices)
+    lga = forms.ChoiceField(required=False, choices=lga_choices, label="LGA")
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a product")] + [(product.pk, product.name) for product in products]
+        for number in range(1, PAYMENT_REQUEST_LINES + 1):
+            self.fields[f"product_{number}"] = forms.ChoiceField(
+                required=number == 1, choices=choices, label=f"Item {number}"
+            )
+            self.fields[f"quantity_{number}"] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=MAX_QUANTITY,
+                initial=1,
+                label=f"Quantity of item {number}",
+            )
+
+    def lines(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {"product_id": data[f"product_{number}"], "quantity": data.get(f"quantity_{number}") or 1}
+            for number in range(1, PAYMENT_REQUEST_LINES + 1)
+            if data.get(f"product_{number}")
+        ]

@@ -9,12 +9,16 @@ locks the payment before it confirms the order. Taking them in this order everyw
 transactions that need the same rows queue instead of deadlocking. Each lock is
 `SELECT … FOR UPDATE` on one table: MariaDB has no `FOR UPDATE OF`, so a join would also lock
 the store and merchant rows that concurrent checkouts hold shared locks on.
+
+Recovery (orders/services/recovery.py) locks the order, or the abandoned checkout, alone and
+then inserts its RecoveryMessage; a checkout updates abandoned checkouts and recovery
+messages after its products, so those two tables always come last.
 """
 
 from collections.abc import Iterable
 
 from catalog.models import Product
-from orders.models import Coupon, Order
+from orders.models import AbandonedCheckout, Coupon, Order
 from stores.models import Store
 
 
@@ -33,3 +37,8 @@ def coupon_lock(*, store: Store, code: str) -> Coupon | None:
 
 def coupon_lock_by_id(coupon_id: int | str) -> Coupon:
     return Coupon.objects.select_for_update().get(pk=coupon_id)
+
+
+def abandoned_checkout_lock(checkout_id: int) -> AbandonedCheckout:
+    """A checkout being reminded about (its store is read after, unlocked)."""
+    return AbandonedCheckout.objects.select_for_update().get(pk=checkout_id)

@@ -11,16 +11,20 @@ import unicodedata
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from catalog.models import Product
 from config.money import naira, naira_sms
 from config.site_url import site_url
-from notifications.models import Category, Channel
+from notifications.alerts import alert_bell, alert_delivery_channels
+from notifications.models import AlertKind, Category, Channel
 from notifications.rendering import GSM7_BASIC, GSM7_EXTENDED
-from notifications.services import notification_create, notification_send
+from notifications.services import notification_send
 from orders import pricing
 from orders.appointments import appointment_for_order
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.pricing import DeliveryMethod
+from stores.models import Store
 
 STATUSES_TOLD_TO_SHOPPER = (
     OrderStatus.CONFIRMED,
@@ -73,24 +77,69 @@ def send_order_placed(*, order_id: str) -> None:
                 "agm_fee": naira(order.agm_fee),
                 "merchant_net": naira(order.total - (order.agm_fee or 0)),
             },
-            channels=(Channel.EMAIL,),
+            channels=alert_delivery_channels(merchant, AlertKind.NEW_ORDER),
             user=merchant,
             category=Category.ORDER,
             idempotency_key=f"order-placed:{order.pk}:merchant",
             related=order,
         )
-        title = f"New order {order.order_number}"
-        # The bell is the dashboard's own record of orders: it is not an email or SMS, so the
-        # merchant's channel preferences do not silence it.
         count = sum(item["quantity"] for item in context["items"])
-        notification_create(
+        alert_bell(
             user=merchant,
-            title=title,
+            kind=AlertKind.NEW_ORDER,
+            title=f"New order {order.order_number}",
             body=f"{order.customer_name} ordered {count} item{'s' if count != 1 else ''} "
             f"for {context['total']} from {store.display_name}.",
             link=dashboard_link,
             idempotency_key=f"order-placed:{order.pk}",
         )
+
+
+def send_stock_alerts(*, store_id: str, crossings: list[tuple[str, str, int]]) -> None:
+    """The merchant's low-stock and sold-out alerts; `crossings` is (product id, kind, stock left)
+    for each product whose stock crossed its threshold in one committed change."""
+    store = Store.objects.select_related("user").filter(pk=store_id).first()
+    if store is None:
+        return
+    merchant = store.user
+    names = dict(
+        Product.objects.filter(pk__in=[pk for pk, _kind, _left in crossings]).values_list("pk", "name")
+    )
+    for product_id, kind, left in crossings:
+        name = names.get(product_id, "A product")
+        link = reverse("dashboard:catalog_dashboard:edit", kwargs={"product_id": product_id})
+        title = (
+            f"{name} is sold out" if kind == AlertKind.SOLD_OUT else f"{name} is low on stock: {left} left"
+        )
+        # One alert per crossing: the key names the stock level reached, and the level can only
+        # be reached again after a restock.
+        key = f"stock:{kind}:{product_id}:{timezone.now():%Y%m%d%H%M%S%f}"
+        with transaction.atomic():
+            notification_send(
+                template="stock_alert",
+                context={
+                    "store": store,
+                    "name": merchant.get_short_name(),
+                    "product_name": name,
+                    "sms_product_name": gsm7(name, max_length=40),
+                    "sold_out": kind == AlertKind.SOLD_OUT,
+                    "left": left,
+                    "product_url": f"{site_url()}{link}",
+                },
+                channels=alert_delivery_channels(merchant, kind),
+                user=merchant,
+                category=Category.ORDER,
+                idempotency_key=key,
+                related=("catalog.product", product_id),
+            )
+            alert_bell(
+                user=merchant,
+                kind=kind,
+                title=title,
+                body=f"{store.display_name}: restock {name} or mark it unavailable.",
+                link=f"{link}?alert={key}",
+                idempotency_key=key,
+            )
 
 
 def send_order_status(*, order_id: str, status: str, note: str = "") -> None:

@@ -353,3 +353,126 @@ class CustomerSyncMark(models.Model):
 
     def __str__(self):
         return f"customers synced until {self.synced_until}"
+
+
+# --- Recovering unpaid orders and abandoned checkouts (orders/services/recovery.py) ---
+
+
+class RecoverySettings(models.Model):
+    """How a store follows up orders left unpaid and checkouts left unfinished.
+
+    A store without a row has the defaults below (`recovery_settings_for`): one reminder 30
+    minutes after an order is placed, well before Monnify's 40-minute transfer account lapses;
+    one "still available" message after an order expires; abandoned checkouts off until the
+    merchant turns them on, because capturing a contact before the order needs consent.
+    """
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="recovery_settings")
+    unpaid_reminders = models.PositiveSmallIntegerField(
+        default=1, help_text="Reminders for an unpaid order (0 turns them off)."
+    )
+    unpaid_delay_minutes = models.PositiveSmallIntegerField(
+        default=30, help_text="Minutes after the order (and between reminders)."
+    )
+    expired_message = models.BooleanField(
+        default=True, help_text="Tell the shopper their items are still available after the order expires."
+    )
+    abandoned_checkouts = models.BooleanField(
+        default=False, help_text="Remind shoppers who entered a phone or email and agreed to a reminder."
+    )
+    abandoned_delay_minutes = models.PositiveSmallIntegerField(default=60)
+    abandoned_reminders = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "orders_recovery_settings"
+        verbose_name_plural = "recovery settings"
+
+    def __str__(self):
+        return f"Recovery settings of {self.store_id}"
+
+
+class RecoveryKind(models.TextChoices):
+    UNPAID = "unpaid", "Unpaid order reminder"
+    EXPIRED = "expired", "Items still available"
+    ABANDONED = "abandoned", "Abandoned checkout reminder"
+
+
+class AbandonedCheckout(models.Model):
+    """A checkout a shopper began, with the contact they typed and their consent to a reminder.
+
+    Only written when the store collects abandoned checkouts and the shopper ticked the box;
+    `order` is set once that shopper's order is placed, which ends the reminders.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="abandoned_checkouts")
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255, blank=True, default="")
+    email = models.CharField(max_length=255, blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="")
+    lines = models.JSONField(default=list)
+    consent_text = models.CharField(max_length=255)
+    consent_at = models.DateTimeField()
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "orders_abandoned_checkouts"
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["store", "updated_at"], name="idx_abandoned_store_updated")]
+
+    def __str__(self):
+        return f"Checkout {self.pk} at {self.store_id}"
+
+
+class RecoveryMessage(models.Model):
+    """One recovery message, recorded before it is queued: `key` is unique, so however many
+    workers and retries reach the same reminder, one row (and one message) comes of it."""
+
+    id = models.BigAutoField(primary_key=True)
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="recovery_messages")
+    kind = models.CharField(max_length=10, choices=RecoveryKind.choices)
+    key = models.CharField(max_length=120, unique=True)
+    sequence = models.PositiveSmallIntegerField(default=1)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    checkout = models.ForeignKey(
+        AbandonedCheckout, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    # The addresses it went to; empty when every address had opted out (nothing was sent).
+    email = models.CharField(max_length=255, blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="")
+    recovered_order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recovered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_recovery_messages"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["store", "created_at"], name="idx_recovery_store_created"),
+            models.Index(fields=["store", "recovered_at"], name="idx_recovery_store_recovered"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class RecoveryOptOut(models.Model):
+    """An email address or phone number that asked this store for no more recovery messages."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "orders_recovery_opt_outs"
+        constraints = [
+            models.UniqueConstraint(fields=["store", "address"], name="orders_recovery_opt_out_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.address} at {self.store_id}"

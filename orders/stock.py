@@ -7,6 +7,8 @@ cancel, payment expiry): orders/locks.py holds that lock and the order it is tak
 from django.db.models import F
 
 from catalog.models import Product
+from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
+from notifications.models import AlertKind
 from orders.locks import products_lock
 
 
@@ -32,3 +34,22 @@ def return_stock(*, quantities: dict[str, int]) -> bool:
             )
             changed = True
     return changed
+
+
+def threshold_crossed(*, product: Product, before: int | None) -> str | None:
+    """The alert a stock change from `before` to the product's (locked) count calls for.
+
+    Only a crossing counts: from above the threshold to at or below it (low stock), from some
+    to none (sold out). Staying low sends nothing, and the same level can be crossed again
+    only after a restock, so each crossing alerts once.
+    """
+    after = product.stock_quantity
+    if before is None or after is None or after >= before:
+        return None
+    if before > 0 >= after:
+        return AlertKind.SOLD_OUT
+    threshold = product.low_stock_threshold
+    threshold = DEFAULT_LOW_STOCK_THRESHOLD if threshold is None else threshold
+    if before > threshold >= after:
+        return AlertKind.LOW_STOCK
+    return None

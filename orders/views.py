@@ -18,7 +18,7 @@ from catalog.models import Product
 from config.errors import RateLimited, ServiceError
 from config.keyset import InvalidCursor, bounded_count
 from config.money import naira
-from orders import cart, exports, pricing, selectors, services, tasks, tracking
+from orders import cart, exports, pricing, recovery_views, selectors, services, tasks, tracking
 from orders.appointments import appointment_for_order
 from orders.booking_pages import appointment_placed_page
 from orders.forms import (
@@ -143,12 +143,18 @@ def checkout_page(request, username):
     placing = request.method == "POST" and request.POST.get("action") != "update"
     chosen = request.POST if request.method == "POST" else {}
     state = chosen.get("state", "")
+    consent = services.CONSENT_TEXT if selectors.recovery_settings_for(store).abandoned_checkouts else ""
     if placing:
-        form = CheckoutForm(request.POST, state=state)
+        form = CheckoutForm(request.POST, state=state, recovery_consent=consent)
     else:
         initial = {name: chosen[name] for name in CHECKOUT_FIELDS if chosen.get(name)}
+        if consent and chosen.get("recovery_consent"):
+            initial["recovery_consent"] = True
         initial["token"] = chosen.get("token") or secrets.token_urlsafe(24)
-        form = CheckoutForm(initial=initial, state=state)
+        form = CheckoutForm(initial=initial, state=state, recovery_consent=consent)
+    if request.method == "POST" and consent:
+        # Before placing: a checkout that fails (sold out, wrong LGA) is still remembered.
+        recovery_views.checkout_capture_from(request, store, request.POST)
     quote = _checkout_quote(store, lines, chosen)
     if placing and form.is_valid():
         data = form.cleaned_data
@@ -166,7 +172,9 @@ def checkout_page(request, username):
             )
         except services.IdempotencyConflict:
             # This form already placed an order and the cart changed since: a fresh form.
-            form = CheckoutForm(initial={**data, "token": secrets.token_urlsafe(24)}, state=state)
+            form = CheckoutForm(
+                initial={**data, "token": secrets.token_urlsafe(24)}, state=state, recovery_consent=consent
+            )
             messages.info(
                 request, "This form was already used for an order. Check your details and submit again."
             )
@@ -186,7 +194,17 @@ def checkout_page(request, username):
     return render(
         request,
         "storefront/checkout.html",
-        {"store": store, "lines": lines, "quote": quote, "form": form},
+        {
+            "store": store,
+            "lines": lines,
+            "quote": quote,
+            "form": form,
+            "capture_url": reverse(
+                "storefront:orders_storefront:checkout-save", kwargs={"username": store.username}
+            )
+            if consent
+            else "",
+        },
     )
 
 
@@ -374,6 +392,9 @@ def dashboard_order_detail(request, order_id):
             "order": order,
             "service_fee": pricing.fee_charged_to_customer(order),
             "payments": order.payments.all(),
+            "pay_link": selectors.order_pay_link(order),
+            "whatsapp_url": selectors.order_whatsapp_url(order),
+            "send_key": secrets.token_urlsafe(12),
             "next_statuses": [
                 (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)
             ],

@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from config.money import naira, naira_sms
 from config.site_url import site_url
-from notifications.models import Category, Channel
+from notifications.alerts import alert_bell, alert_delivery_channels
+from notifications.models import AlertKind, Category, Channel
 from notifications.rendering import GSM7_BASIC
-from notifications.services import notification_create, notification_send
+from notifications.services import notification_send
 from orders.models import OrderStatus
-from payments.models import Payment, Payout, PayoutStatus
+from payments.models import Payment, Payout, PayoutStatus, Refund, RefundStatus
 from payments.monnify import parse_amount
 
 # GSM-7 look-alikes for characters that would switch an SMS to UCS-2 (70 characters a segment).
@@ -95,15 +96,16 @@ def send_payment_received(*, payment_id: str) -> None:
     notification_send(
         template="payment_received",
         context=context,
-        channels=(Channel.EMAIL, Channel.SMS),
+        channels=alert_delivery_channels(merchant, AlertKind.PAYMENT_RECEIVED),
         user=merchant,
         category=Category.PAYMENT,
         idempotency_key=f"payment-received:{payment.pk}",
         related=payment,
     )
-    notification_create(
+    alert_bell(
         idempotency_key=f"payment-received:{payment.pk}",
         user=merchant,
+        kind=AlertKind.PAYMENT_RECEIVED,
         title=f"Payment received for order {order.order_number}",
         body=(
             f"{order.customer_name} paid {naira(received)}. {naira(received - fee)} is added to your "
@@ -160,16 +162,33 @@ def _flag_message(flag: str, payment: Payment) -> tuple[str, str] | None:
 
 def send_payment_flag(*, payment_id: str, flag: str) -> None:
     """The bell tells the merchant what to do about a payment that needs them (once per kind)."""
-    payment = Payment.objects.select_related("order", "user").get(pk=payment_id)
+    payment = Payment.objects.select_related("order__store", "user").get(pk=payment_id)
     message = _flag_message(flag, payment)
     if message is None:
         return
     title, body = message
-    notification_create(
+    link = _order_link(payment.order)
+    notification_send(
+        template="payment_flagged",
+        context={
+            "store": payment.order.store,
+            "title": title,
+            "body": body,
+            "sms_title": _sms_safe(title, 100),
+            "order_url": f"{site_url()}{link}",
+        },
+        channels=alert_delivery_channels(payment.user, AlertKind.PAYMENT_FLAGGED),
         user=payment.user,
+        category=Category.PAYMENT,
+        idempotency_key=f"payment-flag:{payment.pk}:{flag}",
+        related=payment,
+    )
+    alert_bell(
+        user=payment.user,
+        kind=AlertKind.PAYMENT_FLAGGED,
         title=title,
         body=body,
-        link=_order_link(payment.order),
+        link=link,
         idempotency_key=f"payment-flag:{payment.pk}:{flag}",
     )
 
@@ -189,6 +208,7 @@ def _payout_context(payout: Payout) -> dict:
         "reversed": payout.status == PayoutStatus.REVERSED,
         "completed_at": timezone.localtime(payout.completed_at) if payout.completed_at else None,
         "payouts_url": f"{site_url()}{_payouts_link()}",
+        "sms_amount": naira_sms(payout.amount),
     }
 
 
@@ -198,15 +218,16 @@ def send_payout_completed(*, payout_id: str) -> None:
     notification_send(
         template="payout_completed",
         context=context,
-        channels=(Channel.EMAIL,),
+        channels=alert_delivery_channels(payout.merchant, AlertKind.PAYOUT_SENT),
         user=payout.merchant,
         category=Category.PAYOUT,
         idempotency_key=f"payout-completed:{payout.pk}",
         related=payout,
     )
-    notification_create(
+    alert_bell(
         idempotency_key=f"payout-completed:{payout.pk}",
         user=payout.merchant,
+        kind=AlertKind.PAYOUT_SENT,
         title=f"Payout {payout.reference} sent",
         body=f"{context['amount']} was sent to {context['account']} ({payout.account_name}).",
         link=_payouts_link(),
@@ -224,7 +245,7 @@ def send_payout_failed(*, payout_id: str) -> None:
     notification_send(
         template="payout_failed",
         context=context,
-        channels=(Channel.EMAIL,),
+        channels=alert_delivery_channels(payout.merchant, AlertKind.PAYOUT_FAILED),
         user=payout.merchant,
         category=Category.PAYOUT,
         idempotency_key=f"payout-failed:{payout.pk}",
@@ -232,13 +253,61 @@ def send_payout_failed(*, payout_id: str) -> None:
     )
     what = "was reversed by the bank" if context["reversed"] else "did not go through"
     outcome = "reversed" if context["reversed"] else "failed"
-    notification_create(
+    alert_bell(
         idempotency_key=f"payout-{outcome}:{payout.pk}",
         user=payout.merchant,
+        kind=AlertKind.PAYOUT_FAILED,
         title=f"Payout {payout.reference} {outcome}",
         body=(
             f"The {context['amount']} payout to {context['account']} {what}. The money is back in your "
             "available balance: check the account details and request the payout again."
         ),
         link=_payouts_link(),
+    )
+
+
+# --- refunds -------------------------------------------------------------------------------------
+
+
+def send_refund_outcome(*, refund_id: str) -> None:
+    """A refund finished: the shopper hears whether their money is on its way (email and SMS),
+    and the merchant's bell says the same (their alert preferences apply)."""
+    refund = Refund.objects.select_related("payment__order__store", "merchant").get(pk=refund_id)
+    if refund.status not in (RefundStatus.COMPLETED, RefundStatus.FAILED):
+        return
+    order = refund.payment.order
+    store = order.store
+    completed = refund.status == RefundStatus.COMPLETED
+    notification_send(
+        template="refund_outcome",
+        context={
+            "store": store,
+            "customer_name": order.customer_name,
+            "order_number": order.order_number,
+            "amount": naira(refund.amount),
+            "sms_amount": naira_sms(refund.amount),
+            "sms_store_name": _sms_safe(store.display_name, SMS_STORE_NAME_LENGTH) or "Your order",
+            "completed": completed,
+            "track_url": f"{site_url()}/track/{order.order_number}",
+        },
+        channels=(Channel.EMAIL, Channel.SMS),
+        email=order.customer_email or None,
+        phone=order.customer_phone,
+        category=Category.PAYMENT,
+        idempotency_key=f"refund-outcome:{refund.pk}",
+        related=refund,
+    )
+    what = "completed" if completed else "failed"
+    alert_bell(
+        idempotency_key=f"refund-outcome:{refund.pk}",
+        user=refund.merchant,
+        kind=AlertKind.REFUND_OUTCOME,
+        title=f"Refund {refund.reference} {what}",
+        body=(
+            f"{naira(refund.amount)} went back to {order.customer_name} for order {order.order_number}."
+            if completed
+            else f"The {naira(refund.amount)} refund for order {order.order_number} failed; the money is "
+            "back in your balance. Contact the shopper."
+        ),
+        link=_order_link(order),
     )

@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
     # Tasks written while the broker was down (outbox/services.py).
     "outbox-relay": {"task": "outbox.tasks.outbox_relay", "schedule": 30.0},
     "accounts-cleanup-expired": {"task": "accounts.tasks.cleanup_expired", "schedule": 3600.0},
+    "notifications-alerts-daily-summaries": {
+        "task": "notifications.tasks.alerts_daily_summaries",
+        "schedule": 3600.0,
+    },
     "notifications-requeue-stale": {
         "task": "notifications.tasks.requeue_stale_deliveries",
         "schedule": 15 * 60,
@@ -185,6 +189,9 @@ CELERY_BEAT_SCHEDULE = {
     "payments-refunds-requery": {"task": "payments.tasks.refunds_requery", "schedule": 300.0},
     # Daily analytics rollups follow the orders within a minute (analytics/services.py says why).
     "analytics-rollups-catch-up": {"task": "analytics.rollups_catch_up", "schedule": 60.0},
+    # Unpaid-order reminders are due 30 minutes after the order by default: every 5 minutes
+    # sends each within 5 minutes of its time, well before the 40-minute account lapses.
+    "orders-recovery-run": {"task": "orders.tasks.recovery_run", "schedule": 300.0},
 }
 # Where no beat runs (the embedded defaults), the analytics pages catch up before they read.
 ANALYTICS_CATCH_UP_ON_READ = False

@@ -9,6 +9,9 @@ urlpatterns = [
         views.NotificationUnreadCountView.as_view(),
         name="notification-unread-count",
     ),
+    path(
+        "notifications/alert-settings", views.AlertSettingsView.as_view(), name="notification-alert-settings"
+    ),
     path("notifications/read-all", views.NotificationReadAllView.as_view(), name="notification-read-all"),
     path(
         "notifications/<str:notification_id>/read",

@@ -1,14 +1,17 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
 from config.api.responses import success_response
+from notifications import alerts
 from notifications.api.serializers import (
     NotificationListQuerySerializer,
     NotificationSerializer,
     ReadAllSerializer,
     UnreadCountSerializer,
 )
+from notifications.models import AlertKind
 from notifications.selectors import notification_list, notification_unread_count
 from notifications.services import notification_mark_all_read, notification_mark_read
 
@@ -47,3 +50,33 @@ class NotificationReadAllView(APIView):
     def patch(self, request):
         updated = notification_mark_all_read(user=request.user)
         return success_response({"updated": updated}, message="All notifications marked as read")
+
+
+class AlertSettingsSerializer(serializers.Serializer):
+    channels = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=10)),
+        help_text="For each alert kind (" + ", ".join(AlertKind.values) + "): any of bell, email, sms.",
+    )
+    daily_summary = serializers.BooleanField()
+
+
+class AlertSettingsView(APIView):
+    @extend_schema(summary="Where each alert reaches the caller", responses=AlertSettingsSerializer)
+    def get(self, request):
+        current = alerts.alert_settings_for(request.user)
+        channels = {kind: sorted(alerts.alert_channels(request.user, kind)) for kind in AlertKind.values}
+        return success_response(
+            AlertSettingsSerializer({"channels": channels, "daily_summary": current.daily_summary}).data
+        )
+
+    @extend_schema(
+        summary="Choose where each alert reaches the caller",
+        description="Kinds left out keep their defaults.",
+        request=AlertSettingsSerializer,
+        responses=AlertSettingsSerializer,
+    )
+    def put(self, request):
+        serializer = AlertSettingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        alerts.alert_settings_update(user=request.user, **serializer.validated_data)
+        return self.get(request)

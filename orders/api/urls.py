@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api import views, whatsapp
+from orders.api import payment_requests, recovery, views, whatsapp
 
 urlpatterns = [
     path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
@@ -19,10 +19,38 @@ urlpatterns = [
         views.DeliverySettingsApi.as_view(),
         name="orders-api-delivery-settings",
     ),
+    path(
+        "orders/recovery/settings/<str:store_id>",
+        recovery.RecoverySettingsApi.as_view(),
+        name="orders-api-recovery-settings",
+    ),
+    path(
+        "orders/recovery/summary", recovery.RecoverySummaryApi.as_view(), name="orders-api-recovery-summary"
+    ),
+    path(
+        "orders/recovery/unsubscribe",
+        recovery.RecoveryUnsubscribeApi.as_view(),
+        name="orders-api-recovery-unsubscribe",
+    ),
+    path(
+        "orders/checkouts/<slug:username>",
+        recovery.CheckoutCaptureApi.as_view(),
+        name="orders-api-checkout-capture",
+    ),
+    path(
+        "orders/payment-requests",
+        payment_requests.PaymentRequestCreateApi.as_view(),
+        name="orders-api-payment-requests",
+    ),
     path("orders/coupons", views.CouponListApi.as_view(), name="orders-api-coupons"),
     path("orders/coupons/<int:coupon_id>", views.CouponDetailApi.as_view(), name="orders-api-coupon"),
     path("orders/<uuid:order_id>", views.OrderDetailApi.as_view(), name="orders-api-detail"),
     path("orders/<uuid:order_id>/status", views.OrderStatusApi.as_view(), name="orders-api-status"),
+    path(
+        "orders/<uuid:order_id>/pay-link",
+        payment_requests.PayLinkSendApi.as_view(),
+        name="orders-api-pay-link",
+    ),
     path("orders/<uuid:order_id>/cancel", views.OrderCancelApi.as_view(), name="orders-api-cancel"),
     path(
         "orders/<uuid:order_id>/whatsapp-messages",

@@ -7,7 +7,9 @@
 - `delivery`: delivery settings and rates;
 - `whatsapp`: "Order on WhatsApp", an order placed as checkout does and the chat it opens;
 - `exports`: large orders CSVs built into a stored file;
-- `customers`: the per-store customer table, refreshed after order writes and caught up.
+- `customers`: the per-store customer table, refreshed after order writes and caught up;
+- `payment_requests`: orders the merchant places for a shopper, and sending their pay link;
+- `recovery`: reminders for unpaid orders and abandoned checkouts, opting out, attribution.
 
 Callers import from `orders.services`; the names below are its public surface. Lock order:
 orders/locks.py; payments are reached through orders/payment_hooks.py.
@@ -36,7 +38,23 @@ from orders.services.delivery import (
     delivery_settings_update,
 )
 from orders.services.exports import order_export_build
+from orders.services.payment_requests import (
+    MAX_SENDS,
+    PaymentRequestClosed,
+    payment_request_create,
+    payment_request_send,
+)
 from orders.services.placement import new_order_number, order_place
+from orders.services.recovery import (
+    CONSENT_TEXT,
+    RecoverySettingsInvalid,
+    checkout_capture,
+    recovery_opt_out,
+    recovery_send_abandoned,
+    recovery_send_expired,
+    recovery_send_unpaid,
+    recovery_settings_update,
+)
 from orders.services.status import (
     IllegalTransition,
     allowed_transitions,
@@ -48,18 +66,23 @@ from orders.services.status import (
 from orders.services.whatsapp import WhatsAppOrder, WhatsAppOrderingOff, order_place_on_whatsapp
 
 __all__ = [
+    "CONSENT_TEXT",
     "COUPON_FIELDS",
     "MAX_LINES",
     "MAX_QUANTITY",
+    "MAX_SENDS",
     "CouponUnavailable",
     "IdempotencyConflict",
     "IllegalTransition",
     "InvalidCheckout",
     "OutOfStock",
+    "PaymentRequestClosed",
+    "RecoverySettingsInvalid",
     "WhatsAppOrder",
     "WhatsAppOrderingOff",
     "allowed_transitions",
     "check_variant_selection",
+    "checkout_capture",
     "coupon_delete",
     "coupon_save",
     "customer_refresh",
@@ -78,4 +101,11 @@ __all__ = [
     "order_place",
     "order_place_on_whatsapp",
     "order_transition",
+    "payment_request_create",
+    "payment_request_send",
+    "recovery_opt_out",
+    "recovery_send_abandoned",
+    "recovery_send_expired",
+    "recovery_send_unpaid",
+    "recovery_settings_update",
 ]

@@ -47,6 +47,7 @@ from orders.services.checkout import (
 )
 from orders.services.coupons import coupon_lock_for_checkout
 from orders.services.customers import customer_refresh_on_commit
+from orders.services.recovery import recovery_note_order_placed
 from stores.models import Store
 from stores.services import storefront_cache_bump
 
@@ -172,8 +173,17 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
     order = _order_insert(
         store=store, customer=customer, lines=lines, products=products, totals=totals, method=delivery_method
     )
+    crossings = []
     for product_id in sorted(wanted):
+        before = products[product_id].stock_quantity
         stock.take_stock(product=products[product_id], quantity=wanted[product_id])
+        crossing = stock.threshold_crossed(product=products[product_id], before=before)
+        if crossing:
+            crossings.append((product_id, crossing, products[product_id].stock_quantity or 0))
+    if crossings:
+        transaction.on_commit(
+            lambda: messages.send_stock_alerts(store_id=store.pk, crossings=crossings), robust=True
+        )
     if any(products[product_id].stock_quantity is not None for product_id in wanted):
         # Stock states ("Only 2 left", "Sold out") are on the cached storefront pages.
         storefront_cache_bump(store.pk)
@@ -184,6 +194,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
         )
     method = "pickup" if delivery_method == DeliveryMethod.PICKUP else "delivery"
     OrderEvent.objects.create(order=order, status=OrderStatus.PENDING, note=f"Order placed ({method}).")
+    recovery_note_order_placed(order=order)
     return order
 
 

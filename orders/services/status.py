@@ -13,6 +13,7 @@ from orders.models import (
 from orders.payment_hooks import order_payments
 from orders.services.coupons import coupon_release
 from orders.services.customers import customer_refresh_on_commit
+from orders.services.recovery import recovery_note_paid
 from stores.services import storefront_cache_bump
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -100,6 +101,7 @@ def order_mark_paid(*, order_id: str) -> Order:
         if locked.payment_status in (PaymentStatus.PENDING, PaymentStatus.FAILED):
             locked.payment_status = PaymentStatus.PAID
             locked.save(update_fields=["payment_status", "updated_at"])
+            recovery_note_paid(order=locked)
         if locked.status == OrderStatus.PENDING:
             return order_transition(
                 order=locked,

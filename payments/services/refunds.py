@@ -12,7 +12,7 @@ from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
 from orders.services import customer_refresh_on_commit
 from outbox.services import outbox_enqueue
-from payments import locks, tasks
+from payments import locks, messages, tasks
 from payments.models import (
     LedgerEntry,
     LedgerKind,
@@ -165,6 +165,9 @@ def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
         refund.save()
         if new == RefundStatus.COMPLETED:
             _payment_mark_refunded_if_whole(refund.payment_id)
+        if new in (RefundStatus.COMPLETED, RefundStatus.FAILED):
+            # The status only moves forward, so this is queued once per refund.
+            transaction.on_commit(lambda: messages.send_refund_outcome(refund_id=refund.pk), robust=True)
     return refund
 
 

@@ -128,6 +128,9 @@ DASHBOARD_PAGES = [
     ),
     Page("customers", lambda w: reverse("dashboard:orders_dashboard:customers")),
     Page("delivery", lambda w: reverse("dashboard:orders_dashboard:delivery")),
+    Page("recovery", lambda w: reverse("dashboard:orders_dashboard:recovery")),
+    Page("payment-request", lambda w: reverse("dashboard:orders_dashboard:payment-request")),
+    Page("alert-preferences", lambda w: reverse("dashboard:notifications_dashboard:alerts")),
     Page("coupons", lambda w: reverse("dashboard:orders_dashboard:coupons")),
     Page(
         "coupon-edit",

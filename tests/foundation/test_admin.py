@@ -12,8 +12,19 @@ from django.utils import timezone
 
 from accounts.models import OtpType, OtpVerification, RefreshToken, Role
 from analytics.services import rollups_catch_up
-from notifications.models import Category, Channel, DeliveryLog, Notification
-from orders.models import CouponRedemption, Order, OrderChannel, OrderItem, OrderSource
+from notifications.models import AlertSettings, Category, Channel, DeliveryLog, Notification
+from orders.models import (
+    AbandonedCheckout,
+    CouponRedemption,
+    Order,
+    OrderChannel,
+    OrderItem,
+    OrderSource,
+    RecoveryKind,
+    RecoveryMessage,
+    RecoveryOptOut,
+    RecoverySettings,
+)
 from outbox.models import OutboxMessage
 from payments.models import (
     BankAccount,
@@ -133,6 +144,18 @@ def one_of_each(db):
         reason="cancelled",
     )
     rollups_catch_up()  # the analytics rollups and their watermark
+    RecoverySettings.objects.create(store=store)
+    checkout = AbandonedCheckout.objects.create(
+        store=store, token="t" * 32, phone="+2348031234567", consent_text="yes", consent_at=timezone.now()
+    )
+    RecoveryMessage.objects.create(
+        store=store, kind=RecoveryKind.UNPAID, key="unpaid:admin:1", order=order, phone="+2348031234567"
+    )
+    RecoveryMessage.objects.create(
+        store=store, kind=RecoveryKind.ABANDONED, key="abandoned:admin:1", checkout=checkout
+    )
+    RecoveryOptOut.objects.create(store=store, address="bola@example.com")
+    AlertSettings.objects.create(user=merchant, daily_summary=True)
     return order
 
 

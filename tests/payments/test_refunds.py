@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from config.errors import Conflict, NotFound, ServiceError
+from notifications.models import DeliveryLog, Notification
 from orders.models import PaymentStatus
 from payments import selectors, services, tasks
 from payments.models import LedgerEntry, Refund
@@ -136,3 +137,46 @@ def test_overpayment_excess_is_credited_and_can_be_refunded(merchant, monnify, r
     refund = refund_now(payment=payment, reason="Excess transfer", amount="300")
     assert monnify.refunds[refund.reference]["refundAmount"] == Decimal("300.00")
     assert balance(merchant) == Decimal("7800.00")
+
+
+@pytest.mark.parametrize("outcome", ["COMPLETED", "FAILED"])
+def test_the_shopper_hears_how_the_refund_ended_once(
+    outcome,
+    paid,
+    merchant,
+    monnify,
+    refund_now,
+    client,
+    django_capture_on_commit_callbacks,
+):
+    order = paid.order
+    order.customer_email = "ada@example.com"
+    order.save(update_fields=["customer_email"])
+    refund = refund_now(payment=paid, reason="Order cancelled", user=merchant)
+    assert not DeliveryLog.objects.filter(template="refund_outcome").exists()  # not while in progress
+
+    monnify.settle_refund(refund.reference, outcome)
+    for _ in range(2):
+        post_event(
+            client, monnify, monnify.refund_event(refund.reference), django_capture_on_commit_callbacks
+        )
+
+    logs = DeliveryLog.objects.filter(template="refund_outcome").order_by("channel")
+    assert [(log.channel, log.recipient, log.idempotency_key) for log in logs] == [
+        ("email", "ada@example.com", f"refund-outcome:{refund.pk}"),
+        ("sms", order.customer_phone, f"refund-outcome:{refund.pk}"),
+    ]
+    sms = logs.get(channel="sms").body_text
+    if outcome == "COMPLETED":
+        assert (
+            f"refund of NGN 20,000 for order {order.order_number} sent to the account you paid from." in sms
+        )
+        assert logs.get(channel="email").subject == (
+            f"Your refund of ₦20,000 for order {order.order_number} is on its way"
+        )
+    else:
+        assert f"refund for order {order.order_number} could not be sent; the store will contact you." in sms
+    what = "completed" if outcome == "COMPLETED" else "failed"
+    assert list(Notification.objects.filter(title__startswith="Refund").values_list("title", flat=True)) == [
+        f"Refund {refund.reference} {what}"
+    ]
