@@ -16,8 +16,9 @@ Amount = Decimal | int | str | float
 
 KOBO = Decimal("0.01")
 ZERO = Decimal("0.00")
-# DECIMAL(12,2): ten digits before the point.
+# DECIMAL(12,2): ten digits before the point. MONEY_MAX is the largest amount a column holds.
 MONEY_LIMIT = Decimal("10000000000")
+MONEY_MAX = MONEY_LIMIT - KOBO
 
 
 def to_kobo(amount: Amount) -> Decimal:

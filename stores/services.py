@@ -15,6 +15,7 @@ from accounts.throttles import HOUR, throttle_hit
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
 from config.images import image_store
+from config.money import MONEY_MAX, to_kobo
 from notifications.models import Category, Channel
 from notifications.services import notification_create, notification_send
 from stores.branding import clean_colours, clean_fonts, clean_social_links
@@ -41,7 +42,6 @@ DISPLAY_NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000
 CATEGORY_MAX_LENGTH = 100
 IMAGE_URL_MAX_LENGTH = 500
-MONEY_MAX = Decimal("9999999999.99")
 SUGGESTION_COUNT = 5
 ENQUIRIES_PER_HOUR = 5
 BRANDING_IMAGE_KINDS = ("logo", "banner")
@@ -274,7 +274,7 @@ def store_first_product_create(*, user, store_id, name, price, description="") -
         product = Product.objects.create(
             store=store,
             name=name,
-            price=amount.quantize(Decimal("0.01")),
+            price=to_kobo(amount),
             description=description or None,
             # a service is not counted stock (None is unlimited); the column's default of 0
             # would make a bookings store's first service sold out
