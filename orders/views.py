@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Product
 from config.errors import RateLimited, ServiceError
+from config.money import MONEY_MAX
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
 from orders.forms import (
@@ -58,6 +59,7 @@ def cart_page(request, username):
         return redirect("storefront:orders_storefront:cart", username=store.username)
     lines = cart.cart_lines(request.session, store=store)
     subtotal = sum((line.subtotal for line in lines), 0)
+    too_large = subtotal > MONEY_MAX
     return render(
         request,
         "storefront/cart.html",
@@ -65,7 +67,9 @@ def cart_page(request, username):
             "store": store,
             "lines": lines,
             "subtotal": subtotal,
-            "blocked": any(line.problem for line in lines),
+            "too_large": too_large,
+            "money_max": MONEY_MAX,
+            "blocked": too_large or any(line.problem for line in lines),
         },
     )
 

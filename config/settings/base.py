@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +103,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body, in bytes (config.middleware.BodySizeLimitMiddleware answers 413):
+# pages take an image upload (config.images: 10 MB) and its form; the API takes JSON, and the
+# upload and import endpoints, the webhook and sign-in set their own `max_body_bytes`.
+REQUEST_MAX_BODY_BYTES = read("REQUEST_MAX_BODY_BYTES", int, default=11 * 1024 * 1024)
+API_MAX_BODY_BYTES = read("API_MAX_BODY_BYTES", int, default=1024 * 1024)
 
 # Security headers that hold in every environment; production adds HTTPS ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -150,7 +156,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        # camelCase JSON, bounded in size and nesting (config/api/parsers.py)
+        "config.api.parsers.LimitedJSONParser",
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
     ],
