@@ -57,7 +57,7 @@ class BodySizeLimitMiddleware:
 
 def request_body_limit(request: HttpRequest) -> int:
     api = request.path_info.startswith("/api/")
-    default = settings.API_MAX_BODY_BYTES if api else settings.REQUEST_MAX_BODY_BYTES
+    default = int(settings.API_MAX_BODY_BYTES if api else settings.REQUEST_MAX_BODY_BYTES)
     try:
         match = resolve(request.path_info)
     except Resolver404:
