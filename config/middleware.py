@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 
 from config.api.exceptions import json_error
 from config.api.parsers import too_large_message
-from config.errors import NotFound
+from config.errors import NotFound, RateLimited
 
 
 class NotFoundMiddleware:
@@ -71,3 +71,37 @@ def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return json_error(message, "request_too_large", 413)
     return render(request, "storefront/413.html", {"message": message}, status=413)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; `Cache-Control: no-store` on one person's pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.path_info.startswith(settings.NO_STORE_PATH_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class RateLimitedPageMiddleware:
+    """A `RateLimited` that leaves an HTML view is the friendly 429 page, with Retry-After.
+
+    The API's exception handler answers the same refusal in the envelope.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimited):
+            return None
+        response = render(request, "storefront/429.html", {"message": exception.message}, status=429)
+        response["Retry-After"] = str(exception.retry_after)
+        return response

@@ -41,7 +41,9 @@ def server_error(request):
     from django.template import loader
 
     area = "dashboard" if request.path.startswith("/dashboard/") else "storefront"
-    return HttpResponse(loader.get_template(f"{area}/500.html").render(), status=500)
+    # the page's one <style> carries the CSP nonce, when the CSP middleware got that far
+    context = {"csp_nonce": getattr(request, "csp_nonce", "")}
+    return HttpResponse(loader.get_template(f"{area}/500.html").render(context), status=500)
 
 
 @require_GET

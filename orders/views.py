@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Product
 from config.errors import RateLimited, ServiceError
+from config.http import client_ip
 from config.money import MONEY_MAX
 from config.spreadsheet import spreadsheet_safe
 from orders import cart, pricing, selectors, services, tracking
@@ -189,6 +190,8 @@ def track_lookup_page(request):
 
 @require_http_methods(["GET", "POST"])
 def track_page(request, order_number):
+    # before the lookup, so unknown numbers count too (RateLimitedPageMiddleware: the 429 page)
+    tracking.track_lookup_throttle(ip=client_ip(request))
     order = selectors.order_get_by_number(order_number=order_number)
     form = TrackForm(request.POST or None)
     show_customer = False

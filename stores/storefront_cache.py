@@ -18,6 +18,8 @@ from django.db import transaction
 PAGE_TIMEOUT = getattr(settings, "STOREFRONT_CACHE_SECONDS", 600)
 # Pages render their CSRF token as this placeholder; the real token is put in when served.
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
+# ... and their CSP nonce (the brand colours' <style>): each response has its own.
+NONCE_PLACEHOLDER = "__storefront_csp_nonce__"
 
 
 def _version_key(store_id) -> str:

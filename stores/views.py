@@ -60,7 +60,14 @@ from stores.services import (
     store_set_active,
     store_update,
 )
-from stores.storefront_cache import CSRF_PLACEHOLDER, page_get, page_key, page_set, remember_store_id
+from stores.storefront_cache import (
+    CSRF_PLACEHOLDER,
+    NONCE_PLACEHOLDER,
+    page_get,
+    page_key,
+    page_set,
+    remember_store_id,
+)
 from stores.view_counts import product_view_record
 
 PRODUCTS_PER_PAGE = 24
@@ -76,6 +83,8 @@ SORT_LABELS = {
 def _serve(request, content: bytes) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    if NONCE_PLACEHOLDER.encode() in content:
+        content = content.replace(NONCE_PLACEHOLDER.encode(), str(request.csp_nonce).encode())
     return HttpResponse(content)
 
 
@@ -118,7 +127,7 @@ def _context(request, store, meta, *, cached=True, **extra) -> dict:
     }
     if cached:
         # Cached pages carry no per-visitor state: no flash messages, a placeholder token.
-        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER)
+        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER, CSP_NONCE=NONCE_PLACEHOLDER)
     return context
 
 

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
 from config.settings.environment import BASE_DIR, read
 
 SECRET_KEY = read("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_htmx",
+    "csp",
     "anymail",
     "accounts",
     "stores",
@@ -45,6 +48,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.RateLimitedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.NotFoundMiddleware",
 ]
@@ -63,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "csp.context_processors.nonce",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -115,6 +122,33 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp). Scripts come only from our own static files (there is no
+# inline script or handler; an inline <style> carries the request's nonce). Style attributes
+# stay allowed (style-src-attr): they cannot run code, and the templates use a few. Images may
+# be any https URL (Cloudinary, a merchant's own host); nothing may frame a page.
+# The API docs (/docs, /redoc) load Swagger UI and ReDoc, which need more: config/urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features no page uses (config.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
+# Paths whose pages are one person's (dashboard, sign-in and account pages, admin): never stored
+# by a browser or a shared cache, so Back on a shared phone after signing out shows nothing.
+NO_STORE_PATH_PREFIXES = ("/dashboard/", "/auth/", "/admin/")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; forms post it
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -178,6 +212,9 @@ REST_FRAMEWORK = {
     },
 }
 RATE_LIMIT_PER_MINUTE = read("RATE_LIMIT_PER_MINUTE", int, default=60)
+# Order-tracking lookups by number per client IP and minute (the page and the API): numbers are
+# random, this stops anyone walking through them.
+TRACK_LOOKUPS_PER_MINUTE = read("TRACK_LOOKUPS_PER_MINUTE", int, default=30)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=read("ACCESS_TOKEN_EXPIRE_MINUTES", int, default=15)),
