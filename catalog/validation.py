@@ -164,6 +164,9 @@ def _decimal(value, label: str, maximum: Decimal) -> Decimal:
         raise ValueError(f"{label} must have at most 2 decimal places.")
     if amount > maximum:
         raise ValueError(f"{label} must be at most {maximum:,}.")
+    if amount < -maximum:
+        # checked before rounding: a value this large cannot be rounded to the kobo at all
+        raise ValueError(f"{label} cannot be negative.")
     return to_kobo(amount)
 
 

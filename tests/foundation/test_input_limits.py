@@ -174,3 +174,28 @@ def test_the_storefront_cart_and_checkout_refuse_an_order_too_large(client, stor
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["At most 1 of Island fit in one order."]
     assert nothing_written()
+
+
+# --- found by feeding every endpoint (test_no_500_for_any_input) and schemathesis ---
+
+
+def test_a_price_too_negative_to_round_is_a_400(merchant_api, product):
+    response = merchant_api.patch(f"/api/v1/products/{product.pk}", {"price": -(10**30)}, format="json")
+    body = assert_envelope(response, 400, "validation_error")
+    assert body["error"]["details"] == {"price": ["Price cannot be negative."]}
+    assert Product.objects.get(pk=product.pk).price == product.price
+
+
+def test_an_error_on_a_list_item_names_its_position(api_client, store):
+    response = api_client.post(
+        "/api/v1/orders",
+        {"storeUsername": store.username, "customerName": "Ada", "customerPhone": "0803", "items": "x"},
+        format="multipart",
+    )
+    body = assert_envelope(response, 400, "validation_error")
+    assert body["message"].startswith("items: ")
+
+
+def test_options_is_405_not_a_500(merchant_api, product):
+    response = merchant_api.options(f"/api/v1/products/{product.pk}")
+    assert_envelope(response, 405, "method_not_allowed")
