@@ -18,7 +18,7 @@ from notifications.services import notification_create
 from orders.models import Coupon, Order
 from orders.services import coupon_save, delivery_rate_set, order_place, order_transition
 from payments.models import BankAccount, Payment
-from payments.simulator import simulate_transfer
+from payments.simulator_shared import embedded_simulator
 from stores.demo import demo_seed
 from stores.models import Store
 
@@ -65,7 +65,10 @@ def build_world(*, webhook_url: str) -> World:
         )
     paid = orders[0]
     payment = Payment.objects.get(order=paid)
-    simulate_transfer(transaction_reference=payment.monnify_reference, webhook_url=webhook_url)
+    # the shopper pays in full and Monnify's webhook arrives, at the live server
+    simulator = embedded_simulator()
+    simulator.pay(payment.monnify_reference)
+    simulator.send_webhook(webhook_url, simulator.transaction_event(payment.monnify_reference))
     paid.refresh_from_db()
     order_transition(order=paid, to_status="processing", actor=seed.merchant, note="Cooking now")
     coupon = coupon_save(
