@@ -7,21 +7,13 @@ it scales to a 360 px screen; the CSS caps how wide it grows on a desktop.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from config.money import compact_naira
+
 WIDTH = 400
 HEIGHT = 220
 LEFT, RIGHT, TOP, BOTTOM = 58, 10, 14, 32
 MAX_X_LABELS = 6
 ROW_HEIGHT = 38
-
-
-def compact_naira(amount) -> str:
-    """`₦1.2m`, `₦350k`, `₦900`: for axis ticks only; tables show exact amounts."""
-    value = Decimal(amount or 0)
-    for size, suffix in ((Decimal(1_000_000_000), "bn"), (Decimal(1_000_000), "m"), (Decimal(1_000), "k")):
-        if value >= size:
-            text = f"{value / size:.1f}".removesuffix(".0")
-            return f"₦{text}{suffix}"
-    return f"₦{value:.0f}"
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

@@ -42,7 +42,6 @@ FLAG_LABELS = {
 # Before the first catch-up has run, the recent orders come from this far back.
 RECENT_FALLBACK = datetime.timedelta(days=30)
 HUNDRED = Decimal(100)
-ONE_PLACE = Decimal("0.1")
 
 
 def stores_for_owner(*, user) -> list[Store]:
@@ -63,13 +62,13 @@ def percent_change(current, previous) -> Decimal | None:
     """The change in per cent, one decimal place; None when there is nothing to compare with."""
     if not previous:
         return None
-    return ((Decimal(current) - Decimal(previous)) * HUNDRED / Decimal(previous)).quantize(ONE_PLACE)
+    return round((Decimal(current) - Decimal(previous)) * HUNDRED / Decimal(previous), 1)
 
 
 def share(part, whole) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_PLACE)
+    return round(Decimal(part) * HUNDRED / Decimal(whole), 1)
 
 
 @dataclass(frozen=True)

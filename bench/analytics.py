@@ -36,6 +36,7 @@ CEILING = "/robots.txt"
 def seed(order_count: int, customer_count: int):
     from accounts.models import User
     from catalog.models import Product
+    from config.money import to_kobo
     from orders.models import Order, OrderItem, OrderStatus, PaymentStatus
     from payments.models import LedgerEntry, LedgerKind, Payment, Refund, RefundStatus
     from stores.models import Store
@@ -73,7 +74,7 @@ def seed(order_count: int, customer_count: int):
             lines = rng.sample(products, rng.randint(1, 3))
             quantities = [rng.randint(1, 3) for _ in lines]
             subtotal = sum((p.price * q for p, q in zip(lines, quantities, strict=True)), Decimal(0))
-            fee = (subtotal * fee_rate).quantize(Decimal("0.01"))
+            fee = to_kobo(subtotal * fee_rate)
             roll = rng.random()
             status, paid = OrderStatus.DELIVERED, PaymentStatus.PAID
             if roll < 0.08:

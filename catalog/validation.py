@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from config.errors import ServiceError
-from config.money import to_kobo
+from config.money import MONEY_MAX, to_kobo
 
-MONEY_MAX = Decimal("9999999999.99")  # DECIMAL(12,2)
 WEIGHT_MAX = Decimal("99999999.99")  # DECIMAL(10,2)
 INT_MAX = 2_147_483_647
 MAX_IMAGES = 10
@@ -165,6 +164,9 @@ def _decimal(value, label: str, maximum: Decimal) -> Decimal:
         raise ValueError(f"{label} must have at most 2 decimal places.")
     if amount > maximum:
         raise ValueError(f"{label} must be at most {maximum:,}.")
+    if amount < -maximum:
+        # checked before rounding: a value this large cannot be rounded to the kobo at all
+        raise ValueError(f"{label} cannot be negative.")
     return to_kobo(amount)
 
 

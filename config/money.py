@@ -16,8 +16,9 @@ Amount = Decimal | int | str | float
 
 KOBO = Decimal("0.01")
 ZERO = Decimal("0.00")
-# DECIMAL(12,2): ten digits before the point.
+# DECIMAL(12,2): ten digits before the point. MONEY_MAX is the largest amount a column holds.
 MONEY_LIMIT = Decimal("10000000000")
+MONEY_MAX = MONEY_LIMIT - KOBO
 
 
 def to_kobo(amount: Amount) -> Decimal:
@@ -40,6 +41,16 @@ def _grouped(amount: Amount | None) -> str:
 def naira(amount: Amount | None) -> str:
     """`₦15,000` or `₦15,000.50`: how every page, email and notification shows an amount."""
     return f"₦{_grouped(amount)}"
+
+
+def compact_naira(amount: Amount | None) -> str:
+    """`₦1.2m`, `₦350k`, `₦900`: for chart axis ticks only; tables show exact amounts."""
+    value = Decimal(amount or 0)
+    for size, suffix in ((Decimal(1_000_000_000), "bn"), (Decimal(1_000_000), "m"), (Decimal(1_000), "k")):
+        if value >= size:
+            text = f"{value / size:.1f}".removesuffix(".0")
+            return f"₦{text}{suffix}"
+    return f"₦{value:.0f}"
 
 
 def naira_sms(amount: Amount | None) -> str:

@@ -56,7 +56,9 @@ def server_error(request):
     # The 500 page renders without context processors: the database may be the failure.
     from django.template import loader
 
-    return HttpResponse(loader.get_template(f"{_area(request)}/500.html").render(), status=500)
+    # the page's one <style> carries the CSP nonce, when the CSP middleware got that far
+    context = {"csp_nonce": getattr(request, "csp_nonce", "")}
+    return HttpResponse(loader.get_template(f"{_area(request)}/500.html").render(context), status=500)
 
 
 @require_GET

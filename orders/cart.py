@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from catalog.models import Product
+from config.money import MONEY_MAX
 from orders import pricing
 from orders.services import MAX_LINES, MAX_QUANTITY
 
@@ -93,6 +94,9 @@ def cart_lines(session, *, store) -> list[CartLine]:
         problem = None
         if not product.is_active or product.deleted_at is not None:
             problem = "No longer available."
+        elif product.price * quantity > MONEY_MAX:
+            # order_place refuses it too: the subtotal would not fit the DECIMAL(12,2) columns
+            problem = f"At most {int(MONEY_MAX // product.price):,} fit in one order."
         elif product.stock_quantity is not None and product.stock_quantity < quantity:
             problem = (
                 f"Only {product.stock_quantity} left in stock." if product.stock_quantity > 0 else "Sold out."

@@ -8,8 +8,10 @@ modes"): tracking is how shoppers follow an order, and a guess still needs the o
 
 import contextlib
 
+from django.conf import settings
 from django.core.cache import cache
 
+from accounts.throttles import throttle_hit
 from config.cache import CacheUnavailable
 from config.errors import RateLimited
 from orders.models import Order
@@ -17,6 +19,11 @@ from orders.selectors import order_contact_matches
 
 WRONG_GUESSES_ALLOWED = 10
 GUESS_WINDOW_SECONDS = 3600
+
+
+def track_lookup_throttle(*, ip: str) -> None:
+    """Count one lookup by number from `ip`; RateLimited past TRACK_LOOKUPS_PER_MINUTE."""
+    throttle_hit(scope="orders:track-lookup", who=ip, limit=settings.TRACK_LOOKUPS_PER_MINUTE)
 
 
 def track_contact_check(*, order: Order, contact: str) -> bool:

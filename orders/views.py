@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog.models import Product
 from config.errors import RateLimited, ServiceError
+from config.http import client_ip
 from config.keyset import InvalidCursor, bounded_count
-from config.money import naira
+from config.money import MONEY_MAX, naira
 from orders import cart, exports, pricing, recovery_views, selectors, services, tasks, tracking
 from orders.appointments import appointment_for_order
 from orders.booking_pages import appointment_placed_page
@@ -63,6 +64,7 @@ def cart_page(request, username):
         return redirect("storefront:orders_storefront:cart", username=store.username)
     lines = cart.cart_lines(request.session, store=store)
     subtotal = sum((line.subtotal for line in lines), 0)
+    too_large = subtotal > MONEY_MAX
     return render(
         request,
         "storefront/cart.html",
@@ -70,7 +72,9 @@ def cart_page(request, username):
             "store": store,
             "lines": lines,
             "subtotal": subtotal,
-            "blocked": any(line.problem for line in lines),
+            "too_large": too_large,
+            "money_max": MONEY_MAX,
+            "blocked": too_large or any(line.problem for line in lines),
         },
     )
 
@@ -278,6 +282,8 @@ def track_lookup_page(request):
 
 @require_http_methods(["GET", "POST"])
 def track_page(request, order_number):
+    # before the lookup, so unknown numbers count too (RateLimitedPageMiddleware: the 429 page)
+    tracking.track_lookup_throttle(ip=client_ip(request))
     order = selectors.order_get_by_number(order_number=order_number)
     form = TrackForm(request.POST or None)
     show_customer = False

@@ -22,6 +22,8 @@ PAGE_TIMEOUT = getattr(settings, "STOREFRONT_CACHE_SECONDS", 600)
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
 # ... and the visitor's cart count as this one (orders/templatetags/cart.py).
 CART_COUNT_PLACEHOLDER = "__storefront_cart_count__"
+# ... and their CSP nonce (the brand colours' <style>): each response has its own.
+NONCE_PLACEHOLDER = "__storefront_csp_nonce__"
 
 
 def _version_key(store_id) -> str:

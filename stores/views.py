@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from catalog.services import product_create
@@ -64,6 +65,7 @@ from stores.services import (
 from stores.storefront_cache import (
     CART_COUNT_PLACEHOLDER,
     CSRF_PLACEHOLDER,
+    NONCE_PLACEHOLDER,
     known_store_id,
     page_get,
     page_key,
@@ -89,6 +91,8 @@ def _serve(request, content: bytes, store_id) -> HttpResponse:
     if CART_COUNT_PLACEHOLDER.encode() in content:
         count = cart_count_for_store(request.session, store_id=store_id)
         content = content.replace(CART_COUNT_PLACEHOLDER.encode(), str(count).encode())
+    if NONCE_PLACEHOLDER.encode() in content:
+        content = content.replace(NONCE_PLACEHOLDER.encode(), str(request.csp_nonce).encode())
     return HttpResponse(content)
 
 
@@ -130,8 +134,10 @@ def _context(request, store, meta, *, cached=True, **extra) -> dict:
     }
     if cached:
         # Cached pages carry no per-visitor state: no flash messages, placeholders for the
-        # CSRF token and the cart count.
-        context.update(messages=(), csrf_token=CSRF_PLACEHOLDER, cache_placeholders=True)
+        # CSRF token, the cart count and the CSP nonce.
+        context.update(
+            messages=(), csrf_token=CSRF_PLACEHOLDER, cache_placeholders=True, CSP_NONCE=NONCE_PLACEHOLDER
+        )
     return context
 
 
@@ -264,7 +270,9 @@ def storefront_about(request, username):
     return _render(request, "storefront/about.html", _context(request, store, meta)), store
 
 
-@require_safe
+# Any method, no CSRF check: it only answers 404, and an unknown /api/… path posted to must get
+# the API's JSON 404 (config.views), not the CSRF failure page or a bare 405.
+@csrf_exempt
 def storefront_not_found(request, username, rest):
     """Any other path under a store: the store's own branded 404 page. A deeper path whose first
     segment is no store at all (/no/such/page) is not a store's page: the platform's 404."""

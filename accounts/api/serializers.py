@@ -7,7 +7,7 @@ CODE_FIELD = {"error_messages": {"invalid": "Enter the 6-digit code."}}
 
 
 class UserSerializer(serializers.ModelSerializer):
-    last_login_at = serializers.DateTimeField(source="last_login", read_only=True)
+    last_login_at = serializers.DateTimeField(source="last_login", read_only=True, allow_null=True)
 
     class Meta:
         model = User

@@ -7,6 +7,7 @@ from accounts import services
 from accounts.api import serializers as s
 from accounts.models import OtpType
 from accounts.tokens import refresh_token_revoke, refresh_token_rotate, token_pair_issue
+from config.api.parsers import FORM_BODY_BYTES, UPLOAD_BODY_BYTES
 from config.api.responses import success_response
 from config.http import client_ip
 
@@ -45,6 +46,7 @@ class PublicView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    max_body_bytes = FORM_BODY_BYTES
 
 
 class RegisterView(PublicView):
@@ -170,6 +172,8 @@ class ResetPasswordView(PublicView):
 
 
 class MeView(APIView):
+    max_body_bytes = UPLOAD_BODY_BYTES  # the avatar
+
     @extend_schema(tags=["users"], responses={200: s.UserSerializer})
     def get(self, request):
         return success_response(s.UserSerializer(request.user).data)

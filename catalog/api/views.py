@@ -25,6 +25,7 @@ from catalog.services import (
     product_update,
 )
 from catalog.validation import PRODUCT_FIELDS
+from config.api.parsers import UPLOAD_BODY_BYTES
 from config.api.responses import success_response
 from config.errors import ServiceError
 from config.images import image_store
@@ -144,6 +145,7 @@ class ProductExportApi(GenericAPIView):
 
 class ProductImportApi(GenericAPIView):
     parser_classes = [CamelCaseMultiPartParser]
+    max_body_bytes = UPLOAD_BODY_BYTES
     serializer_class = ImportSerializer
 
     @extend_schema(
@@ -162,6 +164,7 @@ class ProductImportApi(GenericAPIView):
 
 class ImageUploadApi(GenericAPIView):
     parser_classes = [CamelCaseMultiPartParser]
+    max_body_bytes = UPLOAD_BODY_BYTES
     serializer_class = ImageUploadSerializer
 
     @extend_schema(responses={201: UploadedImageSerializer})

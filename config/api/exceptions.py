@@ -84,7 +84,7 @@ def _first_message(details) -> str:
             if message:
                 if field == "non_field_errors":
                     return message
-                return f"{camelize_re.sub(underscore_to_camel, field)}: {message}"
+                return f"{camelize_re.sub(underscore_to_camel, str(field))}: {message}"
     elif isinstance(details, list):
         for item in details:
             message = _first_message(item)

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
 from config.settings.environment import BASE_DIR, ConfigurationError, read
 
 SECRET_KEY = read("DJANGO_SECRET_KEY", default="insecure-local-development-key-change-me")
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_htmx",
+    "csp",
     "anymail",
     "django_prometheus",
     "accounts",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.BodySizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.compression.ShopperGZipMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -55,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.RateLimitedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.middleware.NotFoundMiddleware",
     "config.replica.ReplicaReadsMiddleware",
@@ -75,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "csp.context_processors.nonce",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -133,6 +141,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Static files with a content hash in their name (the manifest storage) are cached for good
 # by WhiteNoise; this is for the few without one (favicon, robots): a day.
 WHITENOISE_MAX_AGE = read("STATIC_MAX_AGE", int, default=86400)
+# The largest request body, in bytes (config.middleware.BodySizeLimitMiddleware answers 413):
+# pages take an image upload (config.images: 10 MB) and its form; the API takes JSON, and the
+# upload and import endpoints, the webhook and sign-in set their own `max_body_bytes`.
+REQUEST_MAX_BODY_BYTES = read("REQUEST_MAX_BODY_BYTES", int, default=11 * 1024 * 1024)
+API_MAX_BODY_BYTES = read("API_MAX_BODY_BYTES", int, default=1024 * 1024)
 
 # Security headers that hold in every environment; production adds HTTPS ones.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -140,6 +153,33 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp). Scripts come only from our own static files (there is no
+# inline script or handler; an inline <style> carries the request's nonce). Style attributes
+# stay allowed (style-src-attr): they cannot run code, and the templates use a few. Images may
+# be any https URL (Cloudinary, a merchant's own host); nothing may frame a page.
+# The API docs (/docs, /redoc) load Swagger UI and ReDoc, which need more: config/urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features no page uses (config.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
+# Paths whose pages are one person's (dashboard, sign-in and account pages, admin): never stored
+# by a browser or a shared cache, so Back on a shared phone after signing out shows nothing.
+NO_STORE_PATH_PREFIXES = ("/dashboard/", "/auth/", "/admin/")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; forms post it
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -203,10 +243,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["config.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        # camelCase JSON, bounded in size and nesting (config/api/parsers.py)
+        "config.api.parsers.LimitedJSONParser",
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
     ],
+    # OPTIONS answers 405: DRF's metadata would describe each view's form by loading its object,
+    # which views with their own lookups do not support (a 500). CORS preflights never get here.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PagePagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api.exceptions.envelope_exception_handler",
@@ -224,6 +268,9 @@ REST_FRAMEWORK = {
     },
 }
 RATE_LIMIT_PER_MINUTE = read("RATE_LIMIT_PER_MINUTE", int, default=60)
+# Order-tracking lookups by number per client IP and minute (the page and the API): numbers are
+# random, this stops anyone walking through them.
+TRACK_LOOKUPS_PER_MINUTE = read("TRACK_LOOKUPS_PER_MINUTE", int, default=30)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=read("ACCESS_TOKEN_EXPIRE_MINUTES", int, default=15)),
@@ -247,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        # last: the envelope and every error status around what the views describe
+        "config.api.schema.envelope_postprocessing_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "orders.models.OrderStatus",

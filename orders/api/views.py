@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from config.api.pagination import BoundedPagePagination, keyset_response
 from config.api.responses import success_response
 from config.errors import NotFound
+from config.http import client_ip
 from orders import exports, selectors, services, tracking
 from orders.api.serializers import (
     CancelSerializer,
@@ -201,6 +202,7 @@ class OrderTrackApi(APIView):
         responses=PlacedOrderSerializer,
     )
     def get(self, request, order_number):
+        tracking.track_lookup_throttle(ip=client_ip(request))
         order = selectors.order_get_by_number(order_number=order_number)
         contact = request.query_params.get("contact") or request.query_params.get("phone") or ""
         contact = contact or request.query_params.get("email", "")

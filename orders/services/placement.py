@@ -12,7 +12,7 @@ from django.db.models import F
 
 from catalog.models import Product
 from config.errors import Conflict, NotFound
-from config.money import naira
+from config.money import MONEY_MAX, naira
 from orders import locks, messages, metrics, pricing, stock
 from orders.models import (
     Coupon,
@@ -225,6 +225,14 @@ def _check_lines(*, store, products: dict[str, Product], lines: list[CheckoutLin
         wanted[product.pk] = wanted.get(product.pk, 0) + line.quantity
     for product_id in sorted(wanted):
         product = products[product_id]
+        if product.price * wanted[product_id] > MONEY_MAX:
+            # the line's subtotal would not fit the DECIMAL(12,2) columns
+            most = int(MONEY_MAX // product.price)
+            raise InvalidCheckout(
+                f"At most {most:,} of {product.name} fit in one order.",
+                code="order_too_large",
+                details={"quantity": f"At most {most} of {product.name}.", "product_id": product_id},
+            )
         if product.stock_quantity is not None and product.stock_quantity < wanted[product_id]:
             left = max(product.stock_quantity, 0)
             raise OutOfStock(
@@ -255,6 +263,12 @@ def _price(
     )
     if totals is None:
         raise InvalidCheckout("This store does not offer pickup; choose delivery.", code="no_pickup")
+    if max(totals.subtotal, totals.total) > MONEY_MAX:
+        raise InvalidCheckout(
+            f"One order can total at most {naira(MONEY_MAX)}: split it into smaller orders.",
+            code="order_too_large",
+            details={"items": "The order total is too large."},
+        )
     if expected_total is not None and expected_total != totals.total:
         raise InvalidCheckout(
             f"The order total is {naira(totals.total)}, not {naira(expected_total)}.",

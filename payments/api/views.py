@@ -6,6 +6,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api.pagination import BoundedPagePagination
+from config.api.parsers import WEBHOOK_BODY_BYTES
 from config.api.responses import success_response
 from config.http import client_ip
 from payments import selectors, services
@@ -33,6 +34,7 @@ class MonnifyWebhookView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
+    max_body_bytes = WEBHOOK_BODY_BYTES
 
     @extend_schema(
         request={"application/json": {"type": "object"}},

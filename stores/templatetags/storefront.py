@@ -32,14 +32,19 @@ def duration(product) -> str:
     return minutes_label(product_duration_minutes(product))
 
 
-@register.simple_tag
-def brand_style(store) -> str:
-    """The store's colours and fonts as custom properties for static/css/storefront.css."""
+@register.simple_tag(takes_context=True)
+def brand_style(context, store) -> str:
+    """The store's colours and fonts as custom properties for static/css/storefront.css, in a
+    <style> with the request's CSP nonce (a cached page's placeholder, filled in per response)."""
     if store is None:
         return ""
-    # Safe as it is: brand_css_variables lets only #rrggbb colours and our own font stacks through.
+    # Safe as it is: brand_css_variables lets only #rrggbb colours and our own font stacks through,
+    # and the nonce is django-csp's token or our placeholder.
     rules = "".join(f"{name}:{value};" for name, value in brand_css_variables(store).items())
-    return mark_safe(f"<style>:root{{{rules}}}</style>")  # noqa: S308
+    # str(): django-csp's lazy nonce is falsy until read, and reading it is what sends it
+    nonce = str(context.get("CSP_NONCE", ""))
+    nonce_attr = f' nonce="{nonce}"' if nonce else ""
+    return mark_safe(f"<style{nonce_attr}>:root{{{rules}}}</style>")  # noqa: S308
 
 
 @register.filter

@@ -1,0 +1,72 @@
+"""Money is rounded and written out by config/money.py alone (issue 12, finding 7).
+
+Python's default rounding is half-even, the product's is half up: a `quantize(` anywhere else
+rounds the other way, and a hand-written `₦{...}` shows `₦15000.00` where every other page
+shows `₦15,000`. This reads the code itself (not tests, not migrations) and lists every
+stray place.
+"""
+
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MONEY_MODULE = Path("config/money.py")
+
+PYTHON_RULES = {
+    "quantize(": re.compile(r"\.quantize\("),
+    "ROUND_HALF_EVEN": re.compile(r"ROUND_HALF_EVEN"),
+    # an f-string (or a format string) writing the currency by hand
+    "₦{ in a string": re.compile(r"₦\{"),
+    "NGN { in a string": re.compile(r"NGN \{"),
+}
+# A template writes an amount with the `naira` filter, never "₦{{ value }}".
+TEMPLATE_RULES = {
+    "₦{{ in a template": re.compile(r"₦\s*\{\{"),
+    "NGN {{ in a template": re.compile(r"NGN\s*\{\{"),
+}
+
+
+def _tracked(pattern: str) -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", pattern],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [
+        Path(name)
+        for name in listed
+        if not name.startswith("tests/") and "/migrations/" not in name and (ROOT / name).exists()
+    ]
+
+
+def _stray(files: list[Path], rules: dict[str, re.Pattern]) -> list[str]:
+    found = []
+    for path in files:
+        if path == MONEY_MODULE:
+            continue
+        for number, line in enumerate((ROOT / path).read_text(encoding="utf-8").splitlines(), start=1):
+            for name, rule in rules.items():
+                if rule.search(line):
+                    found.append(f"{path}:{number}: {name}: {line.strip()[:120]}")
+    return found
+
+
+def test_python_code_rounds_and_formats_money_only_through_config_money():
+    stray = _stray(_tracked("*.py"), PYTHON_RULES)
+    assert not stray, "Use config.money (to_kobo, naira, naira_sms):\n" + "\n".join(stray)
+
+
+def test_templates_format_money_only_through_the_naira_filter():
+    stray = _stray(_tracked("*.html") + _tracked("*.txt"), TEMPLATE_RULES)
+    assert not stray, "Use {{ value|naira }} ({% load storefront %}):\n" + "\n".join(stray)
+
+
+def test_the_rules_catch_what_they_are_for():
+    # the scanner itself: a stray line in each form is reported with its place
+    for line in ["price.quantize(Decimal('0.01'))", "rounding=ROUND_HALF_EVEN", 'f"₦{amount}"', 'f"NGN {x}"']:
+        assert any(rule.search(line) for rule in PYTHON_RULES.values()), line
+    assert TEMPLATE_RULES["₦{{ in a template"].search("<td>₦{{ order.total }}</td>")
+    assert not TEMPLATE_RULES["₦{{ in a template"].search("<td>{{ order.total|naira }}</td>")
