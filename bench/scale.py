@@ -28,6 +28,8 @@ from pathlib import Path
 
 import requests
 
+from config.money import to_kobo
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
@@ -133,7 +135,7 @@ def seed(total: int):
                 items.append(
                     (str(uuid.uuid4()), order_id, product.pk, product.name, product.price, 1, product.price)
                 )
-            fee = (subtotal * Decimal("0.025")).quantize(Decimal("0.01"))
+            fee = to_kobo(subtotal * Decimal("0.025"))
             orders.append(
                 (
                     order_id, store.pk, order_number(index), name, f"c{phone}@example.com",
