@@ -19,7 +19,7 @@ from catalog.services import product_create
 from catalog.validation import ProductInvalid
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
-from config.images import ImageInvalid, image_prepare, thumbnail_url
+from config.images import ImageInvalid, image_prepare
 from config.site_url import site_url
 from orders.cart import cart_count_for_store
 from payments import services as payment_services
@@ -212,10 +212,7 @@ def _portfolio_home(request, store) -> bytes:
         store,
         store_meta(store),
         page=page,
-        works=[
-            {"product": product, "image": image, "thumbnail": thumbnail_url(image) if image else ""}
-            for product, image in ((product, product_image(product)) for product in page.object_list)
-        ],
+        works=[{"product": product, "image": product_image(product)} for product in page.object_list],
         form=EnquiryForm(),
         testimonials=testimonials_for_store(store=store),
     )

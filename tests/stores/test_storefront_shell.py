@@ -1,9 +1,7 @@
 """The shopper's pages: one shell with the store's header and cart on every page, branded
 error pages, images at the size asked for, caching and compression, and a byte budget."""
 
-import functools
 import gzip
-import io
 import re
 import subprocess
 import sys
@@ -12,20 +10,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.files.storage import default_storage
 from django.test import RequestFactory
 
-from config.images import image_prepare, image_save
 from config.media import serve_media
 from orders.services import order_place, order_transition
 from stores.branding import contrast_ratio
-from stores.demo import demo_photo
 from tests.factories import ProductFactory, StoreFactory
+from tests.stores.page_weight import BUDGET_BYTES, page_weight, photo_url
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-BUDGET_BYTES = 100 * 1024
 SHOPPER = {
     "name": "Ada Obi",
     "phone": "08031234567",
@@ -33,16 +28,6 @@ SHOPPER = {
     "state": "Lagos",
     "lga": "Ikeja",
 }
-
-
-@functools.cache
-def prepared_photo(index: int):
-    # re-encoding is the slow part: each test stores the same few prepared photos anew
-    return image_prepare(io.BytesIO(demo_photo(index)))
-
-
-def photo_url(store, index=0) -> str:
-    return image_save(prepared_photo(index % 3), folder=f"products/{store.pk}").url
 
 
 @pytest.fixture
@@ -230,36 +215,12 @@ def test_make_runs_settings_serve_hashed_static_files():
     assert "collectstatic" in (ROOT / "Makefile").read_text()
 
 
-def _gzipped_size(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=9))
-
-
-def _static_bytes(url: str) -> int:
-    return _gzipped_size(Path(finders.find(url.removeprefix("/static/"))).read_bytes())
-
-
-def _image_bytes(html: str, viewport: int = 360) -> int:
-    """Every image of the page (lazy ones too) at the candidate a 360 px, 1x phone picks:
-    the smallest listed width that fills the slot, WebP where offered. A file shown twice (a
-    featured product is in the catalogue too) is downloaded once."""
-    chosen = set()
-    for picture in re.findall(r"<picture>.*?</picture>", html, re.S):
-        webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', picture)
-        srcset = webp.group(1) if webp else re.search(r'srcset="([^"]+)"', picture).group(1)
-        candidates = sorted((int(width), url) for url, width in re.findall(r"(\S+) (\d+)w", srcset))
-        chosen.add(next((url for width, url in candidates if width >= viewport), candidates[-1][1]))
-    return sum(default_storage.size(url.split("/media/", 1)[1]) for url in chosen)
-
-
 def test_every_shopper_page_stays_under_100_kb_on_first_load(client, shop):
     store, products = shop
-    weights = {}
-    for name, url in shopper_pages(client, store, products).items():
-        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-        html = gzip.decompress(response.content).decode()
-        assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-        assets += re.findall(r'<script src="([^"]+)"', html)
-        weights[name] = len(response.content) + sum(map(_static_bytes, assets)) + _image_bytes(html)
+    weights = {
+        name: page_weight(client.get(url, HTTP_ACCEPT_ENCODING="gzip"))
+        for name, url in shopper_pages(client, store, products).items()
+    }
 
     assert all(weight < BUDGET_BYTES for weight in weights.values()), weights
 
