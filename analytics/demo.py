@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from analytics.services import rollups_catch_up, rollups_rebuild
 from catalog.models import Product
-from config.money import to_kobo
+from config.money import kobo_text, to_kobo
 from orders.models import Order, OrderEvent, OrderItem, OrderStatus, PaymentStatus
 from payments.models import LedgerEntry, LedgerKind, Payment, PaymentMethod, Refund, RefundStatus
 from stores.models import Store
@@ -190,7 +190,7 @@ def _order(store, products, rng, customer, placed, fee_rate, index):
         metadata={
             "monnify": {
                 "status": "PAID",
-                "amount_paid": f"{total:.2f}",
+                "amount_paid": kobo_text(total),
                 "currency": "NGN",
                 "payment_method": "ACCOUNT_TRANSFER",
                 "checked_at": paid_at.isoformat(),

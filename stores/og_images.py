@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from config.money import naira, naira_sms
+from config.money import kobo_text, naira, naira_sms
 from config.site_url import site_url
 from stores.branding import brand_css_variables
 from stores.presentation import product_image, stock_state
@@ -43,7 +43,7 @@ def og_version(product) -> str:
     parts = [
         str(product.updated_at.timestamp() if product.updated_at else ""),
         product.name or "",
-        f"{product.price:.2f}",
+        kobo_text(product.price),
         stock_state(product).label,
         product_image(product) or "",
         product.store.display_name,

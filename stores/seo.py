@@ -7,6 +7,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from config.money import kobo_text
 from config.site_url import site_url
 from stores.og_images import og_image_url
 from stores.presentation import absolute_url, stock_state
@@ -76,7 +77,7 @@ def product_meta(product) -> PageMeta:
     state = stock_state(product)
     offer = {
         "@type": "Offer",
-        "price": f"{product.price:.2f}",
+        "price": kobo_text(product.price),
         "priceCurrency": "NGN",
         "availability": "https://schema.org/InStock" if state.available else "https://schema.org/OutOfStock",
         "url": url,
@@ -103,7 +104,7 @@ def product_meta(product) -> PageMeta:
         image_width=1200,
         image_height=630,
         og_type="product",
-        price=f"{product.price:.2f}",
+        price=kobo_text(product.price),
         site_name=store.display_name,
         json_ld=[json_ld],
     )

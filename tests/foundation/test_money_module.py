@@ -19,11 +19,26 @@ PYTHON_RULES = {
     # an f-string (or a format string) writing the currency by hand
     "₦{ in a string": re.compile(r"₦\{"),
     "NGN { in a string": re.compile(r"NGN \{"),
+    # a hand-made two-place or grouped number: kobo_text() for machines, naira() for people
+    "format spec .2f": re.compile(r"\{[^{}]*:,?\.2f\}|%\.2f|:,\.2f"),
 }
 # A template writes an amount with the `naira` filter, never "₦{{ value }}".
 TEMPLATE_RULES = {
     "₦{{ in a template": re.compile(r"₦\s*\{\{"),
+    "₦{% in a template": re.compile(r"₦\s*\{%"),
     "NGN {{ in a template": re.compile(r"NGN\s*\{\{"),
+    # humanize's grouping and Django's rounding write ₦15,000.00 or round half-even
+    "intcomma": re.compile(r"\|\s*intcomma"),
+    "stringformat": re.compile(r"\|\s*stringformat"),
+    # floatformat is for percentages only ("12.5%"), never an amount
+    "floatformat not followed by %": re.compile(r"\|\s*floatformat[^}]*\}\}(?!%)"),
+}
+# Scripts never format an amount: the server sends it written (`naira`), they only show it.
+SCRIPT_RULES = {
+    "toFixed": re.compile(r"\.toFixed\("),
+    "toLocaleString": re.compile(r"\.toLocaleString\("),
+    "Intl.NumberFormat": re.compile(r"Intl\.NumberFormat"),
+    "₦ in a script": re.compile(r"₦|\\u20a6", re.I),
 }
 
 
@@ -64,9 +79,33 @@ def test_templates_format_money_only_through_the_naira_filter():
     assert not stray, "Use {{ value|naira }} ({% load storefront %}):\n" + "\n".join(stray)
 
 
+def test_scripts_never_format_money():
+    scripts = [path for path in _tracked("*.js") if "vendor/" not in path.as_posix()]
+    assert scripts, "no script found: the scan would prove nothing"
+    stray = _stray(scripts, SCRIPT_RULES)
+    assert not stray, "Send the amount written by the server ({{ value|naira }}):\n" + "\n".join(stray)
+
+
 def test_the_rules_catch_what_they_are_for():
     # the scanner itself: a stray line in each form is reported with its place
     for line in ["price.quantize(Decimal('0.01'))", "rounding=ROUND_HALF_EVEN", 'f"₦{amount}"', 'f"NGN {x}"']:
         assert any(rule.search(line) for rule in PYTHON_RULES.values()), line
     assert TEMPLATE_RULES["₦{{ in a template"].search("<td>₦{{ order.total }}</td>")
     assert not TEMPLATE_RULES["₦{{ in a template"].search("<td>{{ order.total|naira }}</td>")
+    for line in ['f"{price:.2f}"', '"%.2f" % total', 'f"{total:,.2f}"']:
+        assert PYTHON_RULES["format spec .2f"].search(line), line
+    for line in [
+        "<td>₦{% widthratio a 1 1 %}</td>",
+        "{{ order.total|intcomma }}",
+        '{{ fee|stringformat:".2f" }}',
+        "{{ order.total|floatformat:2 }}",
+    ]:
+        assert any(rule.search(line) for rule in TEMPLATE_RULES.values()), line
+    assert not TEMPLATE_RULES["floatformat not followed by %"].search('{{ coupon.value|floatformat:"-2" }}%')
+    for line in [
+        "amount.toFixed(2)",
+        "n.toLocaleString('en-NG')",
+        "new Intl.NumberFormat('en-NG')",
+        '"₦" + x',
+    ]:
+        assert any(rule.search(line) for rule in SCRIPT_RULES.values()), line
