@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
 from config.errors import ServiceError
@@ -158,7 +159,14 @@ def _rows(
         queryset.filter(**{store_field: store_id}).order_by(*ordering).values_list("pk", *names)[:size]
         for store_id in store_ids
     ]
-    merged = parts[0].union(*parts[1:], all=True).order_by(*ordering)[:size]
+    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        merged = list(parts[0].union(*parts[1:], all=True).order_by(*ordering)[:size])
+    else:
+        # SQLite (`make run`) refuses LIMIT inside a UNION: merge the stores' pages here
+        merged = [row for part in parts for row in part]
+        for position in reversed(range(len(ordering))):  # stable sorts, last key first
+            merged.sort(key=lambda row: row[1 + position], reverse=ordering[position].startswith("-"))
+        merged = merged[:size]
     ids = [row[0] for row in merged]
     by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
     return [by_id[pk] for pk in ids if pk in by_id]
