@@ -1,4 +1,5 @@
-"""One page in a real browser: horizontal scroll, axe-core, and a full-page screenshot.
+"""One page in a real browser: horizontal scroll, CSP violations, axe-core, and a full-page
+screenshot.
 
 axe-core is vendored (tests/e2e/vendor/axe-core, from its npm package): no CDN, no network.
 Screenshots go to tests/e2e/screenshots/ (git-ignored), named <page>-<width>.png.
@@ -26,8 +27,12 @@ axe.run(document, {resultTypes: ["violations"]}).then(
 def audit_page(browser, *, url: str, name: str, width: int, height: int) -> list[str]:
     """Loads `url` at width x height and gives back what is wrong with it (empty: nothing)."""
     browser.set_window_size(width, height)
+    browser.get_log("browser")  # drop what earlier pages logged
     browser.get(url)
-    problems = []
+    problems = [
+        f"{name} @{width}px: blocked by the Content-Security-Policy: {message}"
+        for message in csp_violations(browser)
+    ]
     inner = browser.execute_script("return window.innerWidth")
     scroll = browser.execute_script("return document.documentElement.scrollWidth")
     if scroll > inner:
@@ -41,6 +46,16 @@ def audit_page(browser, *, url: str, name: str, width: int, height: int) -> list
             )
     _screenshot(browser, name=name, width=width, height=height)
     return problems
+
+
+def csp_violations(browser) -> list[str]:
+    """What the page's Content-Security-Policy refused (an inline script or style without the
+    nonce, a handler attribute, a foreign host), as Chromium reports it on the console."""
+    return [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+    ]
 
 
 def _screenshot(browser, *, name: str, width: int, height: int) -> None:

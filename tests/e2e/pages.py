@@ -6,15 +6,20 @@ PAGES); the suite in test_layout.py runs every page at every viewport, so a new 
 checked for horizontal scroll and axe-core violations, and screenshotted, with no other code.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
+from selenium.webdriver.common.by import By
 
 from analytics.services import rollups_catch_up
 from catalog.models import Product
 from notifications.services import notification_create
+from orders.bookings import booking_place
 from orders.models import Coupon, Order
 from orders.services import coupon_save, delivery_rate_set, order_place, order_transition
 from payments.models import BankAccount, Payment, Receipt
@@ -29,6 +34,10 @@ class World:
     product: Product
     order: Order
     coupon: Coupon
+    unpaid: Order
+    bookings: Store
+    booking: Order
+    portfolio: Store
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,8 @@ class Page:
     name: str
     url: Callable[[World], str]
     login: bool = True  # the demo merchant is logged in first
+    # what the browser does first (a product put in the cart): (browser, base URL, world)
+    before: Callable[[Any, str, World], None] | None = None
 
 
 SHOPPERS = [
@@ -98,7 +109,39 @@ def build_world(*, webhook_url: str) -> World:
         user=seed.merchant, title="New order", body="Tunde Bakare ordered 3 items.", link="/dashboard/orders/"
     )
     rollups_catch_up()  # the analytics pages show these orders
-    return World(store=store, product=products[0], order=paid, coupon=coupon)
+    return World(
+        store=store,
+        product=products[0],
+        order=paid,
+        coupon=coupon,
+        unpaid=orders[1],
+        bookings=seed.bookings_store,
+        booking=_booking(seed.bookings_store),
+        portfolio=seed.portfolio_store,
+    )
+
+
+def _booking(store: Store) -> Order:
+    """An appointment at 10:00 on the next weekday (the demo salon opens 09:00 on weekdays)."""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    service = Product.objects.filter(store=store, stock_quantity__isnull=True).order_by("name").first()
+    booking = booking_place(
+        store=store,
+        service_id=service.pk,
+        date=day,
+        time="10:00",
+        customer={"name": "Funke Adebayo", "phone": "08023334444", "email": "funke@example.com"},
+        idempotency_key="booking:layout-suite",
+    )
+    return booking.order
+
+
+def _put_in_cart(browser, base: str, world: World) -> None:
+    """The shopper's own way: the product page's "Add to cart" (the cart lives in the session)."""
+    browser.get(f"{base}/{world.store.username}/p/{world.product.pk}")
+    browser.find_element(By.CSS_SELECTOR, "form.add-to-cart button[type=submit]").click()
 
 
 PLATFORM_PAGES = [
@@ -159,8 +202,48 @@ DASHBOARD_PAGES = [
     Page("dashboard-not-found", lambda w: "/dashboard/orders/00000000-0000-4000-8000-000000000000"),
 ]
 
-# The storefront engineer's shopper pages join here (same Page shape, login=False).
-STOREFRONT_PAGES: list[Page] = []
+# Every shopper page of the three themes, as a visitor sees them (login=False).
+STOREFRONT_PAGES = [
+    Page("store-home", lambda w: f"/{w.store.username}", login=False),
+    Page("store-search", lambda w: f"/{w.store.username}?q=rice", login=False),
+    Page("store-product", lambda w: f"/{w.store.username}/p/{w.product.pk}", login=False),
+    Page("store-about", lambda w: f"/{w.store.username}/about", login=False),
+    Page("cart-empty", lambda w: f"/{w.store.username}/cart", login=False),
+    Page("cart", lambda w: f"/{w.store.username}/cart", login=False, before=_put_in_cart),
+    Page("checkout", lambda w: f"/{w.store.username}/checkout", login=False),
+    Page(
+        "pay",
+        lambda w: f"/{w.store.username}/pay/{w.unpaid.payments.get().payment_reference}",
+        login=False,
+    ),
+    Page(
+        "pay-received",
+        lambda w: f"/{w.store.username}/pay/{w.order.payments.get().payment_reference}",
+        login=False,
+    ),
+    Page("order-placed", lambda w: f"/{w.store.username}/orders/{w.order.order_number}", login=False),
+    Page("track-lookup", lambda w: reverse("orders:lookup"), login=False),
+    Page("track", lambda w: f"/track/{w.order.order_number}", login=False),
+    Page("store-not-found", lambda w: f"/{w.store.username}/no-such-page", login=False),
+    Page("bookings-home", lambda w: f"/{w.bookings.username}", login=False),
+    Page(
+        "bookings-service",
+        lambda w: f"/{w.bookings.username}/p/{w.booking.order_items.get().product_id}",
+        login=False,
+    ),
+    Page("bookings-book", lambda w: f"/{w.bookings.username}/book", login=False),
+    Page("bookings-booked", lambda w: f"/{w.bookings.username}/orders/{w.booking.order_number}", login=False),
+    Page("bookings-about", lambda w: f"/{w.bookings.username}/about", login=False),
+    Page("portfolio-home", lambda w: f"/{w.portfolio.username}", login=False),
+    Page(
+        "portfolio-work",
+        lambda w: (
+            f"/{w.portfolio.username}/p/{Product.objects.filter(store=w.portfolio).earliest('name').pk}"
+        ),
+        login=False,
+    ),
+    Page("portfolio-about", lambda w: f"/{w.portfolio.username}/about", login=False),
+]
 
 # Selling on WhatsApp, the share kit and receipts (the merchant's login also opens the receipt).
 SHARING_PAGES = [
