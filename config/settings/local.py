@@ -39,7 +39,10 @@ if read("STATIC_FROM_FINDERS", bool, default=False):
     WHITENOISE_MAX_AGE = 0
     STATICFILES_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
 else:
-    STATICFILES_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    # from STATIC_ROOT only (DEBUG would have WhiteNoise serve static/ as found, uncompressed)
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+    STATICFILES_BACKEND = "config.static_files.HashedStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": STATICFILES_BACKEND},

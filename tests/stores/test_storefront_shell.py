@@ -2,6 +2,7 @@
 error pages, images at the size asked for, caching and compression, and a byte budget."""
 
 import gzip
+import json
 import re
 import subprocess
 import sys
@@ -200,18 +201,44 @@ def test_media_and_static_files_are_cached_long(client, tmp_path, settings):
     assert "max-age=86400" in client.get("/static/css/storefront.css")["Cache-Control"]
 
 
-def test_make_runs_settings_serve_hashed_static_files():
-    """`make run` collects static files: hashed names, cached for good by WhiteNoise."""
-    script = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+MAKE_RUN_STATIC = """
+import json, sys
+import django
+from django.conf import settings
+django.setup()
+settings.STATIC_ROOT = sys.argv[1]
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.test import RequestFactory
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+call_command("collectstatic", interactive=False, verbosity=0)
+url = static("css/storefront.css")
+served = WhiteNoiseMiddleware(lambda request: HttpResponse(status=404))(
+    RequestFactory().get(url, HTTP_ACCEPT_ENCODING="gzip")
+)
+print(json.dumps({"debug": settings.DEBUG, "url": url, "status": served.status_code,
+    "encoding": served.get("Content-Encoding"), "cache": served.get("Cache-Control")}))
+"""
+
+
+def test_make_runs_settings_serve_hashed_gzipped_static_files(tmp_path):
+    """`make run` (DEBUG) links the hashed names, which WhiteNoise serves gzipped and cached
+    for good from the collected files, as production does."""
     result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        [sys.executable, "-c", MAKE_RUN_STATIC, str(tmp_path)],
         cwd=ROOT,
         env={"DJANGO_SETTINGS_MODULE": "config.settings.local", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    served = json.loads(result.stdout)
+    assert served["debug"] is True
+    assert re.fullmatch(r"/static/css/storefront\.[0-9a-f]{12}\.css", served["url"]), served
+    assert (served["status"], served["encoding"]) == (200, "gzip")
+    assert served["cache"] == "max-age=315360000, public, immutable"
     assert "collectstatic" in (ROOT / "Makefile").read_text()
 
 
