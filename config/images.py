@@ -24,6 +24,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -224,9 +225,19 @@ def absolute_media_url(url: str) -> str:
     return f"{site_url()}{url}"
 
 
+def media_url_here(url: str) -> str:
+    """An image stored outside any request (the demo seed) names the default host
+    (settings.SITE_URL); a page served on another host (a phone on the LAN reaching `make
+    run`) shows it from that host, as site_url() does for every other link."""
+    default, here = settings.SITE_URL, site_url()
+    if here != default and url.startswith(f"{default}{settings.MEDIA_URL}"):
+        return f"{here}{url.removeprefix(default)}"
+    return url
+
+
 def thumbnail_url(url: str) -> str:
     """The thumbnail stored beside an image we stored; any other URL is its own thumbnail."""
-    return OWN_IMAGE_NAME.sub(r"\1_thumb\2", url)
+    return OWN_IMAGE_NAME.sub(r"\1_thumb\2", media_url_here(url))
 
 
 @dataclass(frozen=True)
@@ -246,7 +257,8 @@ class ResponsiveImage:
 def responsive_image(url: str) -> ResponsiveImage:
     """The sizes stored beside an image: all three sizes in both formats for a responsive set,
     the thumbnail and the main image for an older upload of ours, the URL alone otherwise."""
-    match = RESPONSIVE_SET_NAME.match(url or "")
+    url = media_url_here(url or "")
+    match = RESPONSIVE_SET_NAME.match(url)
     if match:
         stem, ext = match.groups()
         srcset = f"{stem}_thumb.{ext} 400w, {stem}_800.{ext} 800w, {url} 1600w"
@@ -254,8 +266,8 @@ def responsive_image(url: str) -> ResponsiveImage:
         if ext == "jpg":
             webp = f"{stem}_thumb_webp.webp 400w, {stem}_800_webp.webp 800w, {stem}_webp.webp 1600w"
         return ResponsiveImage(src=f"{stem}_thumb.{ext}", srcset=srcset, webp_srcset=webp, large=url)
-    thumbnail = thumbnail_url(url or "")
+    thumbnail = thumbnail_url(url)
     if thumbnail != url:
         srcset = f"{thumbnail} 400w, {url} 1600w"
         return ResponsiveImage(src=thumbnail, srcset=srcset, webp_srcset="", large=url)
-    return ResponsiveImage(src=url or "", srcset="", webp_srcset="", large=url or "")
+    return ResponsiveImage(src=url, srcset="", webp_srcset="", large=url)

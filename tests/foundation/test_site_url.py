@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from config.site_url import site_url
-from tests.factories import StoreFactory
+from tests.factories import ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,22 @@ def test_the_default_follows_port_when_app_url_is_unset():
         [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "http://127.0.0.1:9123"
+
+
+def test_images_stored_outside_a_request_follow_the_request_host(client, settings):
+    # the demo seed stores its photos under the default host; a phone on the LAN sees them
+    settings.APP_URL = ""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    store = StoreFactory(username="ada-shoes")
+    image = "http://127.0.0.1:8000/media/products/p/0123456789abcdef0123456789abcdef-v2.jpg"
+    ProductFactory(store=store, name="Sandals", images=[image], is_featured=False)
+
+    text = client.get("/ada-shoes", HTTP_HOST="192.168.1.20:9000").content.decode()
+    at_home = client.get("/ada-shoes", HTTP_HOST="127.0.0.1:8000").content.decode()
+
+    lan = "http://192.168.1.20:9000/media/products/p/0123456789abcdef0123456789abcdef-v2"
+    assert f'src="{lan}_thumb.jpg"' in text and f"{lan}_thumb_webp.webp 400w" in text
+    assert "127.0.0.1:8000" not in text
+    assert 'src="http://127.0.0.1:8000/media/products/p/0123456789abcdef0123456789abcdef-v2_thumb.jpg"' in (
+        at_home
+    )
