@@ -46,6 +46,12 @@ def permission_denied(request, exception=None):
     return _error(request, 403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent with a missing or stale CSRF token: the area's 403 page (the storefront's
+    says to reload the form), not Django's bare one, whose inline style the CSP blocks."""
+    return _error(request, 403)
+
+
 def page_not_found(request, exception=None):
     return _error(request, 404)
 

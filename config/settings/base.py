@@ -180,6 +180,7 @@ PERMISSIONS_POLICY = (
 # Paths whose pages are one person's (dashboard, sign-in and account pages, admin): never stored
 # by a browser or a shared cache, so Back on a shared phone after signing out shows nothing.
 NO_STORE_PATH_PREFIXES = ("/dashboard/", "/auth/", "/admin/")
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"  # the branded 403 of the page's area
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; forms post it
 
 # --- Celery -----------------------------------------------------------------------------------

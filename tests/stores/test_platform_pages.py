@@ -1,7 +1,7 @@
 """The platform's own pages: the home page at /, and the branded error pages."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from stores.demo import demo_seed
@@ -83,3 +83,20 @@ def test_a_platform_server_error_is_a_branded_500_without_the_database(rf):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
     assert "/static/css/base.css" in response.content.decode()
+
+
+def test_a_form_sent_without_its_csrf_token_gets_the_branded_403_of_its_area():
+    store = StoreFactory(username="ada-shoes", display_name="Ada Shoes")
+    browser = Client(enforce_csrf_checks=True)
+
+    shopper = browser.post("/ada-shoes/cart", {"action": "add"})
+    platform = browser.post("/auth/login/", {"email": "a@example.com", "password": "x"})
+
+    assert (shopper.status_code, platform.status_code) == (403, 403)
+    shop_page = shopper.content.decode()
+    assert '<header class="store-header">' in shop_page and store.display_name in shop_page
+    assert "If you were sending a form, reload the page first." in shop_page
+    platform_page = platform.content.decode()
+    assert "You can't open this page" in platform_page and 'class="error-page"' in platform_page
+    # not Django's bare CSRF page (its inline <style> has no nonce: the CSP would block it)
+    assert "CSRF verification failed" not in shop_page + platform_page
