@@ -89,6 +89,8 @@ def test_make_run_serves_the_seeded_demo_store(tmp_path):
         assert status == 200
         assert "Mama Put Kitchen" in page
         assert "Jollof Rice Party Pack" in page
+        # the demo's products have photos (drawn by Pillow, through the image pipeline)
+        assert page.count('<source type="image/webp"') >= 6 and "-v2_thumb.jpg" in page
         assert fetch(f"http://127.0.0.1:{port}/no-such-store")[0] == 404
         home_status, home = fetch(f"http://127.0.0.1:{port}/")
         assert home_status == 200 and 'href="/mama-put-kitchen"' in home
