@@ -8,7 +8,10 @@ stray place.
 
 import re
 import subprocess
+from decimal import Decimal as D
 from pathlib import Path
+
+from config.money import kobo_text, naira, naira_sms, to_kobo
 
 ROOT = Path(__file__).resolve().parents[2]
 MONEY_MODULE = Path("config/money.py")
@@ -109,3 +112,20 @@ def test_the_rules_catch_what_they_are_for():
         '"₦" + x',
     ]:
         assert any(rule.search(line) for rule in SCRIPT_RULES.values()), line
+
+
+def test_the_module_rounds_half_up_to_the_kobo_and_writes_naira():
+    # half-even would give 0.12, 2.67 and ₦15,000.00 for these: the half-kobo goes up
+    assert [to_kobo(value) for value in (D("0.125"), "2.675", D("-0.125"), 7)] == [
+        D("0.13"),
+        D("2.68"),
+        D("-0.13"),
+        D("7.00"),
+    ]
+    assert [naira(D("15000.005")), naira(D("15000")), naira(D("1250000.5")), naira(None)] == [
+        "₦15,000.01",
+        "₦15,000",
+        "₦1,250,000.50",
+        "₦0",
+    ]
+    assert (naira_sms(D("12500.50")), kobo_text(D("0.005"))) == ("NGN 12,500.50", "0.01")

@@ -2,8 +2,9 @@
 
 The operations come from the OpenAPI schema the API serves (every path and method), path
 parameters are filled with ids that exist and ids that do not, and each gets: JSON nested far
-too deep, a body over its size limit, numbers that overflow every column, and values of the
-wrong type for each field its schema names, anonymously and with a merchant's token.
+too deep (past the depth check, and past Python's own recursion limit), a body over its size
+limit, numbers that overflow every column, and values of the wrong type for each field its
+schema names, anonymously and with a merchant's token.
 """
 
 import json
@@ -69,6 +70,8 @@ def _bodies(properties: dict, world) -> list[tuple[str, str]]:
     names = list(properties) or ["quantity", "price", "amount"]
     bodies = [
         ("deep", '{"a":' * 600 + "1" + "}" * 600),
+        # past the C parser's own recursion guard: json.loads itself raises RecursionError
+        ("deeper", '{"a":' * 100_000 + "1" + "}" * 100_000),
         ("huge", json.dumps({names[0]: "x" * (2 * 1024 * 1024)})),
         ("not json", "{'a': 1,"),
         ("a list", "[1, 2, 3]"),

@@ -109,3 +109,25 @@ def test_production_never_uses_the_monnify_simulator():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "environment",
+    [
+        production_env(),
+        # `make run` with a worker (README, "Background work") and `make web`
+        {"DJANGO_SETTINGS_MODULE": "config.settings.local", "USE_REDIS": "true"},
+    ],
+    ids=["production", "local with Redis"],
+)
+def test_every_redis_cache_degrades_instead_of_failing(environment):
+    # issue 12, finding 1: Django's own RedisCache answers 500 on every page while Redis is down
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        **environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "config.cache.ResilientRedisCache"
