@@ -55,6 +55,16 @@ class CheckoutForm(forms.Form):
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2, min_value=0
     )
 
+    # Shown only where the store takes pay on delivery (orders/pod.py decides where).
+    payment_plan = forms.ChoiceField(
+        required=False,
+        choices=[("pay_now", "Pay now"), ("pay_on_delivery", "Pay on delivery")],
+        widget=forms.RadioSelect,
+    )
+    shown_deposit = forms.DecimalField(
+        required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2, min_value=0
+    )
+
     def __init__(self, *args, state: str | None = None, recovery_consent: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["lga"]).choices = lga_choices_for(state)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from config.money import ZERO, naira, to_kobo
+from orders import geography
 from orders.pod_models import DepositKind, PodSettings, RefundPolicy
 
 HUNDRED = Decimal(100)
@@ -102,6 +103,14 @@ class PodOffer:
     @property
     def offered(self) -> bool:
         return self.split is not None
+
+
+def checkout_pod_offer(store, quote, *, state: str, lga: str, method: str) -> PodOffer | None:
+    """The checkout page's offer beside its breakdown (orders.selectors.CheckoutQuote)."""
+    state = geography.canonical_state(state) or ""
+    lga = (geography.canonical_lga(state, lga) or "") if state else ""
+    total = quote.totals.total if quote.totals is not None and not quote.needs_place else None
+    return pod_offer(pod_settings_for(store), total=total, state=state, lga=lga, method=method)
 
 
 def pod_offer(

@@ -72,6 +72,7 @@ def order_place(
     booking_slot: dict | None = None,
     source: str | None = None,
     payment_plan: str | None = None,
+    expected_deposit=None,
 ) -> Order:
     """Place an order at database prices, taking stock under row locks.
 
@@ -100,6 +101,10 @@ def order_place(
     expected_total = clean_amount(expected_total, "total") if expected_total not in (None, "") else None
     key = clean_idempotency_key(idempotency_key)
     pay_on_delivery = clean_payment_plan(payment_plan)
+    if expected_deposit not in (None, ""):
+        expected_deposit = clean_amount(expected_deposit, "deposit")
+    else:
+        expected_deposit = None
     fingerprint = checkout_fingerprint(
         checkout_customer, checkout_lines, coupon_code, delivery_method, expected_total
     )
@@ -142,6 +147,7 @@ def order_place(
                     state=checkout_customer.state,
                     lga=checkout_customer.lga,
                     method=delivery_method,
+                    expected_deposit=expected_deposit,
                 )
             if order.total > 0:
                 # The transfer account is opened by Monnify after this commits; a Monnify

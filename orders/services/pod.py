@@ -152,10 +152,11 @@ def clean_payment_plan(value) -> bool:
     )
 
 
-def plan_create(*, order: Order, state, lga, method: str) -> OrderPaymentPlan:
+def plan_create(*, order: Order, state, lga, method: str, expected_deposit=None) -> OrderPaymentPlan:
     """Inside order_place, after the totals: the order pays a deposit now, the rest at the door.
 
-    Refused (400, and the caller's transaction writes nothing) where the store does not offer it.
+    Refused (400, and the caller's transaction writes nothing) where the store does not offer it,
+    or when `expected_deposit` (what the shopper was shown) is not the deposit computed now.
     """
     settings = pod.pod_settings_for(order.store)
     offer = pod.pod_offer(settings, total=order.total, state=state, lga=lga, method=method)
@@ -167,6 +168,9 @@ def plan_create(*, order: Order, state, lga, method: str) -> OrderPaymentPlan:
         )
         raise InvalidCheckout(reason, code="pay_on_delivery_unavailable", details={"payment_plan": reason})
     assert offer.split is not None  # for mypy: offered means split
+    if expected_deposit is not None and expected_deposit != offer.split.deposit:
+        message = f"The deposit is now {naira(offer.split.deposit)}, not {naira(expected_deposit)}."
+        raise InvalidCheckout(message, code="deposit_mismatch", details={"deposit": str(offer.split.deposit)})
     return OrderPaymentPlan.objects.create(
         order=order,
         deposit_amount=offer.split.deposit,

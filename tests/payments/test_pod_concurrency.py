@@ -43,7 +43,9 @@ def test_concurrent_cash_records_and_transfer_book_the_balance_once(store, monni
     monnify.pay_full(deposit.payment_reference)
     services.payment_reconcile(payment=deposit)
 
-    results = run_concurrently(6, lambda _i: services.pod_balance_record_cash(user=merchant, order_id=order.pk))
+    results = run_concurrently(
+        6, lambda _i: services.pod_balance_record_cash(user=merchant, order_id=order.pk)
+    )
 
     assert sorted(results) == [False] * 5 + [True]
     plan = OrderPaymentPlan.objects.get(order=order)
