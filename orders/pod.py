@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from config.money import ZERO, naira, to_kobo
 from orders import geography
-from orders.pod_models import DepositKind, PodSettings, RefundPolicy
+from orders.pod_models import DepositKind, OrderPaymentPlan, PodSettings, RefundPolicy
 
 HUNDRED = Decimal(100)
 # Monnify's one-time accounts take small amounts, but a deposit below this is not worth a
@@ -132,3 +132,19 @@ def pod_offer(
         )
     except DepositTooSmall:
         return PodOffer(None, "Pay on delivery is for larger orders: pay this one now by transfer.", policy)
+
+
+def order_plan_context(order) -> dict:
+    """For an order's pages: its plan (None when paid in full up front), the refund policy in
+    words, and the Monnify account open at the door for the balance, if any."""
+    plan = OrderPaymentPlan.objects.filter(order_id=order.pk).first()
+    if plan is None:
+        return {"pod_plan": None}
+    account = None
+    if plan.balance_reference and plan.balance_paid_at is None:
+        account = order.payments.filter(payment_reference=plan.balance_reference, status="pending").first()
+    return {
+        "pod_plan": plan,
+        "pod_policy": policy_text(policy=plan.refund_policy, keep_percent=plan.refund_keep_percent),
+        "pod_account": account,
+    }

@@ -289,6 +289,7 @@ def order_placed_page(request, username, order_number):
             "show_customer": mine,
             "service_fee": pricing.fee_charged_to_customer(order),
             "payment": payment_open_for_order(order=order),
+            **pod.order_plan_context(order),
             "share_whatsapp": f"https://wa.me/?text={quote(share_text)}",
         },
     )
@@ -326,6 +327,7 @@ def track_page(request, order_number):
             "form": form,
             "show_customer": show_customer,
             "service_fee": pricing.fee_charged_to_customer(order),
+            **pod.order_plan_context(order),
         },
     )
 
@@ -422,6 +424,7 @@ def dashboard_order_detail(request, order_id):
             "payments": order.payments.all(),
             "pay_link": selectors.order_pay_link(order),
             "whatsapp_url": selectors.order_whatsapp_url(order),
+            **pod.order_plan_context(order),
             "send_key": secrets.token_urlsafe(12),
             "next_statuses": [
                 (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)
