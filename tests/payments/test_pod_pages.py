@@ -135,3 +135,11 @@ def test_tracking_and_placed_pages_show_what_is_due(deposit_paid):
     )
     assert "Deposit received" in placed
     assert "the whole deposit is refunded" in placed
+
+
+def test_payments_page_shows_deposits_transfers_and_cash_apart(deposit_paid, merchant):
+    services.pod_balance_record_cash(user=merchant, order_id=deposit_paid.pk)
+    html = owner(merchant).get("/dashboard/payments/").content.decode()
+    assert "<dt>Deposits, net of the platform fee</dt><dd>₦2,750</dd>" in html
+    assert "<dt>Balances paid by transfer</dt><dd>₦0</dd>" in html
+    assert "<dt>Balances collected in cash</dt><dd>₦7,000</dd>" in html
