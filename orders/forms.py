@@ -245,7 +245,7 @@ class PodSettingsForm(forms.Form):
         decimal_places=2,
         min_value=0,
         label="Deposit",
-        help_text="A percentage (1 to 100) or an amount in naira; never less than ₦500 an order.",
+        help_text="A percentage (1 to 99) or an amount in naira; never less than ₦500 an order.",
     )
     refund_policy = forms.ChoiceField(
         choices=RefundPolicy.choices,

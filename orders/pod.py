@@ -32,7 +32,7 @@ def deposit_split(*, total: Decimal, kind: str, value: Decimal) -> Split:
 
     A percentage is rounded half up to the kobo once; the balance is the rest, so the two
     always add up to the total. Raises DepositTooSmall when the deposit would be under ₦500
-    (a small order can be paid in full instead) or more than the total.
+    (a small order can be paid in full instead) or would cover the whole total.
     """
     total = to_kobo(total)
     deposit = to_kobo(total * Decimal(value) / HUNDRED) if kind == DepositKind.PERCENT else to_kobo(value)
@@ -40,8 +40,9 @@ def deposit_split(*, total: Decimal, kind: str, value: Decimal) -> Split:
         raise DepositTooSmall(
             f"The deposit would be {naira(deposit)}; the least is {naira(DEPOSIT_MINIMUM)}."
         )
-    if deposit > total:
-        raise DepositTooSmall(f"The deposit of {naira(deposit)} is more than the order's {naira(total)}.")
+    if deposit >= total:
+        # Nothing would be left for the door: the order is simply paid now.
+        raise DepositTooSmall(f"The deposit of {naira(deposit)} covers the order's {naira(total)}.")
     return Split(deposit=deposit, balance=total - deposit)
 
 

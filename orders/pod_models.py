@@ -86,7 +86,7 @@ class OrderPaymentPlan(models.Model):
         db_table = "orders_payment_plans"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(deposit_amount__gt=0, balance_amount__gte=0), name="orders_plan_amounts"
+                condition=models.Q(deposit_amount__gt=0, balance_amount__gt=0), name="orders_plan_amounts"
             )
         ]
         indexes = [models.Index(fields=["deposit_paid_at", "balance_paid_at"], name="orders_plan_paid")]

@@ -25,7 +25,7 @@ class PodSettingsSerializer(serializers.Serializer):
         max_digits=12,
         decimal_places=2,
         required=False,
-        help_text="percent: 1 to 100 (rounded half up to the kobo per order); fixed: at least 500.00.",
+        help_text="percent: 1 to 99 (rounded half up to the kobo per order); fixed: at least 500.00.",
     )
     refund_policy = serializers.ChoiceField(choices=RefundPolicy.choices, required=False)
     refund_keep_percent = serializers.DecimalField(

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             options={
                 'db_table': 'orders_payment_plans',
                 'indexes': [models.Index(fields=['deposit_paid_at', 'balance_paid_at'], name='orders_plan_paid')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('balance_amount__gte', 0), ('deposit_amount__gt', 0)), name='orders_plan_amounts')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('balance_amount__gt', 0), ('deposit_amount__gt', 0)), name='orders_plan_amounts')],
             },
         ),
     ]

@@ -30,7 +30,7 @@ from orders.services.status import order_mark_paid, order_transition
 from stores.models import Store
 
 MAX_AREAS = 200
-PERCENT_RANGE = (Decimal("1"), Decimal("100"))
+PERCENT_RANGE = (Decimal("1"), Decimal("99"))
 KEEP_PERCENT_RANGE = (Decimal("1"), Decimal("90"))
 
 
@@ -70,7 +70,7 @@ def _clean_areas(areas, errors: dict) -> list[dict]:
 def pod_settings_update(*, store: Store, **changes) -> PodSettings:
     """Change a store's pay-on-delivery settings; anything invalid changes nothing (400).
 
-    A percentage deposit is 1 to 100 % of the total; a fixed one at least ₦500. Turning pay on
+    A percentage deposit is 1 to 99 % of the total; a fixed one at least ₦500. Turning pay on
     delivery on needs at least one state.
     """
     current = pod.pod_settings_for(store) or PodSettings(store=store)
@@ -104,7 +104,7 @@ def pod_settings_update(*, store: Store, **changes) -> PodSettings:
             values["deposit_kind"] == DepositKind.PERCENT
             and not PERCENT_RANGE[0] <= value <= PERCENT_RANGE[1]
         ):
-            errors["deposit_value"] = ["A percentage deposit is from 1 to 100."]
+            errors["deposit_value"] = ["A percentage deposit is from 1 to 99."]
         elif values["deposit_kind"] == DepositKind.FIXED and not pod.DEPOSIT_MINIMUM <= value < Decimal(
             "1e10"
         ):

@@ -38,6 +38,19 @@ def pod_part(payment: Payment, plan: OrderPaymentPlan | None) -> str | None:
     )
 
 
+def pod_fee_share(payment: Payment) -> Decimal | None:
+    """The part of the platform fee this pay-on-delivery payment carries (None for other orders)."""
+    order = Order.objects.only("pk", "agm_fee").get(pk=payment.order_id)
+    plan = plan_for(order)
+    part = pod_part(payment, plan)
+    if part is None or plan is None:
+        return None
+    fee_deposit, fee_balance = pod_rules.fee_split(
+        fee=order.agm_fee or Decimal("0"), deposit=plan.deposit_amount
+    )
+    return fee_deposit if part == DEPOSIT else fee_balance
+
+
 def pod_payment_applied(*, payment: Payment, amount_paid: Decimal) -> bool:
     """Inside payment_apply_status, for a payment that just became paid (its row locked).
 

@@ -35,11 +35,11 @@ def test_deposit_and_balance_add_up_to_the_total_to_the_kobo_over_many_totals(ki
             split = pod.deposit_split(total=total, kind=kind, value=value)
         except pod.DepositTooSmall:
             expected = (total * value / 100) if kind == DepositKind.PERCENT else value
-            assert expected.quantize(Decimal("0.01")) < 500 or expected.quantize(Decimal("0.01")) > total
+            assert expected.quantize(Decimal("0.01")) < 500 or expected.quantize(Decimal("0.01")) >= total
             continue
         checked += 1
         assert split.deposit + split.balance == total
-        assert split.deposit >= Decimal("500.00") and split.balance >= 0
+        assert split.deposit >= Decimal("500.00") and split.balance > 0
         assert split.deposit == split.deposit.quantize(Decimal("0.01"))
         if kind == DepositKind.FIXED:
             assert split.deposit == value
@@ -49,10 +49,15 @@ def test_deposit_and_balance_add_up_to_the_total_to_the_kobo_over_many_totals(ki
 def test_deposit_under_500_or_over_the_total_is_refused():
     with pytest.raises(pod.DepositTooSmall, match=r"₦499\.99; the least is ₦500"):
         pod.deposit_split(total=Decimal("1666.63"), kind=DepositKind.PERCENT, value=Decimal("30"))
-    with pytest.raises(pod.DepositTooSmall, match="more than the order's ₦1,200"):
+    with pytest.raises(pod.DepositTooSmall, match="covers the order's ₦1,200"):
         pod.deposit_split(total=Decimal("1200"), kind=DepositKind.FIXED, value=Decimal("1500"))
-    exact = pod.deposit_split(total=Decimal("1500"), kind=DepositKind.FIXED, value=Decimal("1500"))
-    assert (exact.deposit, exact.balance) == (Decimal("1500.00"), Decimal("0.00"))
+    # a deposit of the whole total leaves nothing for the door: that order is paid now
+    with pytest.raises(pod.DepositTooSmall, match="covers the order's ₦1,500"):
+        pod.deposit_split(total=Decimal("1500"), kind=DepositKind.FIXED, value=Decimal("1500"))
+    with pytest.raises(pod.DepositTooSmall):
+        pod.deposit_split(total=Decimal("900"), kind=DepositKind.PERCENT, value=Decimal("100"))
+    least = pod.deposit_split(total=Decimal("1500.01"), kind=DepositKind.FIXED, value=Decimal("1500"))
+    assert (least.deposit, least.balance) == (Decimal("1500.00"), Decimal("0.01"))
 
 
 def test_cancellation_refund_follows_the_policy_exactly():
