@@ -140,6 +140,6 @@ def test_tracking_and_placed_pages_show_what_is_due(deposit_paid):
 def test_payments_page_shows_deposits_transfers_and_cash_apart(deposit_paid, merchant):
     services.pod_balance_record_cash(user=merchant, order_id=deposit_paid.pk)
     html = owner(merchant).get("/dashboard/payments/").content.decode()
-    assert "<dt>Deposits, net of the platform fee</dt><dd>₦2,750</dd>" in html
-    assert "<dt>Balances paid by transfer</dt><dd>₦0</dd>" in html
-    assert "<dt>Balances collected in cash</dt><dd>₦7,000</dd>" in html
+    assert "Deposits, net of the platform fee: <strong>₦2,750</strong>" in html
+    assert "Balances paid by transfer: <strong>₦0</strong>" in html
+    assert "Balances collected in cash: <strong>₦7,000</strong>" in html
