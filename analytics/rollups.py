@@ -10,6 +10,10 @@ tests that compare rollups with the orders all call `rollups_compute`.
 - Revenue is the sale's total (after discount, with delivery); fees its platform fee; a
   product's revenue its line subtotals.
 - A refund counts on the day it was started, unless it failed.
+- Pay on delivery: an order whose deposit is paid (and which is not cancelled) is a sale worth
+  its deposit until the balance is collected, then worth its total like any paid order; its
+  items count once it is fully paid (a product's revenue is its lines, which a deposit does
+  not split).
 """
 
 import datetime
@@ -21,7 +25,7 @@ from analytics.models import DayBreakdown, Dimension, StoreDay
 from analytics.periods import day_start, lagos_day
 from catalog.models import Product
 from config.money import ZERO
-from orders.models import CouponRedemption, Order, OrderItem, OrderStatus, PaymentStatus
+from orders.models import CouponRedemption, Order, OrderItem, OrderPaymentPlan, OrderStatus, PaymentStatus
 from payments.models import Payment, PaymentMethod, Refund, RefundStatus
 
 CHUNK = 1000
@@ -101,6 +105,8 @@ def rollups_compute(
         )
     )
     sales = {order["id"]: order for order in orders if is_sale(order)}
+    deposits = _deposits_only(orders, sales)
+    sales.update({order["id"]: order for order in orders if order["id"] in deposits})
     items, methods, coupons, flags = _order_details(orders, sales)
     categories = dict(
         Product.objects.filter(
@@ -119,7 +125,7 @@ def rollups_compute(
             day.add(Dimension.FLAG, flag)
         if order["id"] not in sales:
             continue
-        total = order["total"]
+        total = deposits.get(order["id"], order["total"])
         figures.sales += 1
         figures.revenue += total
         figures.fees += order["agm_fee"] or ZERO
@@ -140,7 +146,7 @@ def rollups_compute(
             code, amount = coupons[order["id"]]
             day.add(Dimension.COUPON, code, label=code, revenue=total, discount=amount)
         seen_products, seen_categories = set(), set()
-        for item in items.get(order["id"], ()):
+        for item in () if order["id"] in deposits else items.get(order["id"], ()):
             quantity, subtotal = item["quantity"], item["subtotal"]
             figures.items_sold += quantity
             product_id = item["product_id"]
@@ -192,6 +198,19 @@ def rollups_compute(
                 )
             )
     return store_rows, breakdown_rows
+
+
+def _deposits_only(orders, sales) -> dict[str, Decimal]:
+    """{order id: deposit} of the pay-on-delivery orders whose deposit alone is paid so far."""
+    open_orders = [o["id"] for o in orders if o["id"] not in sales and o["status"] != OrderStatus.CANCELLED]
+    deposits: dict[str, Decimal] = {}
+    for ids in _chunks(open_orders):
+        deposits.update(
+            OrderPaymentPlan.objects.filter(
+                order_id__in=ids, deposit_paid_at__isnull=False, balance_paid_at__isnull=True
+            ).values_list("order_id", "deposit_amount")
+        )
+    return deposits
 
 
 def _order_details(orders, sales):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from analytics import charts, selectors, services
 from analytics.forms import PeriodForm
 from analytics.models import Dimension
+from analytics.pod import pod_summary
 from config.money import naira
 from config.spreadsheet import spreadsheet_safe
 
@@ -109,6 +110,7 @@ def dashboard_home(request):
         ),
         top_units=selectors.top_products(store_ids=store_ids, period=period, by="units", limit=TOP_PRODUCTS),
         updated_at=selectors.rollups_reached_at(),
+        pod=pod_summary(store_ids=store_ids, period=period),
     )
     return render(request, "analytics/home.html", context, status=status)
 
@@ -144,6 +146,7 @@ def report(request, report="sales"):
             points=points,
             chart=charts.revenue_chart(points),
             total=selectors.figures(store_ids=store_ids, period=period),
+            pod=pod_summary(store_ids=store_ids, period=period),
         )
     else:
         rows = list(_report_rows(report, store_ids, period)[:REPORT_ROWS])

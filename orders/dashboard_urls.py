@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders import recovery_views, views, whatsapp_views
+from orders import pod_views, recovery_views, views, whatsapp_views
 
 app_name = "orders_dashboard"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("recovery", recovery_views.dashboard_recovery, name="recovery"),
     path("new", recovery_views.dashboard_payment_request, name="payment-request"),
     path("delivery", views.dashboard_delivery, name="delivery"),
+    path("pay-on-delivery", pod_views.dashboard_pod_settings, name="pod-settings"),
     path("delivery/rates/<int:rate_id>/delete", views.dashboard_delivery_rate_delete, name="rate-delete"),
     path("coupons", views.dashboard_coupons, name="coupons"),
     path("coupons/<int:coupon_id>", views.dashboard_coupon_edit, name="coupon-edit"),

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 
 from orders import geography
-from orders.models import Coupon, CouponKind, OrderStatus, PaymentStatus
+from orders.models import Coupon, CouponKind, DepositKind, OrderStatus, PaymentStatus, RefundPolicy
 from orders.pricing import DeliveryMethod
 from orders.services import COUPON_FIELDS, MAX_QUANTITY
 
@@ -52,6 +52,16 @@ class CheckoutForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # The total the breakdown showed: the order is placed only at that figure (orders.pricing).
     shown_total = forms.DecimalField(
+        required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2, min_value=0
+    )
+
+    # Shown only where the store takes pay on delivery (orders/pod.py decides where).
+    payment_plan = forms.ChoiceField(
+        required=False,
+        choices=[("pay_now", "Pay now"), ("pay_on_delivery", "Pay on delivery")],
+        widget=forms.RadioSelect,
+    )
+    shown_deposit = forms.DecimalField(
         required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=2, min_value=0
     )
 
@@ -208,3 +218,54 @@ class PaymentRequestForm(forms.Form):
             for number in range(1, PAYMENT_REQUEST_LINES + 1)
             if data.get(f"product_{number}")
         ]
+
+
+class PodSettingsForm(forms.Form):
+    """Pay on delivery (orders.services.pod_settings_update checks the amounts again)."""
+
+    enabled = forms.BooleanField(required=False, label="Take pay on delivery")
+    states = forms.MultipleChoiceField(
+        required=False,
+        choices=lambda: [(state, state) for state in geography.state_names()],
+        widget=forms.CheckboxSelectMultiple,
+        label="Whole states",
+    )
+    lgas = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Or only some LGAs",
+        help_text="One a line as State / LGA, e.g. Ogun / Abeokuta South.",
+    )
+    deposit_kind = forms.ChoiceField(
+        choices=DepositKind.choices, widget=forms.RadioSelect, label="The deposit is"
+    )
+    deposit_value = forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        label="Deposit",
+        help_text="A percentage (1 to 99) or an amount in naira; never less than ₦500 an order.",
+    )
+    refund_policy = forms.ChoiceField(
+        choices=RefundPolicy.choices,
+        widget=forms.RadioSelect,
+        label="If an order is cancelled after the deposit",
+    )
+    refund_keep_percent = forms.DecimalField(
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        label="Share of the deposit you keep (%)",
+        help_text="Only with “Keep a percentage”: 1 to 90.",
+    )
+
+    def areas(self) -> list[dict]:
+        """The states ticked and the State / LGA lines, for the service to check."""
+        areas = [{"state": state, "lga": ""} for state in self.cleaned_data["states"]]
+        for line in self.cleaned_data["lgas"].splitlines():
+            if line.strip():
+                state, _slash, lga = line.partition("/")
+                areas.append({"state": state.strip(), "lga": lga.strip() or "-"})
+        return areas

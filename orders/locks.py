@@ -1,7 +1,7 @@
 """The orders app's row locks, in the one order every write takes them.
 
     an order's payments (payments registers that lock, orders/payment_hooks.py)
-    → the order → its products (by primary key) → the coupon
+    → the order → its pay-on-delivery plan → its products (by primary key) → the coupon
 
 Checkout takes the products and then the coupon before it inserts the order; cancelling and
 payment expiry lock the order and then give back its products and coupon use; the webhook path
@@ -18,12 +18,17 @@ messages after its products, so those two tables always come last.
 from collections.abc import Iterable
 
 from catalog.models import Product
-from orders.models import AbandonedCheckout, Coupon, Order
+from orders.models import AbandonedCheckout, Coupon, Order, OrderPaymentPlan
 from stores.models import Store
 
 
 def order_lock(order_id: str) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
+
+
+def payment_plan_lock(order_id: str) -> OrderPaymentPlan:
+    """A pay-on-delivery order's plan: always right after its order, never before it."""
+    return OrderPaymentPlan.objects.select_for_update().get(order_id=order_id)
 
 
 def products_lock(*, product_ids: Iterable[str]) -> dict[str, Product]:

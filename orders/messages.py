@@ -22,7 +22,7 @@ from notifications.rendering import GSM7_BASIC, GSM7_EXTENDED
 from notifications.services import notification_send
 from orders import pricing
 from orders.appointments import appointment_for_order
-from orders.models import Order, OrderStatus, PaymentStatus
+from orders.models import Order, OrderPaymentPlan, OrderStatus, PaymentStatus
 from orders.pricing import DeliveryMethod
 from stores.models import Store
 
@@ -186,6 +186,37 @@ def gsm7(text: str, *, max_length: int) -> str:
     return head if space and len(head) >= max_length // 2 else cleaned[:max_length]
 
 
+def _plan_context(order: Order) -> dict:
+    """Pay on delivery: the deposit paid and what is due at the door (empty for other orders)."""
+    plan = OrderPaymentPlan.objects.filter(order_id=order.pk).first()
+    if plan is None:
+        return {"deposit_paid": False}
+    return {
+        "deposit_paid": plan.deposit_paid_at is not None and plan.balance_paid_at is None,
+        "deposit": naira(plan.deposit_amount),
+        "balance_due": naira(plan.balance_amount),
+        "balance_due_sms": naira_sms(plan.balance_amount),
+    }
+
+
+def send_balance_paid(*, order_id: str) -> None:
+    """Pay on delivery: the balance was collected, the order is fully paid (once per order)."""
+    order = Order.objects.select_related("store").filter(pk=order_id).first()
+    if order is None:
+        return
+    with transaction.atomic():
+        notification_send(
+            template="order_balance_paid",
+            context=_order_context(order),
+            channels=(Channel.EMAIL, Channel.SMS),
+            email=order.customer_email or None,
+            phone=order.customer_phone,
+            category=Category.ORDER,
+            idempotency_key=f"order-balance-paid:{order.pk}",
+            related=order,
+        )
+
+
 def _order_context(order: Order) -> dict:
     store = order.store
     items = [
@@ -223,6 +254,7 @@ def _order_context(order: Order) -> dict:
         "delivery_state": order.delivery_state or "",
         "notes": order.notes or "",
         "paid": order.payment_status == PaymentStatus.PAID,
+        **_plan_context(order),
         "track_url": f"{site_url()}/track/{order.order_number}",
         # A bookings store's order is an appointment: the messages say when and where.
         "appointment": appointment_for_order(order),

@@ -476,3 +476,14 @@ class RecoveryOptOut(models.Model):
 
     def __str__(self):
         return f"{self.address} at {self.store_id}"
+
+
+# Pay on delivery lives in its own module to keep this one readable; importing it here is
+# what registers its models with the orders app.
+from orders.pod_models import (  # noqa: E402, F401 (re-exported)
+    BalanceMethod,
+    DepositKind,
+    OrderPaymentPlan,
+    PodSettings,
+    RefundPolicy,
+)

@@ -61,7 +61,7 @@ def order_list_for_owner(*, user, filters: dict | None = None, store_ids: list[s
     if filters.get("store"):
         store_ids = [sid for sid in store_ids if sid == str(filters["store"])]
     orders = Order.objects.filter(store_id__in=store_ids, deleted_at__isnull=True)
-    return order_filter(orders, filters).select_related("store", "source")
+    return order_filter(orders, filters).select_related("store", "source", "payment_plan")
 
 
 def order_filter(orders, filters: dict):
@@ -106,7 +106,7 @@ def order_page_for_owner(
     if filters.get("store"):
         store_ids = [sid for sid in store_ids if sid == str(filters["store"])]
     orders = order_filter(Order.objects.filter(deleted_at__isnull=True), filters).select_related(
-        "store", "source"
+        "store", "source", "payment_plan"
     )
     return keyset_page(
         orders,

@@ -19,7 +19,7 @@ from config.errors import RateLimited, ServiceError
 from config.http import client_ip
 from config.keyset import InvalidCursor, bounded_count
 from config.money import MONEY_MAX, naira
-from orders import cart, exports, pricing, recovery_views, selectors, services, tasks, tracking
+from orders import cart, exports, pod, pricing, recovery_views, selectors, services, tasks, tracking
 from orders.appointments import appointment_for_order
 from orders.booking_pages import appointment_placed_page
 from orders.forms import (
@@ -173,6 +173,8 @@ def checkout_page(request, username):
                 idempotency_key="form:" + data["token"],
                 delivery_method=data["delivery_method"],
                 expected_total=data["shown_total"],
+                payment_plan=data.get("payment_plan") or None,
+                expected_deposit=data.get("shown_deposit"),
             )
         except services.IdempotencyConflict:
             # This form already placed an order and the cart changed since: a fresh form.
@@ -202,6 +204,7 @@ def checkout_page(request, username):
             "store": store,
             "lines": lines,
             "quote": quote,
+            **_pod_choice(store, quote, chosen),
             "form": form,
             "capture_url": reverse(
                 "storefront:orders_storefront:checkout-save", kwargs={"username": store.username}
@@ -220,18 +223,37 @@ def checkout_quote_partial(request, username):
     lines = cart.cart_lines(request.session, store=store)
     state = request.POST.get("state", "")
     form = CheckoutForm(initial={"state": state}, state=state)
+    quote = _checkout_quote(store, lines, request.POST)
     return render(
         request,
         "storefront/_checkout_quote.html",
         {
             "store": store,
             "lines": lines,
-            "quote": _checkout_quote(store, lines, request.POST),
+            "quote": quote,
+            **_pod_choice(store, quote, request.POST),
             "form": form,
             # the LGA list on the page was made for another state: send the new state's
             "lga_changed": request.POST.get("lga_for", "") != state,
         },
     )
+
+
+def _pod_choice(store, quote, chosen) -> dict:
+    """Pay on delivery beside the breakdown: the offer for the place chosen and the shopper's pick."""
+    offer = pod.checkout_pod_offer(
+        store,
+        quote,
+        state=chosen.get("state", "")[:100],
+        lga=chosen.get("lga", "")[:100],
+        method=chosen.get("delivery_method") or pricing.DeliveryMethod.DELIVERY,
+    )
+    return {
+        "pod_offer": offer,
+        "pay_on_delivery": offer is not None
+        and offer.offered
+        and chosen.get("payment_plan") == "pay_on_delivery",
+    }
 
 
 def _after_checkout(store, order):
@@ -267,6 +289,7 @@ def order_placed_page(request, username, order_number):
             "show_customer": mine,
             "service_fee": pricing.fee_charged_to_customer(order),
             "payment": payment_open_for_order(order=order),
+            **pod.order_plan_context(order),
             "share_whatsapp": f"https://wa.me/?text={quote(share_text)}",
         },
     )
@@ -304,6 +327,7 @@ def track_page(request, order_number):
             "form": form,
             "show_customer": show_customer,
             "service_fee": pricing.fee_charged_to_customer(order),
+            **pod.order_plan_context(order),
         },
     )
 
@@ -400,6 +424,7 @@ def dashboard_order_detail(request, order_id):
             "payments": order.payments.all(),
             "pay_link": selectors.order_pay_link(order),
             "whatsapp_url": selectors.order_whatsapp_url(order),
+            **pod.order_plan_context(order),
             "send_key": secrets.token_urlsafe(12),
             "next_statuses": [
                 (status, OrderStatus(status).label) for status in services.allowed_transitions(order.status)

@@ -26,6 +26,7 @@ from notifications.services import notification_send
 from orders.models import OrderStatus
 from payments.models import Payment, Payout, PayoutStatus, Refund, RefundStatus
 from payments.monnify import parse_amount
+from payments.services.pod import pod_fee_share
 
 # GSM-7 look-alikes for characters that would switch an SMS to UCS-2 (70 characters a segment).
 GSM7_SUBSTITUTES = str.maketrans(
@@ -72,7 +73,9 @@ def send_payment_received(*, payment_id: str) -> None:
     order, merchant = payment.order, payment.user
     store = order.store
     received = _amount_received(payment)
-    fee = order.agm_fee or Decimal("0")
+    fee = pod_fee_share(payment)
+    if fee is None:
+        fee = order.agm_fee or Decimal("0")
     link = _order_link(order)
     context = {
         "store": store,

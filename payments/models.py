@@ -137,6 +137,12 @@ class LedgerKind(models.TextChoices):
     DEBIT_REFUND = "debit_refund", "Refund"
     CREDIT_REFUND_REVERSAL = "credit_refund_reversal", "Refund failed, returned"
     DEBIT_REVERSAL = "debit_reversal", "Payment reversed"
+    # Pay on delivery (payments/services/pod.py): the deposit and a balance paid by transfer
+    # are Monnify-held money; a balance paid in cash never reaches Monnify, so only the part
+    # of the platform fee the deposit could not cover is booked for it.
+    CREDIT_DEPOSIT = "credit_deposit", "Pay-on-delivery deposit (net of platform fee)"
+    CREDIT_BALANCE = "credit_balance", "Pay-on-delivery balance by transfer"
+    DEBIT_CASH_FEE = "debit_cash_fee", "Platform fee on a balance paid in cash"
 
 
 class LedgerEntry(models.Model):

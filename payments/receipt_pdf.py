@@ -117,10 +117,18 @@ def receipt_pdf(view: ReceiptView) -> bytes:
     if view.service_fee:
         totals.append(("Service fee", naira_sms(view.service_fee)))
     totals.append(("Total", naira_sms(order.total)))
-    totals.append(("Amount paid", naira_sms(payment.amount)))
+    plan = view.pod_plan
+    if plan is None:
+        totals.append(("Amount paid", naira_sms(payment.amount)))
+    else:
+        totals.append(("Deposit paid", naira_sms(plan.deposit_amount)))
+        due = "Balance paid" if plan.balance_paid_at else "Balance due on delivery"
+        totals.append((due, naira_sms(plan.balance_amount)))
     for label, value in totals:
         y -= 6 * mm
-        pdf.setFont("Helvetica-Bold" if label in ("Total", "Amount paid") else "Helvetica", 10)
+        pdf.setFont(
+            "Helvetica-Bold" if label in ("Total", "Amount paid", "Deposit paid") else "Helvetica", 10
+        )
         pdf.drawRightString(width - MARGIN - 30 * mm, y, label)
         pdf.drawRightString(width - MARGIN, y, value)
 

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from config.errors import NotFound
 from config.money import ZERO, naira
 from config.site_url import site_url
-from orders.models import Order, PaymentStatus
+from orders.models import Order, OrderPaymentPlan, PaymentStatus
 from orders.pricing import fee_charged_to_customer
 from payments.models import Payment, Receipt, Refund, RefundStatus
 
@@ -39,6 +39,8 @@ class ReceiptView:
     service_fee: Decimal
     refunded_amount: Decimal
     refunded_at: datetime | None
+    # Pay on delivery: the receipt's payment is the deposit; the plan says what is still due.
+    pod_plan: OrderPaymentPlan | None = None
 
     @property
     def store(self):
@@ -70,8 +72,12 @@ class ReceiptView:
 
 
 def receipt_payment(order: Order) -> Payment:
-    """The payment that paid the order (the latest paid one), or NotFound: no receipt."""
-    if order.payment_status not in RECEIPT_PAYMENT_STATUSES:
+    """The payment that paid the order (the latest paid one), or NotFound: no receipt.
+
+    A pay-on-delivery order has its receipt once the deposit is paid; it shows what is due.
+    """
+    deposit_paid = OrderPaymentPlan.objects.filter(order_id=order.pk, deposit_paid_at__isnull=False).exists()
+    if order.payment_status not in RECEIPT_PAYMENT_STATUSES and not deposit_paid:
         raise NotFound("This order has no receipt: it is not paid.")
     payments = Payment.objects.filter(
         order=order, status__in=RECEIPT_PAYMENT_STATUSES, paid_at__isnull=False
@@ -117,12 +123,13 @@ def receipt_view(*, order: Order, receipt: Receipt) -> ReceiptView:
         service_fee=fee_charged_to_customer(order),
         refunded_amount=refunded_amount,
         refunded_at=last,
+        pod_plan=OrderPaymentPlan.objects.filter(order_id=order.pk).first(),
     )
 
 
 @dataclass(frozen=True)
 class Verification:
-    """What /verify/<code> says. `status` is "paid", "refunded" or "not_paid"."""
+    """What /verify/<code> says. `status` is "paid", "deposit_paid", "refunded" or "not_paid"."""
 
     status: str
     store_name: str
@@ -132,6 +139,8 @@ class Verification:
     paid_at: datetime | None
     method: str
     refunded_amount: Decimal
+    # Pay on delivery: the deposit verified, and the balance still due or how it was collected.
+    pod_plan: OrderPaymentPlan | None = None
 
 
 def verification_get(*, code: str) -> Verification:
@@ -143,6 +152,7 @@ def verification_get(*, code: str) -> Verification:
     if receipt is None:
         raise NotFound("No receipt has this code.")
     order, payment = receipt.order, receipt.payment
+    plan = OrderPaymentPlan.objects.filter(order_id=order.pk).first()
     refunded = (
         Refund.objects.filter(payment__order=order, status=RefundStatus.COMPLETED).aggregate(
             amount=Sum("amount")
@@ -154,6 +164,9 @@ def verification_get(*, code: str) -> Verification:
         status = "not_paid"
     elif payment.status == PaymentStatus.PAID and order.payment_status == PaymentStatus.PAID:
         status = "refunded" if refunded else "paid"
+    elif payment.status == PaymentStatus.PAID and plan is not None and plan.deposit_paid_at is not None:
+        # Only the deposit is paid: the page must not call the whole order paid.
+        status = "refunded" if refunded else "deposit_paid"
     elif PaymentStatus.REFUNDED in (payment.status, order.payment_status):
         status = "refunded"
         refunded = refunded or payment.amount
@@ -168,6 +181,7 @@ def verification_get(*, code: str) -> Verification:
         paid_at=payment.paid_at,
         method=payment.get_payment_method_display() if payment.payment_method else "Bank transfer",
         refunded_amount=refunded,
+        pod_plan=plan,
     )
 
 

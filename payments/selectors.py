@@ -8,10 +8,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from config.errors import NotFound
-from orders.models import PaymentStatus
+from config.money import ZERO
+from orders.models import OrderPaymentPlan, PaymentStatus
 from payments.models import (
     BankAccount,
     LedgerEntry,
+    LedgerKind,
     MerchantBalance,
     Payment,
     Payout,
@@ -197,3 +199,28 @@ def refunds_in_flight() -> list[str]:
         .order_by("created_at")
         .values_list("pk", flat=True)
     )
+
+
+def pod_ledger_summary(*, user) -> dict:
+    """Pay on delivery on the payments page: deposits and transfer balances credited (ledger
+    kinds of their own), and cash balances, which are recorded on the order and never credited."""
+    sums = dict(
+        LedgerEntry.objects.filter(
+            merchant=user,
+            kind__in=[LedgerKind.CREDIT_DEPOSIT, LedgerKind.CREDIT_BALANCE, LedgerKind.DEBIT_CASH_FEE],
+        )
+        .values("kind")
+        .annotate(total=Sum("amount"))
+        .values_list("kind", "total")
+    )
+    cash = OrderPaymentPlan.objects.filter(order__store__user=user, balance_method="cash").aggregate(
+        total=Sum("balance_amount")
+    )["total"]
+    summary = {
+        "deposits": sums.get(LedgerKind.CREDIT_DEPOSIT) or ZERO,
+        "balances_transfer": sums.get(LedgerKind.CREDIT_BALANCE) or ZERO,
+        "cash_fees": -(sums.get(LedgerKind.DEBIT_CASH_FEE) or ZERO),
+        "balances_cash": cash or ZERO,
+    }
+    summary["anything"] = any(summary.values())
+    return summary

@@ -217,6 +217,7 @@ def payments_overview(request):
         "form": form,
         "has_accounts": bool(accounts),
         "minimum_payout": settings.PAYOUT_MINIMUM_AMOUNT,
+        "pod": selectors.pod_ledger_summary(user=request.user),
     }
     return render(request, "payments/overview.html", context)
 

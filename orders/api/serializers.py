@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
@@ -41,7 +42,43 @@ class OrderEventSerializer(serializers.ModelSerializer):
         fields = ["status", "note", "actor_name", "created_at"]
 
 
-class PublicOrderSerializer(serializers.ModelSerializer):
+def _plan(order):
+    try:
+        return order.payment_plan
+    except ObjectDoesNotExist:
+        return None
+
+
+class PaymentPlanFields(serializers.Serializer):
+    """Pay on delivery on an order: `paymentPlan` is "pay_now" (the total up front) or
+    "pay_on_delivery" (`depositAmount` now, `balanceDue` at the door; null for pay_now)."""
+
+    payment_plan = serializers.SerializerMethodField()
+    deposit_amount = serializers.SerializerMethodField()
+    deposit_paid = serializers.SerializerMethodField()
+    balance_due = serializers.SerializerMethodField()
+
+    def get_payment_plan(self, order) -> str:
+        return "pay_on_delivery" if _plan(order) else "pay_now"
+
+    def get_deposit_amount(self, order) -> str | None:
+        plan = _plan(order)
+        return None if plan is None else f"{plan.deposit_amount:.2f}"
+
+    def get_deposit_paid(self, order) -> bool | None:
+        plan = _plan(order)
+        return None if plan is None else plan.deposit_paid_at is not None
+
+    def get_balance_due(self, order) -> str | None:
+        """What is still to collect on delivery ("0.00" once recorded)."""
+        plan = _plan(order)
+        return None if plan is None else f"{plan.balance_due:.2f}"
+
+
+PLAN_FIELDS = ["payment_plan", "deposit_amount", "deposit_paid", "balance_due"]
+
+
+class PublicOrderSerializer(PaymentPlanFields, serializers.ModelSerializer):
     """What a shopper may see of an order: no merchant-only figures, no personal details."""
 
     store_username = serializers.CharField(source="store.username")
@@ -65,6 +102,7 @@ class PublicOrderSerializer(serializers.ModelSerializer):
             "shipping_fee",
             "service_fee",
             "total",
+            *PLAN_FIELDS,
             "timeline",
             "created_at",
         ]
@@ -137,7 +175,7 @@ class OrderSerializer(PlacedOrderSerializer):
         fields = [*PlacedOrderSerializer.Meta.fields, "agm_fee", "store_id", "updated_at"]
 
 
-class OrderListSerializer(serializers.ModelSerializer):
+class OrderListSerializer(PaymentPlanFields, serializers.ModelSerializer):
     store_username = serializers.CharField(source="store.username")
     item_count = serializers.SerializerMethodField()
 
@@ -158,6 +196,7 @@ class OrderListSerializer(serializers.ModelSerializer):
             "shipping_fee",
             "agm_fee",
             "total",
+            *PLAN_FIELDS,
             "item_count",
             "created_at",
         ]
@@ -198,6 +237,19 @@ class CheckoutSerializer(serializers.Serializer):
     coupon_code = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
     items = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=50)
     total = serializers.CharField(required=False, allow_null=True, max_length=30)
+    payment_plan = serializers.ChoiceField(
+        choices=["pay_now", "pay_on_delivery"],
+        default="pay_now",
+        help_text="pay_on_delivery: a deposit now, the balance at the door, where the store offers it "
+        "for the delivery state and LGA (else 400 pay_on_delivery_unavailable).",
+    )
+    deposit = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=30,
+        help_text="With pay_on_delivery: the deposit the shopper was shown; a different one is 400 "
+        "deposit_mismatch.",
+    )
 
     def validate(self, attrs):
         if not attrs.get("store_username") and not attrs.get("store_id"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api import payment_requests, recovery, views, whatsapp
+from orders.api import payment_requests, pod, recovery, views, whatsapp
 
 urlpatterns = [
     path("orders", views.OrderListCreateApi.as_view(), name="orders-api-list"),
@@ -18,6 +18,9 @@ urlpatterns = [
         "orders/delivery-settings/<str:store_id>",
         views.DeliverySettingsApi.as_view(),
         name="orders-api-delivery-settings",
+    ),
+    path(
+        "orders/pay-on-delivery/<str:store_id>", pod.PodSettingsApi.as_view(), name="orders-api-pod-settings"
     ),
     path(
         "orders/recovery/settings/<str:store_id>",

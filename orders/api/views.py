@@ -127,6 +127,8 @@ class OrderListCreateApi(GenericAPIView):
             idempotency_key=request.headers.get("Idempotency-Key"),
             delivery_method=data["delivery_method"],
             expected_total=data.get("total"),
+            payment_plan=data["payment_plan"],
+            expected_deposit=data.get("deposit"),
         )
         order = selectors.order_get_by_number(order_number=order.order_number)
         return success_response(PlacedOrderSerializer(order).data, message="Order placed", status=201)

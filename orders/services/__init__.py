@@ -9,6 +9,7 @@
 - `exports`: large orders CSVs built into a stored file;
 - `customers`: the per-store customer table, refreshed after order writes and caught up;
 - `payment_requests`: orders the merchant places for a shopper, and sending their pay link;
+- `pod`: pay on delivery's settings, plans, the deposit and the balance;
 - `recovery`: reminders for unpaid orders and abandoned checkouts, opting out, attribution.
 
 Callers import from `orders.services`; the names below are its public surface. Lock order:
@@ -45,6 +46,7 @@ from orders.services.payment_requests import (
     payment_request_send,
 )
 from orders.services.placement import new_order_number, order_place
+from orders.services.pod import PAY_ON_DELIVERY, pod_settings_update
 from orders.services.recovery import (
     CONSENT_TEXT,
     RecoverySettingsInvalid,
@@ -71,6 +73,7 @@ __all__ = [
     "MAX_LINES",
     "MAX_QUANTITY",
     "MAX_SENDS",
+    "PAY_ON_DELIVERY",
     "CouponUnavailable",
     "IdempotencyConflict",
     "IllegalTransition",
@@ -103,6 +106,7 @@ __all__ = [
     "order_transition",
     "payment_request_create",
     "payment_request_send",
+    "pod_settings_update",
     "recovery_opt_out",
     "recovery_send_abandoned",
     "recovery_send_expired",

@@ -5,6 +5,7 @@ prices are the database's, the stock is taken, and the payment row is created; a
 writes nothing.
 """
 
+import hashlib
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -47,6 +48,7 @@ from orders.services.checkout import (
 )
 from orders.services.coupons import coupon_lock_for_checkout
 from orders.services.customers import customer_refresh_on_commit
+from orders.services.pod import clean_payment_plan, plan_create
 from orders.services.recovery import recovery_note_order_placed
 from stores.models import Store
 from stores.services import storefront_cache_bump
@@ -69,6 +71,8 @@ def order_place(
     expected_total=None,
     booking_slot: dict | None = None,
     source: str | None = None,
+    payment_plan: str | None = None,
+    expected_deposit=None,
 ) -> Order:
     """Place an order at database prices, taking stock under row locks.
 
@@ -82,6 +86,9 @@ def order_place(
 
     `source` (an `OrderChannel`, e.g. "whatsapp") records where the order came from; the
     checkout and the API leave it out.
+
+    `payment_plan="pay_on_delivery"` takes a deposit now and the balance at the door, where the
+    store offers it for this state and LGA (orders/pod.py); anywhere else it is a 400.
     """
     if not store.is_active or store.deleted_at is not None:
         raise NotFound("This store is not taking orders.")
@@ -93,9 +100,17 @@ def order_place(
     coupon_code = (coupon_code or "").strip().upper() or None
     expected_total = clean_amount(expected_total, "total") if expected_total not in (None, "") else None
     key = clean_idempotency_key(idempotency_key)
+    pay_on_delivery = clean_payment_plan(payment_plan)
+    if expected_deposit not in (None, ""):
+        expected_deposit = clean_amount(expected_deposit, "deposit")
+    else:
+        expected_deposit = None
     fingerprint = checkout_fingerprint(
         checkout_customer, checkout_lines, coupon_code, delivery_method, expected_total
     )
+    if pay_on_delivery:
+        # The same cart paid another way is another checkout (a reused key is then a 409).
+        fingerprint = hashlib.sha256(f"{fingerprint}:pay_on_delivery".encode()).hexdigest()
 
     if key:
         earlier = _earlier_order(store=store, key=key, fingerprint=fingerprint)
@@ -125,6 +140,15 @@ def order_place(
                 record.save(update_fields=["order"])
             if source:
                 OrderSource.objects.create(order=order, channel=source)
+            if pay_on_delivery:
+                # Before the payment opens: its amount is the plan's deposit.
+                plan_create(
+                    order=order,
+                    state=checkout_customer.state,
+                    lga=checkout_customer.lga,
+                    method=delivery_method,
+                    expected_deposit=expected_deposit,
+                )
             if order.total > 0:
                 # The transfer account is opened by Monnify after this commits; a Monnify
                 # outage leaves the order pending with a "try again" on the payment page.

@@ -1,12 +1,17 @@
 """Status changes of an order: DESIGN.md's machine, cancelling, payment confirmation and expiry."""
 
+from decimal import Decimal
+
 from django.db import transaction
 
 from config.errors import Conflict, ServiceError
-from orders import locks, messages, metrics, stock
+from config.money import naira
+from orders import locks, messages, metrics, pod, stock
 from orders.models import (
+    BalanceMethod,
     Order,
     OrderEvent,
+    OrderPaymentPlan,
     OrderStatus,
     PaymentStatus,
 )
@@ -72,9 +77,13 @@ def order_cancel(*, order: Order, actor=None, note: str = "", customer_message: 
         payments.lock(order_id=order.pk)
         locked = locks.order_lock(order.pk)
         _check_transition(locked, OrderStatus.CANCELLED)
-        if locked.payment_status == PaymentStatus.PAID:
+        reason = (note or "Order cancelled by the merchant.")[:200]
+        plan = OrderPaymentPlan.objects.filter(order_id=locked.pk).first()
+        if plan is not None and plan.deposit_paid_at is not None:
+            note = _refund_by_policy(locked, plan, reason, note)
+        elif locked.payment_status == PaymentStatus.PAID:
             for payment in locked.payments.filter(status=PaymentStatus.PAID):
-                payments.refund(payment=payment, reason=(note or "Order cancelled by the merchant.")[:200])
+                payments.refund(payment=payment, reason=reason)
         # The stock goes back now, so the transfer account must stop being offered to the shopper.
         payments.close_open(order=locked)
         _release(locked)
@@ -91,6 +100,35 @@ def order_cancel(*, order: Order, actor=None, note: str = "", customer_message: 
         _tell_shopper(locked, note=message)
         customer_refresh_on_commit(locked)
     return locked
+
+
+def _refund_by_policy(order: Order, plan: OrderPaymentPlan, reason: str, note: str) -> str:
+    """Pay on delivery cancelled after the deposit: the store's refund policy, as agreed at
+    checkout, decides what of the deposit goes back; a balance paid by transfer goes back whole.
+    A balance paid in cash is the merchant's to hand back. The timeline note says which."""
+    payments = order_payments()
+    refunded = Decimal("0.00")
+    for payment in order.payments.filter(status=PaymentStatus.PAID):
+        if payment.payment_reference == plan.balance_reference:
+            payments.refund(payment=payment, reason=reason)
+            refunded += payment.amount
+            continue
+        amount = pod.cancellation_refund(
+            deposit=plan.deposit_amount, policy=plan.refund_policy, keep_percent=plan.refund_keep_percent
+        )
+        if amount > 0:
+            payments.refund(payment=payment, amount=amount, reason=reason)
+            refunded += amount
+    kept = plan.deposit_amount - pod.cancellation_refund(
+        deposit=plan.deposit_amount, policy=plan.refund_policy, keep_percent=plan.refund_keep_percent
+    )
+    parts = [
+        note or "Order cancelled.",
+        f"Refund of {naira(refunded)} started; {naira(kept)} of the deposit kept.",
+    ]
+    if plan.balance_paid_at is not None and plan.balance_method == BalanceMethod.CASH:
+        parts.append(f"The {naira(plan.balance_amount)} collected in cash is yours to hand back.")
+    return " ".join(parts)
 
 
 def order_mark_paid(*, order_id: str) -> Order:

@@ -47,11 +47,14 @@ class ReceiptSerializer(serializers.Serializer):
     pdf_url = serializers.CharField()
 
     def get_status(self, view) -> str:
-        return "refunded" if view.fully_refunded else "paid"
+        if view.fully_refunded:
+            return "refunded"
+        plan = view.pod_plan
+        return "deposit_paid" if plan is not None and plan.balance_paid_at is None else "paid"
 
 
 class VerificationSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["paid", "refunded", "not_paid"])
+    status = serializers.ChoiceField(choices=["paid", "deposit_paid", "refunded", "not_paid"])
     store_name = serializers.CharField()
     store_username = serializers.CharField()
     order_number = serializers.CharField()
@@ -59,6 +62,12 @@ class VerificationSerializer(serializers.Serializer):
     paid_at = serializers.DateTimeField(allow_null=True)
     method = serializers.CharField()
     refunded_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    balance_due = serializers.SerializerMethodField()
+
+    def get_balance_due(self, verification) -> str | None:
+        """Pay on delivery: what is still due at the door ("0.00" once collected); null otherwise."""
+        plan = verification.pod_plan
+        return None if plan is None else f"{plan.balance_due:.2f}"
 
 
 class ReceiptApi(APIView):

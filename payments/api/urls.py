@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payments.api import receipts, views
+from payments.api import pod, receipts, views
 
 urlpatterns = [
     path("webhooks/monnify", views.MonnifyWebhookView.as_view(), name="monnify-webhook"),
@@ -18,6 +18,7 @@ urlpatterns = [
         name="bank-account-detail",
     ),
     path("payments/balance", views.BalanceView.as_view(), name="balance"),
+    path("payments/orders/<uuid:order_id>/balance", pod.OrderBalanceApi.as_view(), name="order-balance"),
     path("payments/payouts", views.PayoutListView.as_view(), name="payouts"),
     path("payments/payouts/<str:payout_id>", views.PayoutDetailView.as_view(), name="payout-detail"),
     path("payments", views.PaymentListView.as_view(), name="payments"),

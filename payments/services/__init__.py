@@ -42,6 +42,7 @@ from payments.services.payouts import (
     payout_submit,
     user_deletion_guard,
 )
+from payments.services.pod_balance import pod_balance_account_open, pod_balance_record_cash
 from payments.services.receipts import NoEmailOnOrder, receipt_email, receipt_issue
 from payments.services.refunds import (
     REFUND_MINIMUM,
@@ -89,6 +90,8 @@ __all__ = [
     "payout_requery",
     "payout_request",
     "payout_submit",
+    "pod_balance_account_open",
+    "pod_balance_record_cash",
     "receipt_email",
     "receipt_issue",
     "refund_apply_status",

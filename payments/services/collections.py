@@ -35,6 +35,7 @@ from payments.monnify import (
 )
 from payments.selectors import ACCOUNT_LIFETIME
 from payments.services.ledger import ledger_credit_sale, ledger_debit_reversal
+from payments.services.pod import pod_amount_due, pod_payment_applied
 from payments.services.receipts import receipt_issue
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def payment_create(*, order: Order) -> Payment:
                     payment = Payment.objects.create(
                         order=order,
                         user=order.store.user,
-                        amount=order.total,
+                        amount=pod_amount_due(order) or order.total,
                         currency="NGN",
                         payment_reference=_new_reference(),
                         metadata={},
@@ -242,8 +243,9 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         payment.metadata = metadata
         payment.save(update_fields=fields)
         if became_paid:
-            order_mark_paid(order_id=payment.order_id)
-            ledger_credit_sale(payment, amount_paid)
+            if not pod_payment_applied(payment=payment, amount_paid=amount_paid):
+                order_mark_paid(order_id=payment.order_id)
+                ledger_credit_sale(payment, amount_paid)
             receipt_issue(order=payment.order, payment=payment)
             if Order.objects.filter(pk=payment.order_id, status=OrderStatus.CANCELLED).exists():
                 # Money for an order the merchant already cancelled: it is theirs to refund.

@@ -67,16 +67,28 @@ def ledger_balances_rebuild() -> int:
     return count
 
 
-def ledger_credit_sale(payment: Payment, amount_paid: Decimal):
+def ledger_credit_sale(
+    payment: Payment,
+    amount_paid: Decimal,
+    *,
+    kind: str = LedgerKind.CREDIT_SALE,
+    fee: Decimal | None = None,
+    description: str = "Order payment, net of the platform fee",
+):
     # What arrived, less the platform fee: an overpayment's excess is the merchant's to refund.
-    fee = Order.objects.filter(pk=payment.order_id).values_list("agm_fee", flat=True).first() or Decimal("0")
+    # A pay-on-delivery part passes its own kind and its share of the fee; the reference is a
+    # sale's either way, so refunds and reversals find what it credited.
+    if fee is None:
+        fee = Order.objects.filter(pk=payment.order_id).values_list("agm_fee", flat=True).first() or Decimal(
+            "0"
+        )
     ledger_book(
         merchant_id=payment.user_id,
-        kind=LedgerKind.CREDIT_SALE,
+        kind=kind,
         amount=amount_paid - fee,
         reference=f"sale:{payment.payment_reference}",
         payment=payment,
-        description="Order payment, net of the platform fee",
+        description=description,
     )
 
 

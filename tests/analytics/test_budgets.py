@@ -110,4 +110,5 @@ def test_query_counts_do_not_grow_with_the_orders(client, merchant):
     add_orders(store, products, 990, 10)
     large = counts(client, api)
     assert large == small
-    assert small["/dashboard/"] <= 30
+    # 31: the home adds one read for pay on delivery (analytics/pod.py)
+    assert small["/dashboard/"] <= 31

@@ -21,7 +21,7 @@ from catalog.models import Product
 from notifications.services import notification_create
 from orders.bookings import booking_place
 from orders.models import Coupon, Order
-from orders.services import coupon_save, delivery_rate_set, order_place, order_transition
+from orders.services import coupon_save, delivery_rate_set, order_place, order_transition, pod_settings_update
 from payments.models import BankAccount, Payment, Receipt
 from payments.simulator_shared import embedded_simulator
 from stores.demo import demo_seed
@@ -38,6 +38,7 @@ class World:
     bookings: Store
     booking: Order
     portfolio: Store
+    pod_order: Order | None = None  # pay on delivery, its deposit paid
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def build_world(*, webhook_url: str) -> World:
     notification_create(
         user=seed.merchant, title="New order", body="Tunde Bakare ordered 3 items.", link="/dashboard/orders/"
     )
+    pod_order = _pod_order(store=store, product=products[1], simulator=simulator, webhook_url=webhook_url)
     rollups_catch_up()  # the analytics pages show these orders
     return World(
         store=store,
@@ -118,6 +120,7 @@ def build_world(*, webhook_url: str) -> World:
         bookings=seed.bookings_store,
         booking=_booking(seed.bookings_store),
         portfolio=seed.portfolio_store,
+        pod_order=pod_order,
     )
 
 
@@ -142,6 +145,34 @@ def _put_in_cart(browser, base: str, world: World) -> None:
     """The shopper's own way: the product page's "Add to cart" (the cart lives in the session)."""
     browser.get(f"{base}/{world.store.username}/p/{world.product.pk}")
     browser.find_element(By.CSS_SELECTOR, "form.add-to-cart button[type=submit]").click()
+
+
+def _pod_order(*, store, product, simulator, webhook_url) -> Order:
+    """Pay on delivery in Lagos with a 30 % deposit, the deposit paid by Monnify's webhook."""
+    pod_settings_update(
+        store=store,
+        enabled=True,
+        areas=[{"state": "Lagos", "lga": ""}],
+        deposit_kind="percent",
+        deposit_value="30",
+    )
+    order = order_place(
+        store=store,
+        customer={
+            "name": "Adaeze Okonkwo",
+            "phone": "08024446666",
+            "address": "3 Admiralty Way, Lekki Phase 1",
+            "state": "Lagos",
+            "lga": "Eti Osa",
+        },
+        lines=[{"product_id": product.pk, "quantity": 2}],
+        payment_plan="pay_on_delivery",
+    )
+    deposit = Payment.objects.get(order=order)
+    simulator.pay(deposit.monnify_reference)
+    simulator.send_webhook(webhook_url, simulator.transaction_event(deposit.monnify_reference))
+    order.refresh_from_db()
+    return order
 
 
 PLATFORM_PAGES = [
@@ -260,6 +291,23 @@ SHARING_PAGES = [
     Page("verify-not-found", lambda w: "/verify/no-such-code", login=False),
 ]
 
-PAGES = PLATFORM_PAGES + DASHBOARD_PAGES + STOREFRONT_PAGES + SHARING_PAGES
+# Pay on delivery: the settings, an order whose deposit is paid, and what its shopper sees.
+POD_PAGES = [
+    Page("pod-settings", lambda w: reverse("dashboard:orders_dashboard:pod-settings")),
+    Page(
+        "pod-order-detail",
+        lambda w: reverse("dashboard:orders_dashboard:detail", kwargs={"order_id": w.pod_order.pk}),
+    ),
+    Page(
+        "pod-track",
+        lambda w: reverse("orders:track", kwargs={"order_number": w.pod_order.order_number}),
+        login=False,
+    ),
+    Page("pod-placed", lambda w: f"/{w.store.username}/orders/{w.pod_order.order_number}", login=False),
+    Page("pod-receipt", lambda w: f"/{w.store.username}/orders/{w.pod_order.order_number}/receipt"),
+    Page("pod-verify", lambda w: f"/verify/{Receipt.objects.get(order=w.pod_order).code}", login=False),
+]
+
+PAGES = PLATFORM_PAGES + DASHBOARD_PAGES + STOREFRONT_PAGES + SHARING_PAGES + POD_PAGES
 
 VIEWPORTS = [(360, 800), (1366, 900)]

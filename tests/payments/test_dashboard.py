@@ -52,8 +52,8 @@ def test_overview_shows_only_own_payments(logged_in, merchant, other_merchant):
 def test_overview_query_count_is_fixed(logged_in, merchant, count, django_assert_num_queries):
     make_payments(StoreFactory(user=merchant), count)
     # session, user, unread notifications (the bell), bank accounts, payments, their refunds,
-    # balance, payouts
-    with django_assert_num_queries(8):
+    # balance, payouts, and pay on delivery's ledger kinds and cash balances
+    with django_assert_num_queries(10):
         assert logged_in.get("/dashboard/payments/").status_code == 200
 
 

@@ -206,7 +206,9 @@ def test_api_receipt_needs_the_contact_and_verification_is_public(paid, api_clie
         "paidAt",
         "method",
         "refundedAmount",
+        "balanceDue",  # pay on delivery only: null for an order paid up front
     }
+    assert verified["balanceDue"] is None
     assert api_client.get("/api/v1/verify/nope").status_code == 404
 
 
