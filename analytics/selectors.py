@@ -21,6 +21,7 @@ from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
 from config.errors import NotFound
 from config.money import ZERO, to_kobo
 from orders.models import Order, OrderStatus
+from orders.selectors import recovered_totals
 from payments.models import LedgerEntry, Payout, PayoutStatus
 from payments.selectors import ledger_balance
 from stores.models import Store
@@ -374,6 +375,23 @@ def balance(*, user) -> Decimal:
         total=Sum("amount")
     )["total"]
     return (past or ZERO) + (recent or ZERO)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    orders: int
+    revenue: Decimal
+
+
+def recovered(*, store_ids: list[str], period: Period) -> Recovered:
+    """Orders that recovery reminders won back and that were paid within the period (Lagos
+    days), as orders.selectors.recovery_summary counts them: one query."""
+    orders, revenue = recovered_totals(
+        store_ids=store_ids,
+        since=day_start(period.first),
+        until=day_start(period.last + datetime.timedelta(days=1)),
+    )
+    return Recovered(orders=orders, revenue=revenue)
 
 
 def has_orders(*, store_ids: list[str]) -> bool:

@@ -108,6 +108,9 @@ def dashboard_home(request):
             store_ids=store_ids, period=period, by="revenue", limit=TOP_PRODUCTS
         ),
         top_units=selectors.top_products(store_ids=store_ids, period=period, by="units", limit=TOP_PRODUCTS),
+        recovered=selectors.recovered(store_ids=store_ids, period=period),
+        # The recovery page shows one store at a time: the chosen one, or its own default.
+        recovery_store=store_ids[0] if len(store_ids) == 1 else "",
         updated_at=selectors.rollups_reached_at(),
     )
     return render(request, "analytics/home.html", context, status=status)

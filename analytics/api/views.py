@@ -90,6 +90,7 @@ class DashboardView(_AnalyticsView):
             "previous_period": previous_period,
             "recent_orders": selectors.recent_orders(store_ids=store_ids, limit=5),
             "top_products": selectors.top_products(store_ids=store_ids, period=period, limit=5),
+            "recovered": selectors.recovered(store_ids=store_ids, period=period),
             "stores": stores,
         }
         return success_response(AnalyticsDashboardSerializer(data).data)

@@ -3,11 +3,10 @@ from django.urls import reverse
 
 from analytics.services import rollups_catch_up
 from tests.analytics.conftest import lagos
+from tests.analytics.pages import REPORT_SLUGS
 from tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
-
-REPORTS = ("sales", "products", "categories", "states", "lgas", "payment-methods", "coupons", "customers")
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ def test_the_home_shows_the_business(merchant_client, sold):
 
 
 def test_every_report_renders_and_exports(merchant_client, sold):
-    for slug in REPORTS:
+    for slug in REPORT_SLUGS:
         response = merchant_client.get(f"/dashboard/analytics/{slug}/?period=7d")
         assert response.status_code == 200, slug
         export = merchant_client.get(f"/dashboard/analytics/{slug}/export.csv?period=7d")
