@@ -92,22 +92,21 @@ def dashboard_home(request):
         context["first_store"] = stores[0] if stores else None
         context["has_products"] = bool(stores) and selectors.has_products(store_ids=store_ids)
         return render(request, "analytics/home_empty.html", context, status=status)
-    current = selectors.figures(store_ids=store_ids, period=period)
-    previous_period = period.previous()
-    previous = selectors.figures(store_ids=store_ids, period=previous_period)
+    current, previous = selectors.figures_with_previous(store_ids=store_ids, period=period)
+    top = selectors.top_products_by(
+        store_ids=store_ids, period=period, orders=("revenue", "units"), limit=TOP_PRODUCTS
+    )
     points = selectors.series(store_ids=store_ids, period=period, group=period.default_group())
     context.update(
         current=current,
-        previous_period=previous_period,
+        previous_period=period.previous(),
         cards=_cards(current, previous),
         points=points,
         chart=charts.revenue_chart(points),
         attention=selectors.attention(user=request.user, store_ids=store_ids),
         recent=selectors.recent_orders(store_ids=store_ids, limit=RECENT_ORDERS),
-        top_revenue=selectors.top_products(
-            store_ids=store_ids, period=period, by="revenue", limit=TOP_PRODUCTS
-        ),
-        top_units=selectors.top_products(store_ids=store_ids, period=period, by="units", limit=TOP_PRODUCTS),
+        top_revenue=top["revenue"],
+        top_units=top["units"],
         recovered=selectors.recovered(store_ids=store_ids, period=period),
         # The recovery page shows one store at a time: the chosen one, or its own default.
         recovery_store=store_ids[0] if len(store_ids) == 1 else "",

@@ -176,6 +176,29 @@ def seed(order_count: int, customer_count: int):
     return user, store
 
 
+def print_queries(user, paths: list[str], *, top: int) -> None:
+    """Each page rendered in this process (the third time, caches warm): its queries, their
+    total time and the `top` slowest, which say where a page's time goes."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    for path in paths:
+        for _attempt in range(3):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, HTTP_HOST=harness.LOOPBACK)
+            seconds = time.perf_counter() - started
+            assert response.status_code == 200, (path, response.status_code)
+        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)
+        total = sum(ms for ms, _sql in timed)
+        print(f"{path}: {len(timed)} queries, {total:.1f} ms in SQL, {seconds * 1000:.1f} ms in all")
+        for ms, sql in timed[:top]:
+            print(f"  {ms:7.1f} ms  {sql[:220]}")
+
+
 def session_cookie(user) -> str:
     from django.conf import settings
     from django.test import Client
@@ -195,6 +218,12 @@ def main(argv=None) -> bool:
         help="keep DB_NAME at the end, and reuse its orders if it exists (seed once, measure often)",
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the rollups of a reused database")
+    parser.add_argument(
+        "--queries",
+        type=harness.bounded_int(0, 100),
+        default=8,
+        help="print the home's N slowest queries, timed in this process (0: none)",
+    )
     args = parser.parse_args(argv)
 
     env = harness.mariadb_environment(
@@ -203,6 +232,9 @@ def main(argv=None) -> bool:
         DB_NAME=os.environ.get("DB_NAME", "agm_analytics_bench"),
         DB_CONN_MAX_AGE="60",
         LOG_LEVEL="ERROR",
+        # As in production: a beat keeps the rollups up to date, so pages only read them (on the
+        # embedded defaults every page would run the catch-up first), and the cache is Redis.
+        USE_REDIS="true",
     )
     with harness.mariadb_database(env, keep=args.keep) as existed, harness.django_in_process(env):
         from django.conf import settings
@@ -230,6 +262,9 @@ def main(argv=None) -> bool:
         milliseconds = (time.perf_counter() - started) * 1000
         print(f"rollups_catch_up, a minute later: {days} store-days in {milliseconds:.0f} ms")
 
+        harness.collectstatic(env)
+        if args.queries:
+            print_queries(user, [HOME, f"{HOME}?period=this_year"], top=args.queries)
         cookie = {settings.SESSION_COOKIE_NAME: session_cookie(user)}
         bearer = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
         pages = {

@@ -81,13 +81,12 @@ class DashboardView(_AnalyticsView):
     @extend_schema(parameters=PARAMETERS, responses=AnalyticsDashboardSerializer, tags=TAGS)
     def get(self, request):
         stores, store_ids, period, _group, _limit = self.scope(request)
-        current = selectors.figures(store_ids=store_ids, period=period)
-        previous_period = period.previous()
+        current, previous = selectors.figures_with_previous(store_ids=store_ids, period=period)
         data = {
             **{name: getattr(current, name) for name in FIGURES},
             "period": period,
-            "previous": selectors.figures(store_ids=store_ids, period=previous_period),
-            "previous_period": previous_period,
+            "previous": previous,
+            "previous_period": period.previous(),
             "recent_orders": selectors.recent_orders(store_ids=store_ids, limit=5),
             "top_products": selectors.top_products(store_ids=store_ids, period=period, limit=5),
             "recovered": selectors.recovered(store_ids=store_ids, period=period),
@@ -101,8 +100,7 @@ class RevenueView(_AnalyticsView):
     def get(self, request):
         _stores, store_ids, period, group, _limit = self.scope(request)
         points = selectors.series(store_ids=store_ids, period=period, group=group)
-        current = selectors.figures(store_ids=store_ids, period=period)
-        previous = selectors.figures(store_ids=store_ids, period=period.previous())
+        current, previous = selectors.figures_with_previous(store_ids=store_ids, period=period)
         data = {
             "total_revenue": current.revenue,
             "net_revenue": current.net_revenue,
