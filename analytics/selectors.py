@@ -6,9 +6,11 @@ Every function takes the store ids the caller owns (`stores_in_scope`), never a 
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -309,6 +311,49 @@ def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) 
         else []
     )
     return CustomerSummary(customers=customers, returning=returning, repeat=repeat, top=top)
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    """What the dashboard home reads from the rollups for a period."""
+
+    current: Figures
+    previous: Figures
+    points: list[Point]
+    top_revenue: list[dict]
+    top_units: list[dict]
+
+
+# The rollups only change when the catch-up runs (every minute): until then a page's figures
+# are fixed and kept. The key holds the watermark, so the next run's figures are read afresh.
+HOME_CACHE_SECONDS = 300
+
+
+def home_figures(
+    *, store_ids: list[str], period: Period, reached_at: datetime.datetime | None, top: int
+) -> HomeFigures:
+    """The home's cards (beside the previous period), chart and top products: eight queries, or
+    none when the same figures were read since the last catch-up. Before any catch-up has run
+    nothing marks the rollups' state, and they are read every time."""
+    key = None
+    if reached_at is not None:
+        scope = f"{reached_at.isoformat()}|{period.first}|{period.last}|{top}|{','.join(sorted(store_ids))}"
+        key = f"analytics:home:{hashlib.sha256(scope.encode()).hexdigest()}"
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    current, previous = figures_with_previous(store_ids=store_ids, period=period)
+    ranked = top_products_by(store_ids=store_ids, period=period, orders=("revenue", "units"), limit=top)
+    result = HomeFigures(
+        current=current,
+        previous=previous,
+        points=series(store_ids=store_ids, period=period, group=period.default_group()),
+        top_revenue=ranked["revenue"],
+        top_units=ranked["units"],
+    )
+    if key is not None:
+        cache.set(key, result, HOME_CACHE_SECONDS)
+    return result
 
 
 def recent_orders(*, store_ids: list[str], limit: int = 5) -> list[Order]:

@@ -92,25 +92,22 @@ def dashboard_home(request):
         context["first_store"] = stores[0] if stores else None
         context["has_products"] = bool(stores) and selectors.has_products(store_ids=store_ids)
         return render(request, "analytics/home_empty.html", context, status=status)
-    current, previous = selectors.figures_with_previous(store_ids=store_ids, period=period)
-    top = selectors.top_products_by(
-        store_ids=store_ids, period=period, orders=("revenue", "units"), limit=TOP_PRODUCTS
-    )
-    points = selectors.series(store_ids=store_ids, period=period, group=period.default_group())
+    updated_at = selectors.rollups_reached_at()
+    home = selectors.home_figures(store_ids=store_ids, period=period, reached_at=updated_at, top=TOP_PRODUCTS)
     context.update(
-        current=current,
+        current=home.current,
         previous_period=period.previous(),
-        cards=_cards(current, previous),
-        points=points,
-        chart=charts.revenue_chart(points),
+        cards=_cards(home.current, home.previous),
+        points=home.points,
+        chart=charts.revenue_chart(home.points),
         attention=selectors.attention(user=request.user, store_ids=store_ids),
         recent=selectors.recent_orders(store_ids=store_ids, limit=RECENT_ORDERS),
-        top_revenue=top["revenue"],
-        top_units=top["units"],
+        top_revenue=home.top_revenue,
+        top_units=home.top_units,
         recovered=selectors.recovered(store_ids=store_ids, period=period),
         # The recovery page shows one store at a time: the chosen one, or its own default.
         recovery_store=store_ids[0] if len(store_ids) == 1 else "",
-        updated_at=selectors.rollups_reached_at(),
+        updated_at=updated_at,
     )
     return render(request, "analytics/home.html", context, status=status)
 

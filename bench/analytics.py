@@ -18,6 +18,7 @@ it leaves the database, and a later --keep run reuses its orders instead of seed
 import datetime
 import os
 import random
+import statistics
 import sys
 import time
 import uuid
@@ -176,27 +177,40 @@ def seed(order_count: int, customer_count: int):
     return user, store
 
 
-def print_queries(user, paths: list[str], *, top: int) -> None:
-    """Each page rendered in this process (the third time, caches warm): its queries, their
-    total time and the `top` slowest, which say where a page's time goes."""
+def print_queries(user, paths: list[str], *, top: int, renders: int = 10) -> None:
+    """Each page rendered in this process `renders` times right after a catch-up (so the
+    rollups are read, not the figures kept since the last one) and as many times again from
+    what it kept: p50 and max of each, the queries of a cold render and the `top` slowest."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from analytics.services import rollups_catch_up
+
     client = Client()
     client.force_login(user)
     for path in paths:
-        for _attempt in range(3):
-            started = time.perf_counter()
+        cold, warm = [], []
+        for _render in range(renders):
+            rollups_catch_up()
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(path, HTTP_HOST=harness.LOOPBACK)
-            seconds = time.perf_counter() - started
-            assert response.status_code == 200, (path, response.status_code)
+                cold.append(_render_ms(client, path))
+            warm.append(_render_ms(client, path))
         timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)
-        total = sum(ms for ms, _sql in timed)
-        print(f"{path}: {len(timed)} queries, {total:.1f} ms in SQL, {seconds * 1000:.1f} ms in all")
+        print(
+            f"{path} in process: after a catch-up p50 {statistics.median(cold):.1f} ms, max "
+            f"{max(cold):.1f} ms ({len(timed)} queries, {sum(ms for ms, _sql in timed):.1f} ms in SQL); "
+            f"kept figures p50 {statistics.median(warm):.1f} ms, max {max(warm):.1f} ms"
+        )
         for ms, sql in timed[:top]:
-            print(f"  {ms:7.1f} ms  {sql[:220]}")
+            print(f"  {ms:7.1f} ms  {sql[:200]}")
+
+
+def _render_ms(client, path: str) -> float:
+    started = time.perf_counter()
+    response = client.get(path, HTTP_HOST=harness.LOOPBACK)
+    assert response.status_code == 200, (path, response.status_code)
+    return (time.perf_counter() - started) * 1000
 
 
 def session_cookie(user) -> str:

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics.services import rollups_catch_up
@@ -137,3 +139,19 @@ def test_without_a_beat_the_home_catches_up_before_it_reads(
 
     # The revenue card after the fee: both sales when the page caught up, else the first only.
     assert f'stat__value">{net_revenue}</p>' in text
+
+
+def test_the_homes_figures_are_kept_until_the_next_catch_up(merchant_client, shop, sold):
+    def home():
+        with CaptureQueriesContext(connection) as queries:
+            text = merchant_client.get("/dashboard/").content.decode()
+        return len(queries), 'stat__value">₦60,000</p>' in text
+
+    # Read from the rollups, then from the cache: the cards, chart and top products (eight
+    # queries) stand until the catch-up moves its watermark.
+    assert home() == (22, False)
+    assert home() == (14, False)
+    shop.pay(shop.place((shop.jollof, 2)))
+    assert home() == (14, False)  # the rollups have not seen the sale yet
+    rollups_catch_up()
+    assert home() == (22, True)
