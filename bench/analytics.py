@@ -23,6 +23,7 @@ import sys
 import time
 import uuid
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -183,7 +184,6 @@ def print_queries(user, paths: list[str], *, top: int, renders: int = 10) -> Non
     what it kept: p50 and max of each, the queries of a cold render and the `top` slowest."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from analytics.services import rollups_catch_up
 
@@ -193,12 +193,11 @@ def print_queries(user, paths: list[str], *, top: int, renders: int = 10) -> Non
         cold, warm = [], []
         for _render in range(renders):
             rollups_catch_up()
-            # The log keeps the last 9,000 queries: a full one captures nothing.
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as queries:
+            timed: list[tuple[float, str]] = []  # the last cold render's queries
+            with connection.execute_wrapper(partial(_timed, timed)):
                 cold.append(_render_ms(client, path))
             warm.append(_render_ms(client, path))
-        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries), reverse=True)
+        timed.sort(reverse=True)
         print(
             f"{path} in process: after a catch-up p50 {statistics.median(cold):.1f} ms, max "
             f"{max(cold):.1f} ms ({len(timed)} queries, {sum(ms for ms, _sql in timed):.1f} ms in SQL); "
@@ -206,6 +205,14 @@ def print_queries(user, paths: list[str], *, top: int, renders: int = 10) -> Non
         )
         for ms, sql in timed[:top]:
             print(f"  {ms:7.1f} ms  {sql[:200]}")
+
+
+def _timed(timed: list, execute, sql, params, many, context):
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        timed.append(((time.perf_counter() - started) * 1000, sql))
 
 
 def _render_ms(client, path: str) -> float:
@@ -240,6 +247,7 @@ def main(argv=None) -> bool:
         default=8,
         help="print the home's N slowest queries, timed in this process (0: none)",
     )
+    parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
     args = parser.parse_args(argv)
 
     env = harness.mariadb_environment(
@@ -294,6 +302,8 @@ def main(argv=None) -> bool:
             pages[f"API {path.removeprefix('/api/v1/analytics/')} (month)"] = (path, bearer)
         pages["API dashboard (year)"] = ("/api/v1/analytics/dashboard?period=year", bearer)
 
+        if args.only:
+            pages = {label: spec for label, spec in pages.items() if args.only in label}
         server = harness.gunicorn(env, workers=args.workers, ready_path=CEILING, log_name="analytics")
         with server as base:
             harness.print_header()
