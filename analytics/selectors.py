@@ -344,6 +344,8 @@ class HomeFigures:
 # The rollups only change when the catch-up runs (every minute): until then a page's figures
 # are fixed and kept. The key holds the watermark, so the next run's figures are read afresh.
 HOME_CACHE_SECONDS = 300
+# The top products the home and the dashboard API list (they share the kept figures).
+TOP_PRODUCTS = 5
 
 
 def home_figures(

@@ -16,7 +16,6 @@ from config.money import naira
 from config.spreadsheet import spreadsheet_safe
 
 RECENT_ORDERS = 6
-TOP_PRODUCTS = 5
 REPORT_ROWS = 50
 
 # slug: (title, dimension or None, what a row is, ranking chart's value)
@@ -93,7 +92,9 @@ def dashboard_home(request):
         context["has_products"] = bool(stores) and selectors.has_products(store_ids=store_ids)
         return render(request, "analytics/home_empty.html", context, status=status)
     updated_at = selectors.rollups_reached_at()
-    home = selectors.home_figures(store_ids=store_ids, period=period, reached_at=updated_at, top=TOP_PRODUCTS)
+    home = selectors.home_figures(
+        store_ids=store_ids, period=period, reached_at=updated_at, top=selectors.TOP_PRODUCTS
+    )
     context.update(
         current=home.current,
         previous_period=period.previous(),

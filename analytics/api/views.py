@@ -81,14 +81,20 @@ class DashboardView(_AnalyticsView):
     @extend_schema(parameters=PARAMETERS, responses=AnalyticsDashboardSerializer, tags=TAGS)
     def get(self, request):
         stores, store_ids, period, _group, _limit = self.scope(request)
-        current, previous = selectors.figures_with_previous(store_ids=store_ids, period=period)
+        # The home's figures, kept (and shared with the home) until the next catch-up.
+        home = selectors.home_figures(
+            store_ids=store_ids,
+            period=period,
+            reached_at=selectors.rollups_reached_at(),
+            top=selectors.TOP_PRODUCTS,
+        )
         data = {
-            **{name: getattr(current, name) for name in FIGURES},
+            **{name: getattr(home.current, name) for name in FIGURES},
             "period": period,
-            "previous": previous,
+            "previous": home.previous,
             "previous_period": period.previous(),
             "recent_orders": selectors.recent_orders(store_ids=store_ids, limit=5),
-            "top_products": selectors.top_products(store_ids=store_ids, period=period, limit=5),
+            "top_products": home.top_revenue,
             "recovered": selectors.recovered(store_ids=store_ids, period=period),
             "stores": stores,
         }

@@ -155,3 +155,16 @@ def test_the_homes_figures_are_kept_until_the_next_catch_up(merchant_client, sho
     assert home() == (14, False)  # the rollups have not seen the sale yet
     rollups_catch_up()
     assert home() == (22, True)
+
+
+def test_the_dashboard_api_keeps_the_same_figures_until_the_next_catch_up(merchant_api, shop, sold):
+    def dashboard():
+        with CaptureQueriesContext(connection) as queries:
+            data = merchant_api.get("/api/v1/analytics/dashboard?period=today").json()["data"]
+        return len(queries), data["totalRevenue"], data["topProducts"][0]["totalSold"]
+
+    assert dashboard() == (14, "30000.00", 2)
+    assert dashboard() == (6, "30000.00", 2)  # the cards and top products kept
+    shop.pay(shop.place((shop.jollof, 1)))
+    rollups_catch_up()
+    assert dashboard() == (14, "45000.00", 3)
