@@ -23,6 +23,7 @@ from catalog.models import Product
 from config.money import kobo_text, to_kobo
 from orders.models import Order, OrderEvent, OrderItem, OrderStatus, PaymentStatus
 from payments.models import LedgerEntry, LedgerKind, Payment, PaymentMethod, Refund, RefundStatus
+from payments.services import ledger_balances_rebuild
 from stores.models import Store
 
 ORDERS = 320
@@ -101,6 +102,8 @@ def demo_history_seed(*, store: Store) -> int:
     finally:
         for field, value in saved:
             field.auto_now_add = value
+    # The history's ledger entries were written directly: bring the running balance to their sum.
+    ledger_balances_rebuild()
     rollups_rebuild(store_id=store.pk, since=(now - datetime.timedelta(days=DAYS + 1)).date())
     rollups_catch_up()
     return ORDERS

@@ -5,7 +5,6 @@ payments and refunds, and the catch-up task (`analytics.services.rollups_catch_u
 them in step by recomputing the days whose orders changed. Nothing else writes here.
 """
 
-from django.conf import settings
 from django.db import models
 
 from orders.models import money
@@ -78,8 +77,12 @@ class DayBreakdown(models.Model):
     units = models.PositiveIntegerField(default=0)
     revenue = money(default=0)
     discount = money(default=0)
-    # Customer rows only: the customer's first day with a sale at this store (a new customer).
+    # Customer rows only: the customer's first day with a sale at this store (a new customer),
+    # and the day of their sale before this one (none for the first). A period's distinct
+    # customers are then its rows whose previous day falls before the period: an index
+    # range count, not a DISTINCT over every customer of the period.
     first_purchase = models.BooleanField(default=False)
+    previous_day = models.DateField(null=True, blank=True)
 
     class Meta:
         db_table = "analytics_day_breakdowns"
@@ -91,40 +94,19 @@ class DayBreakdown(models.Model):
         ]
         # The unique key serves a period's totals; this one finds a member's days (a
         # customer's first purchase, a product's lifetime figures).
+        # (`orders` completes it for a product's lifetime orders, read from the index alone.)
         indexes = [
-            models.Index(fields=["store", "dimension", "key", "day"], name="analytics_breakdown_member"),
-            # Counts a period's new customers from the index alone.
             models.Index(
-                fields=["store", "dimension", "first_purchase", "day"], name="analytics_breakdown_new"
+                fields=["store", "dimension", "key", "day", "orders"], name="analytics_breakdown_lifetime"
+            ),
+            # Counts a period's customers, new and all, from the index alone.
+            models.Index(
+                fields=["store", "dimension", "day", "previous_day"], name="analytics_breakdown_span"
             ),
         ]
 
     def __str__(self):
         return f"{self.store_id} {self.day} {self.dimension}={self.key}"
-
-
-class LedgerDay(models.Model):
-    """The sum of a merchant's ledger entries created on one Lagos day.
-
-    Ledger entries are only ever added, so the balance is these days' sum up to a closed day
-    plus the entries since (analytics.selectors.balance): an index range, not every entry.
-    """
-
-    merchant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
-    day = models.DateField()
-    total = money(default=0)
-
-    class Meta:
-        db_table = "analytics_ledger_days"
-        ordering = ["merchant_id", "day"]
-        constraints = [
-            models.UniqueConstraint(fields=["merchant", "day"], name="analytics_ledger_day_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.merchant_id} {self.day}: {self.total}"
 
 
 class Watermark(models.Model):

@@ -6,22 +6,25 @@ Every function takes the store ids the caller owns (`stores_in_scope`), never a 
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, LedgerDay, StoreDay, Watermark
-from analytics.periods import Period, bucket_label, bucket_start, buckets, day_start, lagos_day
-from analytics.services import OVERLAP, WATERMARK
+from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
+from analytics.periods import Period, bucket_label, bucket_start, buckets, day_start
+from analytics.services import WATERMARK
 from catalog.models import Product
 from catalog.validation import DEFAULT_LOW_STOCK_THRESHOLD
 from config.errors import NotFound
 from config.money import ZERO, to_kobo
 from orders.models import Order, OrderStatus
-from payments.models import LedgerEntry, Payout, PayoutStatus
+from orders.selectors import recovered_totals
+from payments.models import Payout, PayoutStatus
 from payments.selectors import ledger_balance
 from stores.models import Store
 
@@ -99,6 +102,7 @@ class Figures:
 
 
 SUMMED = ("revenue", "fees", "sales", "items_sold", "orders_placed", "cancelled", "refunds", "refunded")
+MONEY_FIGURES = ("revenue", "fees", "refunded")
 
 
 def _breakdowns(store_ids, dimension, period: Period | None = None):
@@ -109,24 +113,65 @@ def _breakdowns(store_ids, dimension, period: Period | None = None):
 
 
 def figures(*, store_ids: list[str], period: Period) -> Figures:
-    """The period's cards: four queries."""
-    totals = StoreDay.objects.filter(
-        store_id__in=store_ids, day__gte=period.first, day__lte=period.last
-    ).aggregate(**{name: Sum(name) for name in SUMMED})
-    customers = _breakdowns(store_ids, Dimension.CUSTOMER, period)
-    counted = customers.values("store_id", "key").distinct().count()
-    new = customers.filter(first_purchase=True).count()
+    """The period's cards: three queries."""
+    return _figures(store_ids, [period])[0]
+
+
+def figures_with_previous(*, store_ids: list[str], period: Period) -> tuple[Figures, Figures]:
+    """The period's cards and the previous period's (the same number of days before it), in
+    the same three queries: each sums the rows of both periods at once, split by day."""
+    current, previous = _figures(store_ids, [period, period.previous()])
+    return current, previous
+
+
+def _figures(store_ids: list[str], periods: list[Period]) -> list[Figures]:
+    """Figures of consecutive or separate periods, each aggregate computed per period in one
+    query over the days they span (the rows in between, if any, are read and not counted)."""
+    first, last = min(p.first for p in periods), max(p.last for p in periods)
+    within = [Q(day__gte=p.first, day__lte=p.last) for p in periods]
+    totals = StoreDay.objects.filter(store_id__in=store_ids, day__gte=first, day__lte=last).aggregate(
+        **{f"{name}_{i}": Sum(name, filter=q) for i, q in enumerate(within) for name in SUMMED}
+    )
+    customers = _customer_counts(store_ids, periods)
     pending = (
-        _breakdowns(store_ids, Dimension.STATUS, period)
+        _breakdowns(store_ids, Dimension.STATUS, Period("custom", first, last))
         .filter(key=OrderStatus.PENDING)
-        .aggregate(pending=Sum("orders"))
+        .aggregate(**{f"pending_{i}": Sum("orders", filter=q) for i, q in enumerate(within)})
     )
-    return Figures(
-        **{name: totals[name] or (ZERO if name in ("revenue", "fees", "refunded") else 0) for name in SUMMED},
-        customers=counted,
-        returning_customers=counted - new,
-        pending=pending["pending"] or 0,
+    results = []
+    for i in range(len(periods)):
+        counted, new = customers[i]
+        results.append(
+            Figures(
+                **{name: totals[f"{name}_{i}"] or (ZERO if name in MONEY_FIGURES else 0) for name in SUMMED},
+                customers=counted,
+                returning_customers=counted - new,
+                pending=pending[f"pending_{i}"] or 0,
+            )
+        )
+    return results
+
+
+def _customer_counts(store_ids: list[str], periods: list[Period]) -> list[tuple[int, int]]:
+    """Each period's customers and new customers, in one query read from an index alone.
+
+    A customer (a phone, per store) is counted on their first row in the period: the one whose
+    previous sale is before the period, or who has none (a new customer)."""
+    first, last = min(p.first for p in periods), max(p.last for p in periods)
+    new = Q(previous_day__isnull=True)
+    counts = _breakdowns(store_ids, Dimension.CUSTOMER, Period("custom", first, last)).aggregate(
+        **{
+            f"customers_{i}": Count(
+                "pk", filter=Q(day__gte=p.first, day__lte=p.last) & (new | Q(previous_day__lt=p.first))
+            )
+            for i, p in enumerate(periods)
+        },
+        **{
+            f"new_{i}": Count("pk", filter=Q(day__gte=p.first, day__lte=p.last) & new)
+            for i, p in enumerate(periods)
+        },
     )
+    return [(counts[f"customers_{i}"], counts[f"new_{i}"]) for i in range(len(periods))]
 
 
 @dataclass
@@ -187,15 +232,26 @@ def breakdown(*, store_ids: list[str], period: Period, dimension: str, order_by:
 
 
 def top_products(*, store_ids: list[str], period: Period, by: str = "revenue", limit: int = 5) -> list[dict]:
-    """Best sellers with their views and view-to-order conversion: three queries.
+    """Best sellers with their views and view-to-order conversion: three queries."""
+    return top_products_by(store_ids=store_ids, period=period, orders=(by,), limit=limit)[by]
+
+
+def top_products_by(
+    *, store_ids: list[str], period: Period, orders: tuple[str, ...], limit: int = 5
+) -> dict[str, list[dict]]:
+    """The best sellers by each of `orders` (revenue, units), with their views and
+    view-to-order conversion: one query per ranking and two for all of them.
 
     Views are the products' lifetime counts (the storefront counts them without dates), so the
     conversion is lifetime too: orders that contained the product per hundred views.
     """
-    rows = list(
-        breakdown(store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by)[:limit]
-    )
-    ids = [row["key"] for row in rows]
+    rankings = {
+        by: list(
+            breakdown(store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by)[:limit]
+        )
+        for by in orders
+    }
+    ids = sorted({row["key"] for rows in rankings.values() for row in rows})
     views = dict(Product.objects.filter(store_id__in=store_ids, pk__in=ids).values_list("id", "view_count"))
     lifetime = dict(
         _breakdowns(store_ids, Dimension.PRODUCT)
@@ -204,12 +260,13 @@ def top_products(*, store_ids: list[str], period: Period, by: str = "revenue", l
         .annotate(orders=Sum("orders"))
         .values_list("key", "orders")
     )
-    for row in rows:
-        row["views"] = views.get(row["key"]) or 0
-        row["lifetime_orders"] = lifetime.get(row["key"], 0)
-        row["conversion"] = share(row["lifetime_orders"], row["views"])
-        row["still_listed"] = row["key"] in views
-    return rows
+    for rows in rankings.values():
+        for row in rows:
+            row["views"] = views.get(row["key"]) or 0
+            row["lifetime_orders"] = lifetime.get(row["key"], 0)
+            row["conversion"] = share(row["lifetime_orders"], row["views"])
+            row["still_listed"] = row["key"] in views
+    return rankings
 
 
 def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict]:
@@ -252,21 +309,70 @@ class CustomerSummary:
 
 def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) -> CustomerSummary:
     """Customers of the period (distinct phones per store); returning ones first bought before
-    the period, repeat ones bought before it or more than once in it. Top customers by spend."""
-    members = (
+    the period, repeat ones bought before it or more than once in it. Top customers by spend.
+    Three queries: the counts from the index, the new customers who bought again, the top."""
+    [(customers, new)] = _customer_counts(store_ids, [period])
+    returning = customers - new
+    # Repeat customers who are new in the period bought on two of its days or twice on one.
+    new_repeat = (
         _breakdowns(store_ids, Dimension.CUSTOMER, period)
         .values("store_id", "key")
         .annotate(bought=Sum("orders"), new=Max("first_purchase"))
+        .filter(new=True, bought__gte=2)
+        .count()
     )
-    customers = members.count()
-    returning = members.filter(new=False).count()
-    repeat = members.filter(Q(new=False) | Q(bought__gte=2)).count()
+    repeat = returning + new_repeat
     top = (
         list(breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER)[:limit])
         if limit
         else []
     )
     return CustomerSummary(customers=customers, returning=returning, repeat=repeat, top=top)
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    """What the dashboard home reads from the rollups for a period."""
+
+    current: Figures
+    previous: Figures
+    points: list[Point]
+    top_revenue: list[dict]
+    top_units: list[dict]
+
+
+# The rollups only change when the catch-up runs (every minute): until then a page's figures
+# are fixed and kept. The key holds the watermark, so the next run's figures are read afresh.
+HOME_CACHE_SECONDS = 300
+# The top products the home and the dashboard API list (they share the kept figures).
+TOP_PRODUCTS = 5
+
+
+def home_figures(
+    *, store_ids: list[str], period: Period, reached_at: datetime.datetime | None, top: int
+) -> HomeFigures:
+    """The home's cards (beside the previous period), chart and top products: eight queries, or
+    none when the same figures were read since the last catch-up. Before any catch-up has run
+    nothing marks the rollups' state, and they are read every time."""
+    key = None
+    if reached_at is not None:
+        scope = f"{reached_at.isoformat()}|{period.first}|{period.last}|{top}|{','.join(sorted(store_ids))}"
+        key = f"analytics:home:{hashlib.sha256(scope.encode()).hexdigest()}"
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    current, previous = figures_with_previous(store_ids=store_ids, period=period)
+    ranked = top_products_by(store_ids=store_ids, period=period, orders=("revenue", "units"), limit=top)
+    result = HomeFigures(
+        current=current,
+        previous=previous,
+        points=series(store_ids=store_ids, period=period, group=period.default_group()),
+        top_revenue=ranked["revenue"],
+        top_units=ranked["units"],
+    )
+    if key is not None:
+        cache.set(key, result, HOME_CACHE_SECONDS)
+    return result
 
 
 def recent_orders(*, store_ids: list[str], limit: int = 5) -> list[Order]:
@@ -321,20 +427,18 @@ class Attention:
 
 
 def attention(*, user, store_ids: list[str]) -> Attention:
-    """What waits for the merchant now, whatever the period: eight queries."""
-    statuses = dict(
-        _breakdowns(store_ids, Dimension.STATUS)
-        .filter(key__in=[OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING])
-        .values("key")
+    """What waits for the merchant now, whatever the period: five queries."""
+    statuses: dict[str, int] = {}
+    flags: dict[str, int] = {}
+    waiting = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING]
+    for dimension, key, orders in (
+        DayBreakdown.objects.filter(store_id__in=store_ids)
+        .filter(Q(dimension=Dimension.STATUS, key__in=waiting) | Q(dimension=Dimension.FLAG))
+        .values("dimension", "key")
         .annotate(orders=Sum("orders"))
-        .values_list("key", "orders")
-    )
-    flags = dict(
-        _breakdowns(store_ids, Dimension.FLAG)
-        .values("key")
-        .annotate(orders=Sum("orders"))
-        .values_list("key", "orders")
-    )
+        .values_list("dimension", "key", "orders")
+    ):
+        (statuses if dimension == Dimension.STATUS else flags)[key] = orders
     payouts = Payout.objects.filter(merchant=user, status__in=PAYOUTS_IN_PROGRESS)
     in_progress = payouts.aggregate(count=Count("id"), amount=Sum("amount"))
     threshold = Coalesce(
@@ -354,26 +458,25 @@ def attention(*, user, store_ids: list[str]) -> Attention:
         next_payout=payouts.order_by("created_at").first(),
         low_stock=stock["low"],
         sold_out=stock["sold_out"],
-        balance=balance(user=user),
+        balance=ledger_balance(user=user),
     )
 
 
-def balance(*, user) -> Decimal:
-    """The available balance, as payments.selectors.ledger_balance sums it, in three queries
-    that read the daily totals up to a day the catch-up has closed and the entries since.
+@dataclass(frozen=True)
+class Recovered:
+    orders: int
+    revenue: Decimal
 
-    A day is closed once the watermark, less the catch-up's overlap, has passed it: every
-    entry of an earlier day was booked by then, and the catch-up counted it.
-    """
-    reached_at = rollups_reached_at()
-    if reached_at is None:
-        return ledger_balance(user=user)
-    closed = lagos_day(reached_at - OVERLAP)
-    past = LedgerDay.objects.filter(merchant=user, day__lt=closed).aggregate(total=Sum("total"))["total"]
-    recent = LedgerEntry.objects.filter(merchant=user, created_at__gte=day_start(closed)).aggregate(
-        total=Sum("amount")
-    )["total"]
-    return (past or ZERO) + (recent or ZERO)
+
+def recovered(*, store_ids: list[str], period: Period) -> Recovered:
+    """Orders that recovery reminders won back and that were paid within the period (Lagos
+    days), as orders.selectors.recovery_summary counts them: one query."""
+    orders, revenue = recovered_totals(
+        store_ids=store_ids,
+        since=day_start(period.first),
+        until=day_start(period.last + datetime.timedelta(days=1)),
+    )
+    return Recovered(orders=orders, revenue=revenue)
 
 
 def has_orders(*, store_ids: list[str]) -> bool:

@@ -11,17 +11,16 @@ change, writes the same rows.
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, LedgerDay, StoreDay, Watermark
-from analytics.periods import day_start, lagos_day
+from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
+from analytics.periods import lagos_day
 from analytics.rollups import rollups_compute
 from orders.models import Order
-from payments.models import LedgerEntry, Payment, Payout, Refund
+from payments.models import Payment, Refund
 from stores.models import Store
 
 WATERMARK = "orders"
@@ -30,7 +29,7 @@ WATERMARK = "orders"
 OVERLAP = datetime.timedelta(minutes=10)
 # A rebuild writes this many days of one store per transaction.
 REBUILD_DAYS = 31
-FIRST_PURCHASE_CHUNK = 500
+CUSTOMER_CHUNK = 500
 
 
 def _lock_watermark() -> Watermark:
@@ -50,49 +49,65 @@ def _ranges(days: Iterable[datetime.date]) -> list[tuple[datetime.date, datetime
 
 
 def _replace(
-    *, store_id: str, first: datetime.date, last: datetime.date, seen: set[str] | None = None
+    *,
+    store_id: str,
+    first: datetime.date,
+    last: datetime.date,
+    seen: dict[str, datetime.date] | None = None,
 ) -> None:
     """Rewrite the store's rows of days first…last.
 
-    A rebuild going forward in time passes `seen`, the customers who bought before `first`,
-    and the first purchases are flagged as the rows are written; otherwise every customer
-    of the range is re-marked afterwards.
+    Each customer row is linked to the customer's previous day with a sale (and flagged as a
+    first purchase when there is none). A rebuild going forward in time passes `seen`, each
+    customer's last such day before `first`, and keeps it up to date; otherwise those days are
+    read, and the customers' first rows after the range are re-linked, since their previous
+    day may have moved (a sale in the range added, or cancelled).
     """
     store_rows, breakdown_rows = rollups_compute(store_id=store_id, first=first, last=last)
     customers = DayBreakdown.objects.filter(store_id=store_id, dimension=Dimension.CUSTOMER)
-    touched = set()
+    bought = sorted((row for row in breakdown_rows if row.dimension == Dimension.CUSTOMER), key=_day)
+    touched: set[str] = set()
     if seen is None:
         touched = set(customers.filter(day__gte=first, day__lte=last).values_list("key", flat=True))
-        touched |= {row.key for row in breakdown_rows if row.dimension == Dimension.CUSTOMER}
-    else:
-        for row in sorted(breakdown_rows, key=lambda row: row.day):
-            if row.dimension == Dimension.CUSTOMER and row.key not in seen:
-                row.first_purchase = True
-                seen.add(row.key)
+        touched |= {row.key for row in bought}
+        seen = _last_days(customers.filter(day__lt=first), touched)
+    for row in bought:
+        row.previous_day = seen.get(row.key)
+        row.first_purchase = row.previous_day is None
+        seen[row.key] = row.day
     StoreDay.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
     DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
     StoreDay.objects.bulk_create(store_rows, batch_size=500)
     DayBreakdown.objects.bulk_create(breakdown_rows, batch_size=500)
-    if seen is None:
-        _mark_first_purchases(store_id=store_id, keys=touched)
+    if touched:
+        _relink_after(customers, touched, last=last, seen=seen)
 
 
-def _mark_first_purchases(*, store_id: str, keys: set[str]) -> None:
-    """Flag each customer's earliest day with a sale at the store. A recomputed range can move
-    a first purchase to a day outside it (the first order was cancelled), so every customer
-    seen in the range is re-marked across all their days."""
-    customers = DayBreakdown.objects.filter(store_id=store_id, dimension=Dimension.CUSTOMER)
-    keys = sorted(keys)
-    for start in range(0, len(keys), FIRST_PURCHASE_CHUNK):
-        chunk = keys[start : start + FIRST_PURCHASE_CHUNK]
-        rows = customers.filter(key__in=chunk)
-        firsts = dict(rows.values("key").annotate(first=Min("day")).values_list("key", "first"))
-        rows.filter(first_purchase=True).update(first_purchase=False)
-        days: dict[datetime.date, list[str]] = defaultdict(list)
-        for key, day in firsts.items():
-            days[day].append(key)
-        for day, day_keys in days.items():
-            rows.filter(day=day, key__in=day_keys).update(first_purchase=True)
+def _day(row: DayBreakdown) -> datetime.date:
+    return row.day
+
+
+def _last_days(rows, keys: set[str]) -> dict[str, datetime.date]:
+    """Each of the customers' latest day among `rows`."""
+    keys_sorted = sorted(keys)
+    last_days: dict[str, datetime.date] = {}
+    for start in range(0, len(keys_sorted), CUSTOMER_CHUNK):
+        chunk = keys_sorted[start : start + CUSTOMER_CHUNK]
+        last_days.update(
+            rows.filter(key__in=chunk).values("key").annotate(last=Max("day")).values_list("key", "last")
+        )
+    return last_days
+
+
+def _relink_after(customers, keys: set[str], *, last: datetime.date, seen: dict[str, datetime.date]) -> None:
+    """Point each customer's first row after `last` at their latest day up to `last`."""
+    keys_sorted = sorted(keys)
+    for start in range(0, len(keys_sorted), CUSTOMER_CHUNK):
+        chunk = keys_sorted[start : start + CUSTOMER_CHUNK]
+        following = customers.filter(key__in=chunk, day__gt=last).values("key").annotate(next=Min("day"))
+        for key, day in following.values_list("key", "next"):
+            previous = seen.get(key)
+            customers.filter(key=key, day=day).update(previous_day=previous, first_purchase=previous is None)
 
 
 def rollups_refresh(*, days_by_store: dict[str, set[datetime.date]]) -> int:
@@ -128,39 +143,6 @@ def _changed_days(since: datetime.datetime | None) -> dict[str, set[datetime.dat
     return changed
 
 
-def _ledger_days_refresh(*, merchant_ids: set[str], since: datetime.datetime | None) -> None:
-    """Recompute the merchants' LedgerDay rows from the Lagos day of `since` (or all days)."""
-    first = lagos_day(since) if since is not None else None
-    for merchant_id in sorted(merchant_ids):
-        entries = LedgerEntry.objects.filter(merchant_id=merchant_id)
-        rows = LedgerDay.objects.filter(merchant_id=merchant_id)
-        if first is not None:
-            entries = entries.filter(created_at__gte=day_start(first))
-            rows = rows.filter(day__gte=first)
-        totals: dict[datetime.date, Decimal] = defaultdict(Decimal)
-        for created_at, amount in entries.values_list("created_at", "amount").iterator(chunk_size=5000):
-            totals[lagos_day(created_at)] += amount
-        rows.delete()
-        LedgerDay.objects.bulk_create(
-            (
-                LedgerDay(merchant_id=merchant_id, day=day, total=total)
-                for day, total in sorted(totals.items())
-            ),
-            batch_size=1000,
-        )
-
-
-def _changed_merchants(since: datetime.datetime | None) -> set[str]:
-    """Merchants whose ledger may have grown: every entry is booked with a change to its
-    payment, payout or refund row, whose updated_at moves."""
-    if since is None:
-        return set(LedgerEntry.objects.values_list("merchant_id", flat=True).distinct())
-    merchants = set(Payment.objects.filter(updated_at__gte=since).values_list("user_id", flat=True))
-    merchants |= set(Payout.objects.filter(updated_at__gte=since).values_list("merchant_id", flat=True))
-    merchants |= set(Refund.objects.filter(updated_at__gte=since).values_list("merchant_id", flat=True))
-    return merchants
-
-
 def rollups_catch_up() -> int:
     """Recompute every (store, day) whose orders, payments or refunds changed since the last
     run (with OVERLAP to spare), then move the watermark. Returns the number of days."""
@@ -169,7 +151,6 @@ def rollups_catch_up() -> int:
         started = timezone.now()
         since = mark.reached_at - OVERLAP if mark.reached_at else None
         count = rollups_refresh(days_by_store=_changed_days(since))
-        _ledger_days_refresh(merchant_ids=_changed_merchants(since), since=since)
         mark.reached_at = started
         mark.save(update_fields=["reached_at", "updated_at"])
     return count
@@ -206,21 +187,17 @@ def rollups_rebuild(
             day = last + datetime.timedelta(days=1)
     started = timezone.now()
     done = 0
-    seen: dict[str, set[str]] = {}
+    seen: dict[str, dict[str, datetime.date]] = {}
     for index, (pk, first, last) in enumerate(plan, start=1):
         if pk not in seen:
             earlier = DayBreakdown.objects.filter(store_id=pk, dimension=Dimension.CUSTOMER, day__lt=first)
-            seen[pk] = set(earlier.values_list("key", flat=True).distinct())
+            seen[pk] = dict(earlier.values("key").annotate(last=Max("day")).values_list("key", "last"))
         with transaction.atomic():
             _lock_watermark()
             _replace(store_id=pk, first=first, last=last, seen=seen[pk])
         done += (last - first).days + 1
         if progress:
             progress(index, len(plan))
-    with transaction.atomic():
-        _lock_watermark()
-        merchants = set(stores.values_list("user_id", flat=True))
-        _ledger_days_refresh(merchant_ids=merchants, since=day_start(since) if since else None)
     if store_id is None and since is None:
         # Everything was recomputed: a first catch-up need not read all the orders again.
         with transaction.atomic():

@@ -17,7 +17,6 @@ from config.money import naira
 from config.spreadsheet import spreadsheet_safe
 
 RECENT_ORDERS = 6
-TOP_PRODUCTS = 5
 REPORT_ROWS = 50
 
 # slug: (title, dimension or None, what a row is, ranking chart's value)
@@ -93,23 +92,24 @@ def dashboard_home(request):
         context["first_store"] = stores[0] if stores else None
         context["has_products"] = bool(stores) and selectors.has_products(store_ids=store_ids)
         return render(request, "analytics/home_empty.html", context, status=status)
-    current = selectors.figures(store_ids=store_ids, period=period)
-    previous_period = period.previous()
-    previous = selectors.figures(store_ids=store_ids, period=previous_period)
-    points = selectors.series(store_ids=store_ids, period=period, group=period.default_group())
+    updated_at = selectors.rollups_reached_at()
+    home = selectors.home_figures(
+        store_ids=store_ids, period=period, reached_at=updated_at, top=selectors.TOP_PRODUCTS
+    )
     context.update(
-        current=current,
-        previous_period=previous_period,
-        cards=_cards(current, previous),
-        points=points,
-        chart=charts.revenue_chart(points),
+        current=home.current,
+        previous_period=period.previous(),
+        cards=_cards(home.current, home.previous),
+        points=home.points,
+        chart=charts.revenue_chart(home.points),
         attention=selectors.attention(user=request.user, store_ids=store_ids),
         recent=selectors.recent_orders(store_ids=store_ids, limit=RECENT_ORDERS),
-        top_revenue=selectors.top_products(
-            store_ids=store_ids, period=period, by="revenue", limit=TOP_PRODUCTS
-        ),
-        top_units=selectors.top_products(store_ids=store_ids, period=period, by="units", limit=TOP_PRODUCTS),
-        updated_at=selectors.rollups_reached_at(),
+        top_revenue=home.top_revenue,
+        top_units=home.top_units,
+        recovered=selectors.recovered(store_ids=store_ids, period=period),
+        # The recovery page shows one store at a time: the chosen one, or its own default.
+        recovery_store=store_ids[0] if len(store_ids) == 1 else "",
+        updated_at=updated_at,
         pod=pod_summary(store_ids=store_ids, period=period),
     )
     return render(request, "analytics/home.html", context, status=status)

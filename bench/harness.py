@@ -3,7 +3,8 @@ gunicorn on a loopback port, a bounded batch of concurrent requests, and the fig
 
 Safety holds here so no script can forget it: requests go to 127.0.0.1 only, counts are
 bounded by the argument parser, gunicorn is stopped and the database dropped even when the
-run fails, and a database that already exists is never touched (it may hold someone's data).
+run fails, and a database that already exists is never touched (it may hold someone's data)
+unless the caller asked to keep and reuse its own (`keep`).
 """
 
 import argparse
@@ -64,6 +65,14 @@ def migrate(env: dict) -> None:
     )
 
 
+def collectstatic(env: dict) -> None:
+    """Pages under DEBUG=false name their CSS through the static files manifest: without it
+    every page is a 500."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+
 @contextmanager
 def django_in_process(env: dict) -> Iterator[None]:
     """Django in this process on the servers' settings, to seed data and check outcomes with the
@@ -83,8 +92,12 @@ def django_in_process(env: dict) -> Iterator[None]:
 
 
 @contextmanager
-def mariadb_database(env: dict) -> Iterator[None]:
-    """Create env's DB_NAME on MariaDB, migrate it, and drop it afterwards, whatever happens."""
+def mariadb_database(env: dict, *, keep: bool = False) -> Iterator[bool]:
+    """Create env's DB_NAME on MariaDB, migrate it, and drop it afterwards, whatever happens.
+
+    With `keep` (a bench run again on the data it seeded before): an existing DB_NAME is
+    migrated and used, and nothing is dropped. Yields whether the database already existed.
+    """
     import MySQLdb
 
     name = env["DB_NAME"]
@@ -100,16 +113,20 @@ def mariadb_database(env: dict) -> Iterator[None]:
     try:
         cursor = server.cursor()
         cursor.execute("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name])
-        if cursor.fetchone():
+        existed = bool(cursor.fetchone())
+        if existed and not keep:
             raise SystemExit(
-                f"database {name} exists; the bench makes and drops its own: set another DB_NAME"
+                f"database {name} exists; the bench makes and drops its own: set another DB_NAME "
+                "(or pass --keep to reuse a database a --keep run left)"
             )
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        if not existed:
+            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
         try:
             migrate(env)
-            yield
+            yield existed
         finally:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            if not keep:
+                cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
     finally:
         server.close()
 

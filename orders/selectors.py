@@ -478,24 +478,28 @@ def recovery_summary(*, store_ids, since, until) -> dict:
     by_kind = {kind: 0 for kind in RecoveryKind.values}
     for row in sent.values("kind").annotate(count=Count("id")):
         by_kind[row["kind"]] = row["count"]
-    recovered_ids = (
-        RecoveryMessage.objects.filter(
-            store_id__in=store_ids,
-            recovered_at__gte=since,
-            recovered_at__lt=until,
-            recovered_order__isnull=False,
-        )
-        .values_list("recovered_order_id", flat=True)
-        .distinct()
-    )
-    recovered = Order.objects.filter(pk__in=list(recovered_ids), payment_status=PaymentStatus.PAID)
-    totals = recovered.aggregate(count=Count("id"), revenue=Sum("total", default=Decimal("0.00")))
+    orders, revenue = recovered_totals(store_ids=store_ids, since=since, until=until)
     return {
         "messages_sent": sum(by_kind.values()),
         "messages_by_kind": by_kind,
-        "orders_recovered": totals["count"],
-        "revenue_recovered": totals["revenue"],
+        "orders_recovered": orders,
+        "revenue_recovered": revenue,
     }
+
+
+def recovered_totals(*, store_ids, since, until) -> tuple[int, Decimal]:
+    """The orders recovery messages won back, paid in [since, until), and their revenue: one
+    query (the dashboard home shows it). An order answering several messages counts once."""
+    recovered_ids = RecoveryMessage.objects.filter(
+        store_id__in=[str(store_id) for store_id in store_ids],
+        recovered_at__gte=since,
+        recovered_at__lt=until,
+        recovered_order__isnull=False,
+    ).values("recovered_order_id")
+    totals = Order.objects.filter(pk__in=recovered_ids, payment_status=PaymentStatus.PAID).aggregate(
+        count=Count("id"), revenue=Sum("total", default=Decimal("0.00"))
+    )
+    return totals["count"], totals["revenue"]
 
 
 def recovery_messages_for_owner(*, user, store_id=None):

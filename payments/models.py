@@ -52,6 +52,8 @@ class Payment(models.Model):
             # Ours (README "Scale"): a merchant's payments newest first, read in index order.
             models.Index(fields=["user", "created_at"], name="agm_payments_user_created"),
             models.Index(fields=["user", "status", "created_at"], name="agm_payments_user_status"),
+            # The analytics catch-up reads what changed since its watermark every minute.
+            models.Index(fields=["updated_at"], name="agm_payments_updated"),
         ]
 
     def __str__(self):
@@ -251,7 +253,11 @@ class Refund(models.Model):
     class Meta:
         db_table = "refunds"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status"], name="idx_refund_status")]
+        indexes = [
+            models.Index(fields=["status"], name="idx_refund_status"),
+            # The analytics catch-up reads what changed since its watermark every minute.
+            models.Index(fields=["updated_at"], name="agm_refunds_updated"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.amount} {self.status}"

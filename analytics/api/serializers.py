@@ -86,6 +86,14 @@ class AnalyticsDashboardSerializer(AnalyticsFiguresSerializer):
     previous_period = AnalyticsPeriodSerializer()
     recent_orders = AnalyticsRecentOrderSerializer(many=True)
     top_products = AnalyticsTopProductSerializer(many=True)
+    recovered_orders = serializers.IntegerField(
+        source="recovered.orders",
+        help_text="Orders paid in the period after a recovery reminder (unpaid, expired or "
+        "abandoned checkout) brought the shopper back; each order once",
+    )
+    recovered_revenue = serializers.DecimalField(
+        source="recovered.revenue", help_text="Those orders' totals", **MONEY
+    )
     stores = AnalyticsStoreSerializer(many=True)
 
 

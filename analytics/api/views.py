@@ -81,15 +81,21 @@ class DashboardView(_AnalyticsView):
     @extend_schema(parameters=PARAMETERS, responses=AnalyticsDashboardSerializer, tags=TAGS)
     def get(self, request):
         stores, store_ids, period, _group, _limit = self.scope(request)
-        current = selectors.figures(store_ids=store_ids, period=period)
-        previous_period = period.previous()
+        # The home's figures, kept (and shared with the home) until the next catch-up.
+        home = selectors.home_figures(
+            store_ids=store_ids,
+            period=period,
+            reached_at=selectors.rollups_reached_at(),
+            top=selectors.TOP_PRODUCTS,
+        )
         data = {
-            **{name: getattr(current, name) for name in FIGURES},
+            **{name: getattr(home.current, name) for name in FIGURES},
             "period": period,
-            "previous": selectors.figures(store_ids=store_ids, period=previous_period),
-            "previous_period": previous_period,
+            "previous": home.previous,
+            "previous_period": period.previous(),
             "recent_orders": selectors.recent_orders(store_ids=store_ids, limit=5),
-            "top_products": selectors.top_products(store_ids=store_ids, period=period, limit=5),
+            "top_products": home.top_revenue,
+            "recovered": selectors.recovered(store_ids=store_ids, period=period),
             "stores": stores,
         }
         return success_response(AnalyticsDashboardSerializer(data).data)
@@ -100,8 +106,7 @@ class RevenueView(_AnalyticsView):
     def get(self, request):
         _stores, store_ids, period, group, _limit = self.scope(request)
         points = selectors.series(store_ids=store_ids, period=period, group=group)
-        current = selectors.figures(store_ids=store_ids, period=period)
-        previous = selectors.figures(store_ids=store_ids, period=period.previous())
+        current, previous = selectors.figures_with_previous(store_ids=store_ids, period=period)
         data = {
             "total_revenue": current.revenue,
             "net_revenue": current.net_revenue,

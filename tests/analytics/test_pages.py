@@ -1,13 +1,14 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics.services import rollups_catch_up
 from tests.analytics.conftest import lagos
+from tests.analytics.pages import REPORT_SLUGS
 from tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
-
-REPORTS = ("sales", "products", "categories", "states", "lgas", "payment-methods", "coupons", "customers")
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_the_home_shows_the_business(merchant_client, sold):
 
 
 def test_every_report_renders_and_exports(merchant_client, sold):
-    for slug in REPORTS:
+    for slug in REPORT_SLUGS:
         response = merchant_client.get(f"/dashboard/analytics/{slug}/?period=7d")
         assert response.status_code == 200, slug
         export = merchant_client.get(f"/dashboard/analytics/{slug}/export.csv?period=7d")
@@ -138,3 +139,32 @@ def test_without_a_beat_the_home_catches_up_before_it_reads(
 
     # The revenue card after the fee: both sales when the page caught up, else the first only.
     assert f'stat__value">{net_revenue}</p>' in text
+
+
+def test_the_homes_figures_are_kept_until_the_next_catch_up(merchant_client, shop, sold):
+    def home():
+        with CaptureQueriesContext(connection) as queries:
+            text = merchant_client.get("/dashboard/").content.decode()
+        return len(queries), 'stat__value">₦60,000</p>' in text
+
+    # Read from the rollups, then from the cache: the cards, chart and top products (eight
+    # queries) stand until the catch-up moves its watermark.
+    assert home() == (22, False)
+    assert home() == (14, False)
+    shop.pay(shop.place((shop.jollof, 2)))
+    assert home() == (14, False)  # the rollups have not seen the sale yet
+    rollups_catch_up()
+    assert home() == (22, True)
+
+
+def test_the_dashboard_api_keeps_the_same_figures_until_the_next_catch_up(merchant_api, shop, sold):
+    def dashboard():
+        with CaptureQueriesContext(connection) as queries:
+            data = merchant_api.get("/api/v1/analytics/dashboard?period=today").json()["data"]
+        return len(queries), data["totalRevenue"], data["topProducts"][0]["totalSold"]
+
+    assert dashboard() == (14, "30000.00", 2)
+    assert dashboard() == (6, "30000.00", 2)  # the cards and top products kept
+    shop.pay(shop.place((shop.jollof, 1)))
+    rollups_catch_up()
+    assert dashboard() == (14, "45000.00", 3)
