@@ -1,18 +1,23 @@
 """Order-side pages at size: one merchant with --orders orders (100,000 by default).
 
-Seeds a MariaDB database of its own in bulk (multi-row INSERTs: orders, 1.8 items each,
-a payment each, a ledger entry per paid order, 20 orders per customer phone, 2,000 products,
-then the customer table and the running balance set from them), serves the app with gunicorn,
-and measures every order-side dashboard page and API list: p50/p95 and requests/s next to a
-minimal Django view measured just before it (the ceiling), and the queries each one runs
-(counted in-process on the same database). Then streams the whole orders CSV in-process and
-reports rows/s and the peak Python memory it took.
+Seeds a MariaDB database of its own in bulk (bench/scale_seed.py: LOAD DATA of orders, 1.8
+items each, a payment each, a ledger entry per paid order, 5 orders per customer phone, 2,000
+products, then the customer table and the running balance set from them), prints the EXPLAIN
+of every query each page runs on the big tables, measures every order-side dashboard page and
+API list in-process (p50/p95 and the database's share, beside a minimal Django view) and served
+by gunicorn (p50/p95 and requests/s next to the minimal view measured just before it), then
+streams the whole orders CSV in-process and reports rows/s and the peak Python memory it took.
+Figures are kept in bench/results/scale-<orders>.json and each run prints the growth from the
+smallest other size measured, so runs at 100 and 1,000,000 orders give the growth per page.
 
     DB_NAME=agm_scale_bench .venv/bin/python bench/scale.py [--orders 100000] [--requests 200]
-        [--concurrency 4] [--workers 2]
+        [--concurrency 4] [--workers 2] [--keep | --seed-only] [--reuse]
 
-Creates DB_NAME (MariaDB on DB_HOST, default 127.0.0.1, root, no password), refusing one that
-exists, and drops it at the end. `--orders 1000000` takes about ten times as long to seed.
+Creates DB_NAME (MariaDB on DB_HOST, default 127.0.0.1, root, no password) and drops it at the
+end, unless --keep (or --seed-only, which measures nothing). --reuse measures a DB_NAME that an
+earlier --keep run seeded with the same --orders (migrated to the current schema first); any
+other existing database is refused untouched. Seeding 1,000,000 orders takes about 15 minutes
+on a busy 2-core machine (run it with `nice -n 10`).
 """
 
 import json
@@ -166,20 +171,20 @@ def explain_plans(user, token: str, paths: dict) -> None:
             print(f"  {name:<34} {shape:<5} {steps}")
 
 
-def export_figures(user) -> tuple[int, float, float]:
+def export_figures(user) -> tuple[int, float, float, float]:
     from orders import exports
     from orders.selectors import owner_store_ids
 
     store_ids = owner_store_ids(user=user)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     lines = sum(piece.count("\r\n") for piece in exports.csv_chunks(store_ids=store_ids, filters={}))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     # Memory on a second pass: tracemalloc slows Python down several times.
     tracemalloc.start()
     sum(1 for _ in exports.csv_chunks(store_ids=store_ids, filters={}))
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return lines - 1, seconds, peak
+    return lines - 1, seconds, cpu, peak
 
 
 @contextmanager
@@ -247,6 +252,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep DB_NAME and its seed afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure DB_NAME seeded by a --keep run")
     parser.add_argument("--seed-only", action="store_true", help="seed and keep DB_NAME, measure nothing")
+    parser.add_argument("--export-only", action="store_true", help="measure the CSV export alone")
     args = parser.parse_args()
     # Importing the app on a busy 2-core machine right after a bulk seed can take longer.
     harness.STARTUP_SECONDS = 120
@@ -267,8 +273,16 @@ def main() -> None:
             user, store = scale_seed.seed(args.orders, database=connection.settings_dict)
         else:
             user, store = seeded(args.orders)
-        if not args.seed_only:
+        if not args.seed_only and not args.export_only:
             measure_all(args, env, user, store)
+        if not args.seed_only:
+            rows, seconds, cpu, peak = export_figures(user)
+            print(
+                f"orders CSV, streamed in-process: {rows:,} rows in {seconds:.1f} s"
+                f" = {rows / seconds:,.0f} rows/s ({rows / cpu:,.0f} rows per CPU second of this process;"
+                f" load average {_load()})"
+            )
+            print(f"  peak Python memory while streaming {peak:.1f} MiB")
 
 
 def measure_all(args, env: dict, user, store) -> None:
@@ -322,10 +336,6 @@ def measure_all(args, env: dict, user, store) -> None:
                 "ceiling_p95": minimal.percentile_ms(95),
             }
     print(f"load average after the pages {_load()}")
-    rows, seconds, peak = export_figures(user)
-    print(f"orders CSV, streamed in-process: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
-    print(f"  peak Python memory while streaming {peak:.1f} MiB")
-    figures["export"] = {"rows": rows, "seconds": seconds, "peak_mib": peak}
     save_and_compare(figures)
 
 
