@@ -253,6 +253,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure DB_NAME seeded by a --keep run")
     parser.add_argument("--seed-only", action="store_true", help="seed and keep DB_NAME, measure nothing")
     parser.add_argument("--export-only", action="store_true", help="measure the CSV export alone")
+    parser.add_argument("--skip-export", action="store_true", help="measure the pages alone")
     args = parser.parse_args()
     # Importing the app on a busy 2-core machine right after a bulk seed can take longer.
     harness.STARTUP_SECONDS = 120
@@ -275,7 +276,7 @@ def main() -> None:
             user, store = seeded(args.orders)
         if not args.seed_only and not args.export_only:
             measure_all(args, env, user, store)
-        if not args.seed_only:
+        if not args.seed_only and not args.skip_export:
             rows, seconds, cpu, peak = export_figures(user)
             print(
                 f"orders CSV, streamed in-process: {rows:,} rows in {seconds:.1f} s"
