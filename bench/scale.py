@@ -1,187 +1,44 @@
 """Order-side pages at size: one merchant with --orders orders (100,000 by default).
 
-Seeds a MariaDB database of its own in bulk (multi-row INSERTs: orders, 1.8 items each,
-a payment each, a ledger entry per paid order, 20 orders per customer phone, 2,000 products,
-then the customer table and the running balance set from them), serves the app with gunicorn,
-and measures every order-side dashboard page and API list: p50/p95 and requests/s next to a
-minimal Django view measured just before it (the ceiling), and the queries each one runs
-(counted in-process on the same database). Then streams the whole orders CSV in-process and
-reports rows/s and the peak Python memory it took.
+Seeds a MariaDB database of its own in bulk (bench/scale_seed.py: LOAD DATA of orders, 1.8
+items each, a payment each, a ledger entry per paid order, 5 orders per customer phone, 2,000
+products, then the customer table and the running balance set from them), prints the EXPLAIN
+of every query each page runs on the big tables, measures every order-side dashboard page and
+API list in-process (p50/p95 and the database's share, beside a minimal Django view) and served
+by gunicorn (p50/p95 and requests/s next to the minimal view measured just before it), then
+streams the whole orders CSV in-process and reports rows/s and the peak Python memory it took.
+Figures are kept in bench/results/scale-<orders>.json and each run prints the growth from the
+smallest other size measured, so runs at 100 and 1,000,000 orders give the growth per page.
 
     DB_NAME=agm_scale_bench .venv/bin/python bench/scale.py [--orders 100000] [--requests 200]
-        [--concurrency 4] [--workers 2]
+        [--concurrency 4] [--workers 2] [--keep | --seed-only] [--reuse]
 
-Creates DB_NAME (MariaDB on DB_HOST, default 127.0.0.1, root, no password), refusing one that
-exists, and drops it at the end. `--orders 1000000` takes about ten times as long to seed.
+Creates DB_NAME (MariaDB on DB_HOST, default 127.0.0.1, root, no password) and drops it at the
+end, unless --keep (or --seed-only, which measures nothing). --reuse measures a DB_NAME that an
+earlier --keep run seeded with the same --orders (migrated to the current schema first); any
+other existing database is refused untouched. Seeding 1,000,000 orders takes about 15 minutes
+on a busy 2-core machine (run it with `nice -n 10`).
 """
 
 import json
 import os
-import random
+import re
+import statistics
 import sys
 import time
 import tracemalloc
-import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import requests
 
-from config.money import to_kobo
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import harness
+from bench import harness, scale_seed
 
 MINIMAL = "/bench/minimal"
-BATCH = 5000
-ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"
-FIRST = [
-    "Ada",
-    "Bola",
-    "Chidi",
-    "Dayo",
-    "Emeka",
-    "Funmi",
-    "Gbenga",
-    "Halima",
-    "Ifeoma",
-    "Jide",
-    "Kemi",
-    "Lola",
-]
-LAST = ["Okeke", "Adeyemi", "Bello", "Nwosu", "Ibrahim", "Ogunleye", "Eze", "Balogun", "Okafor", "Musa"]
-STATES = ["Lagos", "Abuja", "Oyo", "Rivers", "Kano", "Enugu"]
-
-
-def order_number(index: int) -> str:
-    # A scrambled, unique 8-character code per index (bijective mod 32**8).
-    value = (index * 2654435761 + 12345) % 32**8
-    return "AGM-" + "".join(ALPHABET[(value >> (5 * k)) & 31] for k in range(8))
-
-
-def insert(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    cursor.executemany(sql, rows)
-
-
-def seed(total: int):
-    from django.db import connection
-    from django.utils import timezone
-
-    from accounts.models import User
-    from catalog.models import Product
-    from stores.models import Store
-
-    random.seed(13)
-    user = User.objects.create_user("bench@example.com", "bench-Passw0rd", full_name="Bench Merchant")
-    store = Store.objects.create(user=user, username="bench-store", display_name="Bench store")
-    products = Product.objects.bulk_create(
-        [
-            Product(store=store, name=f"Item {i}", price=Decimal(1000 + 50 * (i % 200)), stock_quantity=50)
-            for i in range(2000)
-        ]
-    )
-    phones = max(total // 5, 1)
-    now = timezone.now().replace(microsecond=0)
-    span = timedelta(days=730).total_seconds() / max(total, 1)
-    order_cols = [
-        "id", "store_id", "order_number", "customer_name", "customer_email", "customer_phone",
-        "customer_address", "delivery_state", "items", "subtotal", "discount", "shipping_fee",
-        "agm_fee", "total", "status", "payment_status", "created_at", "updated_at",
-    ]  # fmt: skip
-    item_cols = ["id", "order_id", "product_id", "product_name", "product_price", "quantity", "subtotal"]
-    payment_cols = [
-        "id", "order_id", "user_id", "amount", "status", "payment_reference", "paid_at", "created_at",
-        "updated_at",
-    ]  # fmt: skip
-    ledger_cols = [
-        "id",
-        "merchant_id",
-        "kind",
-        "amount",
-        "reference",
-        "payment_id",
-        "description",
-        "created_at",
-    ]
-    started = time.monotonic()
-    cursor = connection.cursor()
-    for start in range(0, total, BATCH):
-        orders, items, payments, ledger = [], [], [], []
-        for index in range(start, min(start + BATCH, total)):
-            phone = index % phones
-            name = f"{FIRST[phone % len(FIRST)]} {LAST[(phone // len(FIRST)) % len(LAST)]} {phone}"
-            created = now - timedelta(seconds=int((total - index) * span))
-            roll = random.random()
-            paid = roll < 0.84
-            status = (
-                random.choice(["confirmed", "processing", "shipped", "delivered", "fulfilled"])
-                if paid
-                else ("pending" if roll < 0.92 else "cancelled")
-            )
-            payment_status = "paid" if paid else ("pending" if status == "pending" else "expired")
-            order_id = str(uuid.uuid4())
-            lines = 1 + (index % 5 == 0) + (index % 5 in (1, 2, 3))
-            subtotal = Decimal(0)
-            snapshot = []
-            for _line in range(lines):
-                product = products[random.randrange(len(products))]
-                subtotal += product.price
-                snapshot.append(
-                    {"product_id": product.pk, "quantity": 1, "product_price": str(product.price)}
-                )
-                items.append(
-                    (str(uuid.uuid4()), order_id, product.pk, product.name, product.price, 1, product.price)
-                )
-            fee = to_kobo(subtotal * Decimal("0.025"))
-            orders.append(
-                (
-                    order_id, store.pk, order_number(index), name, f"c{phone}@example.com",
-                    f"+23480{phone:08d}", json.dumps({"delivery_method": "delivery"}),
-                    STATES[phone % len(STATES)], json.dumps(snapshot), subtotal, 0, 0, fee, subtotal,
-                    status, payment_status, created, created,
-                )
-            )  # fmt: skip
-            payment_id = str(uuid.uuid4())
-            payments.append(
-                (
-                    payment_id, order_id, user.pk, subtotal, payment_status, f"PAY-{index:09d}",
-                    created if paid else None, created, created,
-                )
-            )  # fmt: skip
-            if paid:
-                ledger.append(
-                    (
-                        str(uuid.uuid4()), user.pk, "credit_sale", subtotal - fee, f"sale:PAY-{index:09d}",
-                        payment_id, "Order payment, net of the platform fee", created,
-                    )
-                )  # fmt: skip
-        insert(cursor, "orders", order_cols, orders)
-        insert(cursor, "order_items", item_cols, items)
-        insert(cursor, "payments", payment_cols, payments)
-        insert(cursor, "ledger_entries", ledger_cols, ledger)
-        done = min(start + BATCH, total)
-        print(
-            f"\r  seeded {done:,}/{total:,} orders ({time.monotonic() - started:.0f} s)", end="", flush=True
-        )
-    # The customer table and the balance, set-based (the rebuild command does the same per row).
-    cursor.execute(
-        "INSERT INTO orders_customers (store_id, phone, name, email, orders_count, total_spent,"
-        " first_order_at, last_order_at, updated_at)"
-        " SELECT store_id, customer_phone, MAX(customer_name), COALESCE(MAX(customer_email), ''), COUNT(*),"
-        " SUM(CASE WHEN status <> 'cancelled' AND payment_status <> 'refunded' THEN total ELSE 0 END),"
-        " MIN(created_at), MAX(created_at), NOW() FROM orders GROUP BY store_id, customer_phone"
-    )
-    cursor.execute(
-        "INSERT INTO merchant_balances (merchant_id, balance, updated_at)"
-        " SELECT merchant_id, SUM(amount), NOW() FROM ledger_entries GROUP BY merchant_id"
-    )
-    cursor.execute("ANALYZE TABLE orders, order_items, payments, ledger_entries, orders_customers")
-    cursor.fetchall()
-    print(f"\n  seeded in {time.monotonic() - started:.0f} s")
-    return user, store
 
 
 def pages(store, user) -> dict[str, tuple[str, str]]:
@@ -228,71 +85,175 @@ def _days_ago(days: int) -> str:
     return str(timezone.localdate() - timedelta(days=days))
 
 
-def query_counts(user, token: str, paths: dict) -> dict[str, int]:
+IN_PROCESS_REQUESTS = 30
+
+
+def in_process(user, token: str, paths: dict) -> dict[str, dict]:
+    """Per page: its queries, and p50/p95 of IN_PROCESS_REQUESTS sequential requests through
+    Django's test client in this process (no server, no queueing: the page's own cost) and the
+    database's share of that time, beside the minimal view measured the same way just before."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    counts = {}
+    figures = {}
     for name, (kind, path) in paths.items():
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if kind == "api" else {}
+        minimal = _timed(client, MINIMAL, {})[0]
+        latencies, sql = _timed(client, path, headers)
         with CaptureQueriesContext(connection) as context:
             response = client.get(path, **headers)
         assert response.status_code == 200, (name, response.status_code)
-        counts[name] = len(context)
-    return counts
+        figures[name] = {
+            "queries": len(context),
+            "p50": _percentile(latencies, 50),
+            "p95": _percentile(latencies, 95),
+            "sql_p50": _percentile(sql, 50),
+            "ceiling_p50": _percentile(minimal, 50),
+        }
+    return figures
 
 
-def explain_plans(user) -> None:
-    """EXPLAIN of each list shape's page query: the index read, and no filesort or temporary."""
+def _timed(client, path: str, headers: dict) -> tuple[list[float], list[float]]:
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from orders.models import Order
-    from orders.selectors import order_filter, owner_store_ids
-
-    store_id = owner_store_ids(user=user)[0]
-    shapes = {
-        "newest": {},
-        "status": {"status": "pending"},
-        "payment status": {"payment_status": "expired"},
-        "phone search": {"q": "08000000007"},
-        "name prefix": {"q": "Chidi Bel"},
-        "order number": {"q": "AGM-AAAAAAAA"},
-    }
-    print("EXPLAIN of the orders page query (25 rows):")
-    for name, filters in shapes.items():
-        live = Order.objects.filter(store_id=store_id, deleted_at__isnull=True)
-        queryset = order_filter(live, filters)[:26]
-        sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + sql, params)
-            columns = [column[0] for column in cursor.description]
-            for row in cursor.fetchall():
-                plan = dict(zip(columns, row, strict=True))
-                print(f"  {name:<16} key={plan['key']} rows={plan['rows']} extra={plan['Extra']}")
+    client.get(path, **headers)  # warm: templates, connection
+    latencies, sql = [], []
+    for _ in range(IN_PROCESS_REQUESTS):
+        with CaptureQueriesContext(connection) as context:
+            started = time.perf_counter()
+            client.get(path, **headers)
+            latencies.append(time.perf_counter() - started)
+        sql.append(sum(float(query["time"]) for query in context.captured_queries))
+    return latencies, sql
 
 
-def export_figures(user) -> tuple[int, float, float]:
+def _percentile(values: list[float], percent: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000
+
+
+TABLES = ("`orders`", "`orders_customers`", "`payments`", "`ledger_entries`")
+
+
+def explain_plans(user, token: str, paths: dict) -> None:
+    """EXPLAIN of every query each page runs on the big tables, as it ran: the index read, the
+    access type (range, ref, const), MariaDB's row estimate and its notes (filesort, temporary)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    print("EXPLAIN of each page's queries on orders, customers, payments and the ledger:")
+    for name, (kind, path) in paths.items():
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if kind == "api" else {}
+        with CaptureQueriesContext(connection) as context:
+            client.get(path, **headers)
+        for query in context.captured_queries:
+            sql = query["sql"]
+            if not sql.startswith("SELECT") or not any(f"FROM {table}" in sql for table in TABLES):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql)
+                columns = [column[0] for column in cursor.description]
+                plans = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+            shape = (
+                "count" if sql.startswith("SELECT COUNT") else "keys" if "AS `pk`, " in sql[:40] else "rows"
+            )
+            steps = "; ".join(
+                f"{plan['table']} {plan['type']} {plan['key']} rows={plan['rows']} {plan['Extra'] or '-'}"
+                for plan in plans
+                if plan["table"] and not plan["table"].startswith("<")
+            )
+            print(f"  {name:<34} {shape:<5} {steps}")
+
+
+def export_figures(user) -> tuple[int, float, float, float]:
     from orders import exports
     from orders.selectors import owner_store_ids
 
     store_ids = owner_store_ids(user=user)
-    started = time.perf_counter()
-    lines = sum(1 for _ in exports.csv_lines(store_ids=store_ids, filters={}))
-    seconds = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    lines = sum(piece.count("\r\n") for piece in exports.csv_chunks(store_ids=store_ids, filters={}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     # Memory on a second pass: tracemalloc slows Python down several times.
     tracemalloc.start()
-    sum(1 for _ in exports.csv_lines(store_ids=store_ids, filters={}))
+    sum(1 for _ in exports.csv_chunks(store_ids=store_ids, filters={}))
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return lines - 1, seconds, peak
+    return lines - 1, seconds, cpu, peak
+
+
+@contextmanager
+def bench_database(env: dict, *, keep: bool, reuse: bool) -> Iterator[bool]:
+    """DB_NAME, created and migrated (yields True: seed it), or with --reuse one an earlier
+    --keep run of this script seeded, migrated to the current schema (yields False). Dropped at
+    the end unless --keep; any other existing database is refused untouched."""
+    import MySQLdb
+
+    name = env["DB_NAME"]
+    if not re.fullmatch(r"\w+", name):
+        raise SystemExit(f"DB_NAME {name!r}: letters, digits and underscores only")
+    server = MySQLdb.connect(
+        host=env.get("DB_HOST", harness.LOOPBACK),
+        port=int(env.get("DB_PORT", "3306")),
+        user=env.get("DB_USER", "root"),
+        passwd=env.get("DB_PASSWORD", ""),
+    )
+    cursor = server.cursor()
+    cursor.execute("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name])
+    exists = cursor.fetchone() is not None
+    if exists and not reuse:
+        raise SystemExit(
+            f"database {name} exists: pass --reuse if this script seeded it, or set another DB_NAME"
+        )
+    if reuse and not exists:
+        raise SystemExit(f"--reuse: database {name} does not exist (seed it with --keep first)")
+    if exists:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+            [name, scale_seed.MARKER_TABLE],
+        )
+        if cursor.fetchone() is None:
+            raise SystemExit(f"database {name} was not seeded by bench/scale.py: refusing to touch it")
+    else:
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    try:
+        harness.migrate(env)
+        yield not exists
+    finally:
+        if not keep:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        server.close()
+
+
+def seeded(total: int):
+    """The merchant and store of a reused database, which must hold `total` orders."""
+    from django.db import connection
+
+    from accounts.models import User
+    from stores.models import Store
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT orders FROM {scale_seed.MARKER_TABLE}")
+        held = cursor.fetchone()[0]
+    if held != total:
+        raise SystemExit(f"the database holds a seed of {held:,} orders, not --orders {total:,}")
+    user = User.objects.get(email="bench@example.com")
+    return user, Store.objects.get(user=user)
 
 
 def main() -> None:
     parser = harness.argument_parser(__doc__, requests=200, concurrency=4, workers=2)
     parser.add_argument("--orders", type=harness.bounded_int(100, 1_000_000), default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep DB_NAME and its seed afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure DB_NAME seeded by a --keep run")
+    parser.add_argument("--seed-only", action="store_true", help="seed and keep DB_NAME, measure nothing")
+    parser.add_argument("--export-only", action="store_true", help="measure the CSV export alone")
+    parser.add_argument("--skip-export", action="store_true", help="measure the pages alone")
     args = parser.parse_args()
     # Importing the app on a busy 2-core machine right after a bulk seed can take longer.
     harness.STARTUP_SECONDS = 120
@@ -305,46 +266,114 @@ def main() -> None:
         BENCH_PAGE_CACHE="off",
         PYTHONWARNINGS="ignore::UserWarning",
     )
-    with harness.mariadb_database(env), harness.django_in_process(env):
-        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-        from django.contrib.sessions.backends.db import SessionStore
+    keep = args.keep or args.seed_only
+    with bench_database(env, keep=keep, reuse=args.reuse) as fresh, harness.django_in_process(env):
+        from django.db import connection
 
-        from accounts.tokens import access_token_for
+        if fresh:
+            user, store = scale_seed.seed(args.orders, database=connection.settings_dict)
+        else:
+            user, store = seeded(args.orders)
+        if not args.seed_only and not args.export_only:
+            measure_all(args, env, user, store)
+        if not args.seed_only and not args.skip_export:
+            rows, seconds, cpu, peak = export_figures(user)
+            print(
+                f"orders CSV, streamed in-process: {rows:,} rows in {seconds:.1f} s"
+                f" = {rows / seconds:,.0f} rows/s ({rows / cpu:,.0f} rows per CPU second of this process;"
+                f" load average {_load()})"
+            )
+            print(f"  peak Python memory while streaming {peak:.1f} MiB")
 
-        user, store = seed(args.orders)
-        token = access_token_for(user=user)
-        session = SessionStore()
-        session.update(
-            {
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
+
+def measure_all(args, env: dict, user, store) -> None:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.tokens import access_token_for
+
+    token = access_token_for(user=user)
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    session.create()
+    paths = pages(store, user)
+    explain_plans(user, token, paths)
+    load = os.getloadavg()
+    figures: dict = {"orders": args.orders, "load": load, "pages": {}}
+    print(f"In-process, {IN_PROCESS_REQUESTS} sequential requests a page; load average {_load()}")
+    print(f"{'':<36} {'q':>3} {'p50 ms':>7} {'p95 ms':>7} {'SQL p50':>7} {'minimal p50':>11}")
+    local = in_process(user, token, paths)
+    for name, row in local.items():
+        print(
+            f"  {name:<34} {row['queries']:>3} {row['p50']:>7.1f} {row['p95']:>7.1f} {row['sql_p50']:>7.1f}"
+            f" {row['ceiling_p50']:>11.2f}"
+        )
+    figures["in_process"] = local
+    print(
+        f"{args.orders:,} orders of one merchant; gunicorn {args.workers} sync workers, "
+        f"{args.requests} requests per page, {args.concurrency} concurrent clients, "
+        f"MariaDB {env['DB_NAME']}; load average {_load()}"
+    )
+    with harness.gunicorn(env, workers=args.workers, ready_path=MINIMAL, log_name="scale") as base:
+        harness.print_header()
+        for name, (kind, path) in paths.items():
+            headers = {"Authorization": f"Bearer {token}"} if kind == "api" else {}
+            cookies = {"sessionid": session.session_key} if kind == "page" else {}
+            minimal = get(base + MINIMAL, "  minimal view", args, {}, {})
+            result = get(base + path, f"  {name} [{local[name]['queries']} q]", args, headers, cookies)
+            harness.print_row(minimal)
+            harness.print_row(result, ceiling=minimal)
+            figures["pages"][name] = {
+                "queries": local[name]["queries"],
+                "p50": result.percentile_ms(50),
+                "p95": result.percentile_ms(95),
+                "ceiling_p50": minimal.percentile_ms(50),
+                "ceiling_p95": minimal.percentile_ms(95),
             }
+    print(f"load average after the pages {_load()}")
+    save_and_compare(figures)
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def save_and_compare(figures: dict) -> None:
+    """Keep this run's figures in bench/results/scale-<orders>.json and print the growth of each
+    page from the smallest other size measured (p50 and p95 ratios, beside the ceilings' ratio)."""
+    harness.RESULTS.mkdir(exist_ok=True)
+    (harness.RESULTS / f"scale-{figures['orders']}.json").write_text(json.dumps(figures, indent=1))
+    others = [
+        json.loads(path.read_text())
+        for path in harness.RESULTS.glob("scale-*.json")
+        if path.stem != f"scale-{figures['orders']}"
+    ]
+    if not others:
+        return
+    base = min(others, key=lambda other: other["orders"])
+    print(
+        f"growth from {base['orders']:,} to {figures['orders']:,} orders: p50 and p95 ratios served"
+        " (minimal view's p50 ratio), and in-process"
+    )
+    for name, now in figures["pages"].items():
+        then, local, local_then = (
+            base["pages"].get(name),
+            figures["in_process"][name],
+            base["in_process"].get(name),
         )
-        session.create()
-        paths = pages(store, user)
-        counts = query_counts(user, token, paths)
-        explain_plans(user)
-        print(
-            f"{args.orders:,} orders of one merchant; gunicorn {args.workers} sync workers, "
-            f"{args.requests} requests per page, {args.concurrency} concurrent clients, "
-            f"MariaDB {env['DB_NAME']}"
-        )
-        with harness.gunicorn(env, workers=args.workers, ready_path=MINIMAL, log_name="scale") as base:
-            harness.print_header()
-            for name, (kind, path) in paths.items():
-                headers = {"Authorization": f"Bearer {token}"} if kind == "api" else {}
-                cookies = {"sessionid": session.session_key} if kind == "page" else {}
-                minimal = get(base + MINIMAL, "  minimal view", args, {}, {})
-                result = get(base + path, f"  {name} [{counts[name]} q]", args, headers, cookies)
-                harness.print_row(minimal)
-                harness.print_row(result, ceiling=minimal)
-        rows, seconds, peak = export_figures(user)
-        print(
-            f"orders CSV, streamed in-process: {rows:,} rows in {seconds:.1f} s "
-            f"= {rows / seconds:,.0f} rows/s"
-        )
-        print(f"  peak Python memory while streaming {peak:.1f} MiB")
+        if then and local_then:
+            print(
+                f"  {name:<34} {now['p50'] / then['p50']:5.2f}x {now['p95'] / then['p95']:5.2f}x"
+                f" ({now['ceiling_p50'] / then['ceiling_p50']:5.2f}x)"
+                f"   in-process {local['p50'] / local_then['p50']:5.2f}x"
+                f" {local['p95'] / local_then['p95']:5.2f}x"
+            )
 
 
 def get(url: str, label: str, args, headers: dict, cookies: dict) -> harness.Result:

@@ -16,7 +16,7 @@ direction. A bad one is a `ServiceError` (400), never a 500.
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -96,11 +96,16 @@ def keyset_page(
     cursor: str | None,
     limit: int,
     store_field: str = "store_id",
+    index: str | None = None,
 ) -> KeysetPage:
     """The page of `queryset` (already filtered, not yet scoped to stores) newest first.
 
     `(store, …, time_field, key_field)` must be the tail of an index for this to read only the
-    page's rows; `key_field` must be unique within a time so that a boundary is exact.
+    page's rows; `key_field` must be unique within a time so that a boundary is exact. `index`
+    names the index the page's keys must be read from when that is not the time-ordered one
+    (a name-prefix search: MariaDB would walk the time index until enough names matched, the
+    whole store for a rare name; the name index holds every key, so it reads only the matches
+    and sorts those).
     """
     position = cursor_decode(cursor) if cursor else None
     if not store_ids:
@@ -122,7 +127,7 @@ def keyset_page(
         newer = False
     sign = "" if newer else "-"
     ordering = (f"{sign}{time_field}", f"{sign}{key_field}")
-    rows = _rows(queryset, store_field, store_ids, ordering, limit + 1)
+    rows = _rows(queryset, store_field, store_ids, ordering, limit + 1, index)
     more = len(rows) > limit
     rows = rows[:limit]
     if newer:
@@ -150,52 +155,90 @@ def _scoped(queryset: QuerySet[Any], store_field: str, store_ids: Sequence[str])
 
 
 def _rows(
-    queryset: QuerySet[Any], store_field: str, store_ids: Sequence[str], ordering: tuple[str, str], size: int
+    queryset: QuerySet[Any],
+    store_field: str,
+    store_ids: Sequence[str],
+    ordering: tuple[str, str],
+    size: int,
+    index: str | None = None,
 ) -> list[Model]:
-    if len(store_ids) == 1:
-        return list(queryset.filter(**{store_field: store_ids[0]}).order_by(*ordering)[:size])
+    """The page's objects: their keys first, then the rows by primary key.
+
+    The keys (pk, time, key) are all in the list's index, so that read never touches a row and
+    MariaDB starts the index range at the cursor. Asked for whole rows in one query, it reads the
+    index's `(store, deleted_at)` prefix from the top instead (a `ref` access, "Using where") and
+    fetches every row above the cursor: half a million for a page half-way down a million
+    orders. Several stores are one `UNION ALL` of per-store reads, merged by the database.
+    """
     names = [name.lstrip("-") for name in ordering]
     parts = [
         queryset.filter(**{store_field: store_id}).order_by(*ordering).values_list("pk", *names)[:size]
         for store_id in store_ids
     ]
-    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
-        merged = list(parts[0].union(*parts[1:], all=True).order_by(*ordering)[:size])
+    if len(parts) == 1:
+        keys = parts[0]
+    elif connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        keys = parts[0].union(*parts[1:], all=True).order_by(*ordering)[:size]
+    else:
+        keys = None
+    if keys is not None:
+        ids = [row[0] for row in keys] if index is None else _hinted(keys, index)
     else:
         # SQLite (`make run`) refuses LIMIT inside a UNION: merge the stores' pages here
         merged = [row for part in parts for row in part]
         for position in reversed(range(len(ordering))):  # stable sorts, last key first
             merged.sort(key=lambda row: row[1 + position], reverse=ordering[position].startswith("-"))
-        merged = merged[:size]
-    ids = [row[0] for row in merged]
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        ids = [row[0] for row in merged[:size]]
+    # Scoped to the stores again so the row read joins each row's store by its key (and stays
+    # within the tenant whatever the ids say).
+    found = _scoped(queryset, store_field, store_ids).filter(pk__in=ids).order_by()
+    by_id = {row.pk: row for row in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def keyset_rows(
-    queryset: QuerySet[Any], *, fields: Sequence[str], time_field: str, key_field: str, chunk: int = 2000
-):
-    """Every row of `queryset` as `values_list(*fields)` tuples, newest first, `chunk` at a time.
+def _hinted(keys: QuerySet[Any], index: str) -> list[Any]:
+    """The primary keys `keys` selects, read through `index` (`FORCE INDEX`, which the ORM
+    cannot say; the index name is ours, never input)."""
+    compiler = keys.query.get_compiler(using=keys.db)
+    if compiler.connection.vendor != "mysql":  # the hint is MariaDB/MySQL syntax (SQLite in `make run`)
+        return [row[0] for row in keys]
+    sql, params = compiler.as_sql()
+    quote = compiler.connection.ops.quote_name
+    table = quote(keys.model._meta.db_table)
+    sql = sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({quote(index)})")
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
-    Each chunk is one bounded index range read after the previous chunk's last row, so memory
-    stays flat at any size; mysqlclient would otherwise buffer a whole result (Django's
-    `.iterator()` has no server-side cursor on MySQL). Scope `queryset` to one store.
+
+def keyset_chunks(
+    queryset: QuerySet[Any], *, fields: Sequence[str], time_field: str, key_field: str, chunk: int = 2000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Every row of `queryset` as `values_list(*fields)` tuples, newest first, in lists of `chunk`.
+
+    Each chunk is one bounded index range read after the previous chunk's last row (its keys,
+    from the index alone, then its rows by primary key, as `_rows` explains), so memory stays
+    flat at any size; mysqlclient would otherwise buffer a whole result (Django's `.iterator()`
+    has no server-side cursor on MySQL). Scope `queryset` to one store.
     """
-    time_at, key_at = fields.index(time_field), fields.index(key_field)
-    ordered = queryset.order_by(f"-{time_field}", f"-{key_field}").values_list(*fields)
+    keys = queryset.order_by(f"-{time_field}", f"-{key_field}").values_list("pk", time_field, key_field)
     last: tuple[Any, Any] | None = None
     while True:
-        page = ordered
+        page = keys
         if last is not None:
             page = page.filter(
                 Q(**{f"{time_field}__lt": last[0]}) | Q(**{time_field: last[0], f"{key_field}__lt": last[1]}),
                 **{f"{time_field}__lte": last[0]},
             )
-        rows = list(page[:chunk])
-        yield from rows
-        if len(rows) < chunk:
+        chunk_keys = list(page[:chunk])
+        ids = [row[0] for row in chunk_keys]
+        by_id = {row[0]: row[1:] for row in queryset.filter(pk__in=ids).order_by().values_list("pk", *fields)}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+        if rows:
+            yield rows
+        if len(chunk_keys) < chunk:
             return
-        last = (rows[-1][time_at], rows[-1][key_at])
+        last = (chunk_keys[-1][1], chunk_keys[-1][2])
 
 
 def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000):

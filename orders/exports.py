@@ -1,6 +1,6 @@
 """The orders CSV: streamed in constant memory, or built by a task into a stored file.
 
-Rows are read store by store, newest first, in keyset chunks (`config.keyset.keyset_rows`)
+Rows are read store by store, newest first, in keyset chunks (`config.keyset.keyset_chunks`)
 along the `agm_orders_*` index the filters pick: no query sorts a store's orders, and nothing
 holds more than one chunk. An export of more than `ORDERS_EXPORT_INLINE_MAX` orders is not
 streamed to the browser: `orders.tasks.orders_export_build` writes it to default storage and
@@ -8,13 +8,14 @@ the merchant gets a bell notification with the download link.
 """
 
 import csv
+import io
 import secrets
 import tempfile
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from config.keyset import keyset_rows
+from config.keyset import keyset_chunks
 from config.spreadsheet import spreadsheet_safe
 from orders import selectors
 from orders.models import Order
@@ -37,18 +38,23 @@ CSV_COLUMNS = [
     ("Total", "total"),
 ]
 FIELDS = [field for _title, field in CSV_COLUMNS]
+NON_TEXT_FIELDS = {"created_at", "subtotal", "discount", "shipping_fee", "agm_fee", "total"}
 EXPORT_FOLDER = "exports/orders"
 
 
-class _Echo:
-    def write(self, value):
-        return value
+# Columns whose value can be text a spreadsheet would run as a formula (the rest are numbers,
+# times or None): only these go through spreadsheet_safe, the export's hot loop.
+TEXT_AT = [index for index, field in enumerate(FIELDS) if field not in NON_TEXT_FIELDS]
 
 
-def csv_lines(*, store_ids: list[str], filters: dict):
-    """The CSV, one line at a time: the header, then every matching order of each store."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow([title for title, _field in CSV_COLUMNS])
+def csv_chunks(*, store_ids: list[str], filters: dict):
+    """The CSV in pieces: the header line, then the lines of each keyset chunk of every
+    matching order of each store (one string per chunk: a streaming response writes each
+    piece it is given, and one write per line would cost more than the line)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([title for title, _field in CSV_COLUMNS])
+    yield _drain(buffer)
     for store_id in store_ids:
         if filters.get("store") and str(filters["store"]) != store_id:
             continue
@@ -56,8 +62,20 @@ def csv_lines(*, store_ids: list[str], filters: dict):
             Order.objects.filter(store_id=store_id, deleted_at__isnull=True, created_at__isnull=False),
             filters,
         )
-        for row in keyset_rows(orders, fields=FIELDS, time_field="created_at", key_field="order_number"):
-            yield writer.writerow([spreadsheet_safe(value) for value in row])
+        for rows in keyset_chunks(orders, fields=FIELDS, time_field="created_at", key_field="order_number"):
+            for row in rows:
+                cells = list(row)
+                for index in TEXT_AT:
+                    cells[index] = spreadsheet_safe(cells[index])
+                writer.writerow(cells)
+            yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def export_path(*, user_id: str, token: str) -> str:
@@ -68,8 +86,8 @@ def export_store(*, user_id: str, store_ids: list[str], filters: dict) -> str:
     """Write the CSV to default storage through a temporary file; returns the file's token."""
     token = secrets.token_urlsafe(18)
     with tempfile.TemporaryFile(mode="w+b") as spool:
-        for line in csv_lines(store_ids=store_ids, filters=filters):
-            spool.write(line.encode("utf-8"))
+        for piece in csv_chunks(store_ids=store_ids, filters=filters):
+            spool.write(piece.encode("utf-8"))
         spool.seek(0)
         default_storage.save(export_path(user_id=user_id, token=token), File(spool))
     return token

@@ -85,7 +85,12 @@ class Order(models.Model):
                 name="agm_orders_list_payment",
             ),
             models.Index(fields=["store", "customer_phone", "created_at"], name="agm_orders_phone"),
-            models.Index(fields=["store", "customer_name"], name="agm_orders_name"),
+            # Every column a name-prefix search filters, counts and sorts on: its count and its
+            # page's keys are read from this index alone (the LIKE range, then a small sort).
+            models.Index(
+                fields=["store", "customer_name", "deleted_at", "created_at", "order_number"],
+                name="agm_orders_name",
+            ),
             # The customer catch-up reads the orders that changed since its last run.
             models.Index(fields=["updated_at"], name="agm_orders_updated"),
         ]
@@ -336,7 +341,7 @@ class Customer(models.Model):
         ]
         indexes = [
             models.Index(fields=["store", "last_order_at"], name="orders_customer_recent"),
-            models.Index(fields=["store", "name"], name="orders_customer_name"),
+            models.Index(fields=["store", "name", "last_order_at"], name="orders_customer_name"),
         ]
 
     def __str__(self):

@@ -88,13 +88,21 @@ def order_filter(orders, filters: dict):
     return orders.order_by("-created_at", "-order_number")
 
 
+NAME_PREFIX = "customer_name__istartswith"
+
+
 def _search(search: str) -> Q:
+    return Q(_search_rule(search))
+
+
+def _search_rule(search: str) -> tuple[str, str]:
+    """(lookup, value) of the search: the exact phone, the exact number, or a name prefix."""
     with suppress(InvalidPhoneNumber):
-        return Q(customer_phone=normalise_phone(search))
+        return ("customer_phone", normalise_phone(search))
     number = search.upper().replace(" ", "")
     if ORDER_NUMBER_SHAPE.match(number):
-        return Q(order_number=number)
-    return Q(customer_name__istartswith=search)
+        return ("order_number", number)
+    return (NAME_PREFIX, search)
 
 
 def order_page_for_owner(
@@ -108,6 +116,7 @@ def order_page_for_owner(
     orders = order_filter(Order.objects.filter(deleted_at__isnull=True), filters).select_related(
         "store", "source", "payment_plan"
     )
+    search = (filters.get("q") or "").strip()
     return keyset_page(
         orders,
         store_ids=store_ids,
@@ -115,6 +124,7 @@ def order_page_for_owner(
         key_field="order_number",
         cursor=cursor,
         limit=limit,
+        index="agm_orders_name" if search and _search_rule(search)[0] == NAME_PREFIX else None,
     )
 
 
@@ -181,11 +191,13 @@ def customer_page_for_owner(
         store_ids = [sid for sid in store_ids if sid == str(store_id)]
     customers = Customer.objects.filter(last_order_at__isnull=False)
     search = (search or "").strip()
+    index = None
     if search:
         try:
             customers = customers.filter(phone=normalise_phone(search))
         except InvalidPhoneNumber:
             customers = customers.filter(name__istartswith=search)
+            index = "orders_customer_name"
     return keyset_page(
         customers.select_related("store"),
         store_ids=store_ids,
@@ -193,6 +205,7 @@ def customer_page_for_owner(
         key_field="id",
         cursor=cursor,
         limit=limit,
+        index=index,
     )
 
 

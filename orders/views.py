@@ -394,7 +394,7 @@ def dashboard_order_export(request):
         target = reverse("dashboard:orders_dashboard:list")
         return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
     response = StreamingHttpResponse(
-        exports.csv_lines(store_ids=store_ids, filters=filters), content_type="text/csv; charset=utf-8"
+        exports.csv_chunks(store_ids=store_ids, filters=filters), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="orders.csv"'
     return response

@@ -219,7 +219,7 @@ class OrderExportApi(APIView):
     )
     def get(self, request):
         store_ids = selectors.owner_store_ids(user=request.user)
-        lines = exports.csv_lines(store_ids=store_ids, filters=_filters(request))
+        lines = exports.csv_chunks(store_ids=store_ids, filters=_filters(request))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="orders.csv"'
         return response
