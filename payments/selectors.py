@@ -1,5 +1,6 @@
 """Reads of the payments app that the API, the pages and the tasks share."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,10 +21,19 @@ from payments.models import (
     RefundStatus,
 )
 from payments.monnify import parse_amount
+from payments.payment_state import PaymentState
 
 # Monnify keeps a one-time account for 40 minutes; a payment started without one (Monnify
 # was down) is given the same time before it expires.
 ACCOUNT_LIFETIME = timedelta(seconds=2400)
+REFUND_MINIMUM = Decimal("10.00")  # Monnify's minimum refund (R4 below it)
+# The flags whose money the merchant may send back, and the reason a refund of each defaults to.
+REFUND_REASONS = {
+    "partly_paid": "Short transfer returned",
+    "overpaid": "Overpayment excess",
+    "late_payment": "Paid after the order expired",
+    "paid_after_cancel": "Order cancelled",
+}
 
 
 def payment_get_public(*, reference: str) -> Payment:
@@ -118,8 +128,7 @@ def payment_get_for_merchant(*, user, payment_id) -> Payment:
 
 def payment_received(*, payment: Payment) -> Decimal:
     """What Monnify reported arriving for the payment (at least the total once it is paid)."""
-    received = parse_amount(((payment.metadata or {}).get("monnify") or {}).get("amount_paid"))
-    received = received or Decimal("0.00")
+    received = PaymentState.of(payment).amount_paid or Decimal("0.00")
     if payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
         received = max(received, payment.amount)
     return received
@@ -133,7 +142,7 @@ def payment_refundable(*, payment: Payment) -> Decimal:
     """
     if payment.status not in (PaymentStatus.PAID, PaymentStatus.EXPIRED):
         return Decimal("0.00")
-    if (payment.metadata or {}).get("reversed"):
+    if PaymentState.of(payment).reversed:
         return Decimal("0.00")
     refunded = sum(
         (r.amount for r in payment.refunds.all() if r.status != RefundStatus.FAILED), start=Decimal("0.00")
@@ -144,13 +153,38 @@ def payment_refundable(*, payment: Payment) -> Decimal:
 def payment_refund_suggestion(*, payment: Payment) -> Decimal:
     """The amount a flagged payment's refund should default to: an overpayment's excess, else all."""
     refundable = payment_refundable(payment=payment)
-    overpaid = (payment.metadata or {}).get("overpaid")
-    if (payment.metadata or {}).get("needs_merchant_action") == "overpaid" and overpaid:
+    state = PaymentState.of(payment)
+    overpaid = state.overpaid
+    if state.flag == "overpaid" and overpaid:
         refunded = payment_received(payment=payment) - refundable
-        excess = (parse_amount(overpaid.get("excess")) or Decimal("0.00")) - refunded
+        excess = (parse_amount(overpaid["excess"]) or Decimal("0.00")) - refunded
         if excess > 0:
             return min(excess, refundable)
     return refundable
+
+
+@dataclass(frozen=True)
+class RefundOffer:
+    amount: Decimal
+    reason: str
+
+
+def payment_refund_offer(*, payment: Payment) -> RefundOffer | None:
+    """The refund the payments page offers for a flagged payment, or None: not flagged for one,
+    or less than Monnify's minimum left to refund."""
+    flag = PaymentState.of(payment).flag
+    if flag not in REFUND_REASONS or payment_refundable(payment=payment) < REFUND_MINIMUM:
+        return None
+    return RefundOffer(amount=payment_refund_suggestion(payment=payment), reason=REFUND_REASONS[flag])
+
+
+def payment_can_retry(*, payment: Payment) -> bool:
+    """Monnify could not be reached when the payment started: the page offers "try again"."""
+    return (
+        payment.status == PaymentStatus.PENDING
+        and not payment.account_number
+        and PaymentState.of(payment).start_error is not None
+    )
 
 
 def payments_due_for_requery() -> list[str]:

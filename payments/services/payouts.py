@@ -1,6 +1,5 @@
 """Payouts: a merchant's balance sent to their bank account through a Monnify single transfer."""
 
-import logging
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +19,6 @@ from payments.models import (
 from payments.monnify import (
     MonnifyError,
     MonnifyRequestError,
-    MonnifyUnavailable,
     monnify_client,
 )
 from payments.selectors import (
@@ -29,9 +27,7 @@ from payments.selectors import (
     ledger_balance,
 )
 from payments.services.ledger import InsufficientBalance, ledger_book
-
-logger = logging.getLogger(__name__)
-
+from payments.services.sending import Refused, monnify_send_once
 
 PAYOUT_RANK: dict[str, int] = {
     PayoutStatus.PENDING_APPROVAL: 0,
@@ -201,33 +197,24 @@ def payout_submit(*, payout_id: str) -> Payout:
         payout.status = PayoutStatus.SUBMITTING
         payout.save(update_fields=["status", "updated_at"])
     client = monnify_client()
-    try:
-        body = client.single_transfer(
+    # Unreachable: MonnifyUnavailable, and the payout stays `submitting` for the task's retry.
+    outcome = monnify_send_once(
+        what=f"payout {payout.reference}",
+        send=lambda: client.single_transfer(
             amount=payout.amount,
             reference=payout.reference,
             narration=f"{settings.SITE_NAME} payout"[:100],
             bank_code=payout.bank_code,
             account_number=payout.account_number,
             account_name=payout.account_name,
-        )
-    except MonnifyRequestError as error:
-        # Refused, unless an earlier attempt under this same reference did get through.
-        try:
-            body = client.transfer_summary(payout.reference)
-        except MonnifyRequestError:
-            return _payout_fail(payout, error.message)
-        except MonnifyUnavailable:
-            raise  # cannot tell yet whether an earlier attempt went through: the task retries
-        except MonnifyError:
-            return payout  # the re-query settles it later
-    except MonnifyUnavailable as error:
-        # The payout stays `submitting`; a resend under the same reference cannot pay twice.
-        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
-        raise
-    except MonnifyError as error:
-        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
+        ),
+        look_up=lambda: client.transfer_summary(payout.reference),
+    )
+    if outcome is None:
         return payout
-    return payout_apply_transfer(payout_id=payout.pk, body=body)
+    if isinstance(outcome, Refused):
+        return _payout_fail(payout, outcome.message)
+    return payout_apply_transfer(payout_id=payout.pk, body=outcome)
 
 
 def payout_authorize(*, payout_id: str, otp: str) -> Payout:

@@ -1,6 +1,5 @@
 """Refunds: money that arrived for a payment sent back to the shopper through Monnify."""
 
-import logging
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -21,22 +20,18 @@ from payments.models import (
     RefundStatus,
 )
 from payments.monnify import (
-    MonnifyError,
     MonnifyRequestError,
-    MonnifyUnavailable,
     monnify_client,
 )
 from payments.selectors import (
+    REFUND_MINIMUM,
     ledger_balance,
     payment_received,
     payment_refundable,
 )
 from payments.services.ledger import InsufficientBalance, ledger_book
+from payments.services.sending import Refused, monnify_send_once
 
-logger = logging.getLogger(__name__)
-
-
-REFUND_MINIMUM = Decimal("10.00")  # Monnify's minimum refund (R4 below it)
 REFUND_STATUSES = {
     "COMPLETED": RefundStatus.COMPLETED,
     "FAILED": RefundStatus.FAILED,
@@ -116,29 +111,25 @@ def refund_submit(*, refund_id: str) -> Refund:
     if refund.status != RefundStatus.PENDING:
         return refund
     client = monnify_client()
-    try:
-        body = client.initiate_refund(
+    # Unreachable: MonnifyUnavailable, and the refund stays `pending` for the task's retry.
+    outcome = monnify_send_once(
+        what=f"refund {refund.reference}",
+        send=lambda: client.initiate_refund(
             transaction_reference=refund.payment.monnify_reference,
             refund_reference=refund.reference,
             amount=refund.amount,
             reason=refund.reason,
             customer_note=f"Refund {refund.payment.order.order_number}",
-        )
-    except MonnifyRequestError as error:
-        try:
-            body = client.refund_status(refund.reference)  # an earlier attempt may have got through
-        except MonnifyRequestError:
-            return refund_apply_status(
-                refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": error.message}
-            )
-    except MonnifyUnavailable as error:
-        # The refund stays `pending`; a resend under the same reference cannot refund twice.
-        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
-        raise
-    except MonnifyError as error:
-        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
+        ),
+        look_up=lambda: client.refund_status(refund.reference),
+    )
+    if outcome is None:
         return refund
-    return refund_apply_status(refund_id=refund.pk, body=body)
+    if isinstance(outcome, Refused):
+        return refund_apply_status(
+            refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": outcome.message}
+        )
+    return refund_apply_status(refund_id=refund.pk, body=outcome)
 
 
 def refund_apply_status(*, refund_id: str, body: dict) -> Refund:

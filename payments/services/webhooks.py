@@ -32,6 +32,7 @@ from payments.monnify import (
     monnify_config,
     parse_amount,
 )
+from payments.payment_state import PaymentState
 from payments.services.collections import PAID_STATUSES, payment_apply_status, payment_transaction_fetch
 from payments.services.payouts import DISBURSEMENT_EVENTS, payout_apply_transfer
 from payments.services.refunds import REFUND_EVENTS, refund_apply_status
@@ -48,10 +49,6 @@ UNVERIFIED_RETRY_WINDOW = timedelta(days=3)
 class InvalidWebhookSignature(ServiceError):
     code = "invalid_signature"
     http_status = 401
-
-
-def _now_iso() -> str:
-    return timezone.now().isoformat()
 
 
 def monnify_webhook_receive(*, body: bytes, headers, remote_addr: str | None) -> MonnifyWebhookEvent | None:
@@ -196,13 +193,12 @@ def _payment_note_rejection(*, payment: Payment, data: dict):
     rejection = data.get("paymentRejectionInformation") or {}
     with transaction.atomic():
         locked = locks.payment_lock(payment.pk)
-        metadata = locked.metadata or {}
-        metadata["rejected_payment"] = {
-            "amount_paid": kobo_text(parse_amount((source or {}).get("amountPaid")) or Decimal("0")),
-            "reason": rejection.get("rejectionReason"),
-            "at": _now_iso(),
-        }
-        locked.metadata = metadata
+        state = PaymentState.of(locked)
+        state.rejected(
+            amount_paid=kobo_text(parse_amount((source or {}).get("amountPaid")) or Decimal("0")),
+            reason=rejection.get("rejectionReason"),
+        )
+        state.store(locked)
         locked.save(update_fields=["metadata", "updated_at"])
 
 
