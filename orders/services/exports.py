@@ -1,12 +1,20 @@
 """Large orders exports: built by a task into a stored file, announced in the bell."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.urls import reverse
 
 from notifications.services import notification_create
-from orders import exports
+from orders import exports, tasks
 from orders.forms import OrderFilterForm
 from stores.models import Store
+
+
+def order_export_queue(*, user, query: dict) -> None:
+    """Have a large export built by a task, once the request's transaction commits."""
+    transaction.on_commit(partial(tasks.orders_export_build.delay, str(user.pk), query))
 
 
 def order_export_build(*, user_id: str, query: dict) -> str:
