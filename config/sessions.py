@@ -1,4 +1,5 @@
-"""Django's cached_db sessions, made to keep working while the cache (Redis) is down.
+"""Django's cached_db sessions (opt in: SESSION_ENGINE=config.sessions; the default is the database
+alone, config/settings/base.py), made to keep working while the cache (Redis) is down.
 
 Sessions are read from the cache and written through to the database, so every web process
 sees the same ones and a Redis restart signs nobody out. Django already tolerates a failed

@@ -329,10 +329,11 @@ OTP_SENDS_PER_HOUR = read("OTP_SENDS_PER_HOUR", int, default=5)
 OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
 # Without "remember me" the session ends when the browser closes; with it, it lasts this long.
 SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
-# Sessions are read from the cache (Redis) and written through to the database: every web
-# process sees the same sessions, and while Redis is down they come from the database, so
-# nobody is signed out (config/sessions.py).
-SESSION_ENGINE = "config.sessions"
+# Sessions live in the database (MariaDB), in every environment: every web process sees the same
+# ones, a Redis outage signs nobody out, and a logout is final. SESSION_ENGINE=config.sessions
+# reads them from Redis first (written through to the database), at the cost its docstring
+# names: a session ended while Redis is down can come back from Redis until it expires.
+SESSION_ENGINE = read("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
 
 # --- stores --------------------------------------------------------------------------------------

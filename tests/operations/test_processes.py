@@ -128,7 +128,7 @@ def topology(transactional_db, tmp_path):
         "METRICS_TOKEN": TOKEN,
         "METRICS_MULTIPROC_ROOT": str(metrics_root),
         "TEST_LOG_LEVEL": "INFO",
-        "TEST_SESSION_ENGINE": "config.sessions",  # production's: Redis, written through to MariaDB
+        "TEST_SESSION_ENGINE": "config.sessions",  # the opt-in engine: Redis, written through to MariaDB
         "LOG_FORMAT": "json",
     }
 
