@@ -16,7 +16,7 @@ direction. A bad one is a `ServiceError` (400), never a 500.
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -166,7 +166,7 @@ def _rows(
 
 def keyset_rows(
     queryset: QuerySet[Any], *, fields: Sequence[str], time_field: str, key_field: str, chunk: int = 2000
-):
+) -> Iterator[tuple[Any, ...]]:
     """Every row of `queryset` as `values_list(*fields)` tuples, newest first, `chunk` at a time.
 
     Each chunk is one bounded index range read after the previous chunk's last row, so memory
@@ -190,7 +190,7 @@ def keyset_rows(
         last = (rows[-1][time_at], rows[-1][key_at])
 
 
-def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000):
+def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000) -> Iterator[Any]:
     """Every object of `queryset` in primary-key order, `chunk` rows per query (flat memory)."""
     last = None
     ordered = queryset.order_by("pk")

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment (.env.example)."""
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
@@ -129,7 +131,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
@@ -198,7 +200,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # A publish to a broker that is down fails within seconds (the outbox keeps the task), instead
 # of retrying for as long as a request can wait.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"socket_connect_timeout": 2, "socket_timeout": 5}
 # Workers log through LOGGING below (JSON, with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds a storefront product-view count waits in Redis before it is written (stores).
@@ -402,7 +404,7 @@ LOG_LEVEL = read("LOG_LEVEL", default="INFO").upper()
 LOG_FORMAT = read("LOG_FORMAT", default="json")
 if LOG_FORMAT not in ("json", "plain"):
     raise ConfigurationError("LOG_FORMAT must be json or plain")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.request_id.RequestIdLogFilter"}},
