@@ -94,14 +94,14 @@ class User(AbstractBaseUser):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def set_password(self, raw_password):
+    def set_password(self, raw_password: str | None) -> None:
         if raw_password is None:
             self.set_unusable_password()
             return
         self.password = hash_password(raw_password)
         self._password = raw_password
 
-    def check_password(self, raw_password):
+    def check_password(self, raw_password: str) -> bool:
         valid = verify_password(raw_password or "", self.password)
         if valid and needs_rehash(self.password) and self.pk:
             self.set_password(raw_password)

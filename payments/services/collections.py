@@ -9,6 +9,7 @@ import logging
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -100,7 +101,7 @@ def payment_retry_start(*, payment: Payment) -> Payment:
     return _payment_open_account(payment)
 
 
-def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
+def _transaction_for(client: MonnifyClient, payment: Payment) -> dict[str, Any]:
     """Monnify's transaction for our reference, created now or found from a lost earlier reply."""
     order = payment.order
     store = order.store
@@ -177,7 +178,7 @@ def _payment_open_account(payment: Payment) -> Payment:
     return locked
 
 
-def payment_apply_status(*, payment_id: str, body: dict) -> bool:
+def payment_apply_status(*, payment_id: str, body: dict[str, Any]) -> bool:
     """Apply a re-queried Monnify transaction to our payment. True when the payment became paid."""
     monnify_status = str(body.get("paymentStatus") or "").upper()
     amount_paid = parse_amount(body.get("amountPaid")) or Decimal("0")
@@ -258,7 +259,9 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
     return became_paid
 
 
-def payment_transaction_fetch(*, payment: Payment, transaction_reference: str | None = None) -> dict:
+def payment_transaction_fetch(
+    *, payment: Payment, transaction_reference: str | None = None
+) -> dict[str, Any]:
     """Monnify's own state of the payment's transaction (no write). Raises MonnifyError."""
     reference = payment.monnify_reference or transaction_reference
     client = monnify_client()

@@ -1,6 +1,7 @@
 """The merchant's ledger: every movement of a balance is one entry, booked once by reference."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -20,7 +21,7 @@ class InsufficientBalance(ServiceError):
 
 
 def ledger_book(
-    *, merchant_id: str, kind: str, amount: Decimal, reference: str, **links
+    *, merchant_id: str, kind: str, amount: Decimal, reference: str, **links: Any
 ) -> LedgerEntry | None:
     """Book an entry once: a second booking under the same reference is a no-op (None).
 
@@ -67,7 +68,7 @@ def ledger_balances_rebuild() -> int:
     return count
 
 
-def ledger_credit_sale(payment: Payment, amount_paid: Decimal):
+def ledger_credit_sale(payment: Payment, amount_paid: Decimal) -> None:
     # What arrived, less the platform fee: an overpayment's excess is the merchant's to refund.
     fee = Order.objects.filter(pk=payment.order_id).values_list("agm_fee", flat=True).first() or Decimal("0")
     ledger_book(
@@ -80,7 +81,7 @@ def ledger_credit_sale(payment: Payment, amount_paid: Decimal):
     )
 
 
-def ledger_debit_reversal(payment: Payment):
+def ledger_debit_reversal(payment: Payment) -> None:
     # The money went back to the shopper: take back exactly what the sale credited, once.
     credited = (
         LedgerEntry.objects.filter(reference=f"sale:{payment.payment_reference}")

@@ -2,10 +2,12 @@
 
 import secrets
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, NotFound, ServiceError
 from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
@@ -46,7 +48,9 @@ REFUND_RANK: dict[str, int] = {
 REFUND_EVENTS = frozenset({"SUCCESSFUL_REFUND", "FAILED_REFUND"})
 
 
-def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=None) -> Refund:
+def payment_refund_start(
+    *, payment: Payment, reason: str, amount: Decimal | str | None = None, user: User | None = None
+) -> Refund:
     """Send money that arrived for a payment back to the shopper through a Monnify refund.
 
     All of what is still refundable by default. Covers a paid payment (the order cancelled, or an
@@ -115,7 +119,7 @@ def refund_submit(*, refund_id: str) -> Refund:
     outcome = monnify_send_once(
         what=f"refund {refund.reference}",
         send=lambda: client.initiate_refund(
-            transaction_reference=refund.payment.monnify_reference,
+            transaction_reference=refund.payment.monnify_reference or "",
             refund_reference=refund.reference,
             amount=refund.amount,
             reason=refund.reason,
@@ -132,7 +136,7 @@ def refund_submit(*, refund_id: str) -> Refund:
     return refund_apply_status(refund_id=refund.pk, body=outcome)
 
 
-def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
+def refund_apply_status(*, refund_id: str, body: dict[str, Any]) -> Refund:
     new = REFUND_STATUSES.get(str(body.get("refundStatus") or "").upper())
     with transaction.atomic():
         refund = locks.refund_lock(refund_id)
@@ -162,7 +166,7 @@ def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
     return refund
 
 
-def _payment_mark_refunded_if_whole(payment_id: str):
+def _payment_mark_refunded_if_whole(payment_id: str) -> None:
     payment = locks.payment_lock(payment_id)
     completed = sum(
         (r.amount for r in payment.refunds.filter(status=RefundStatus.COMPLETED)), start=Decimal("0.00")
