@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from config.errors import NotFound
@@ -44,7 +45,7 @@ def payment_get_public(*, reference: str) -> Payment:
     return payment
 
 
-def bank_accounts_for_user(*, user):
+def bank_accounts_for_user(*, user: Any) -> QuerySet[BankAccount]:
     return BankAccount.objects.filter(user=user, deleted_at__isnull=True).order_by(
         "-is_primary", "-created_at"
     )

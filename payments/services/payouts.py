@@ -2,11 +2,13 @@
 
 import secrets
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
 from config.money import naira, to_kobo
 from outbox.services import outbox_enqueue
@@ -56,11 +58,11 @@ TRANSFER_STATUSES = {
 DISBURSEMENT_EVENTS = frozenset({"SUCCESSFUL_DISBURSEMENT", "FAILED_DISBURSEMENT", "REVERSED_DISBURSEMENT"})
 
 
-def _payout_queue_submit(payout_id: str):
+def _payout_queue_submit(payout_id: str) -> None:
     outbox_enqueue(task=tasks.payout_submit, payout_id=payout_id)
 
 
-def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payout:
+def payout_request(*, user: User, amount: Any, bank_account_id: str | None = None) -> Payout:
     """Withdraw available balance to one of the merchant's verified accounts (primary by default).
 
     The amount leaves the balance at once (a debit entry); a failed, rejected or reversed payout
@@ -80,9 +82,10 @@ def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payou
         if bank_account_id:
             account = bank_account_get(user=user, account_id=bank_account_id)
         else:
-            account = bank_accounts_for_user(user=user).filter(is_primary=True).first()
-            if account is None:
+            primary = bank_accounts_for_user(user=user).filter(is_primary=True).first()
+            if primary is None:
                 raise ServiceError("Add a bank account before requesting a payout.")
+            account = primary
         if not account.is_verified:
             raise ServiceError("This bank account is not verified.")
         balance = ledger_balance(user=user)
@@ -113,7 +116,7 @@ def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payou
     return payout
 
 
-def _payout_returnkobo_text(payout: Payout):
+def _payout_returnkobo_text(payout: Payout) -> None:
     ledger_book(
         merchant_id=payout.merchant_id,
         kind=LedgerKind.CREDIT_PAYOUT_REVERSAL,
@@ -124,7 +127,7 @@ def _payout_returnkobo_text(payout: Payout):
     )
 
 
-def payout_approve(*, payout_id: str, staff) -> Payout:
+def payout_approve(*, payout_id: str, staff: User) -> Payout:
     with transaction.atomic():
         payout = locks.payout_lock(payout_id)
         if payout.status != PayoutStatus.PENDING_APPROVAL:
@@ -136,7 +139,7 @@ def payout_approve(*, payout_id: str, staff) -> Payout:
     return payout
 
 
-def payout_reject(*, payout_id: str, staff, reason: str = "") -> Payout:
+def payout_reject(*, payout_id: str, staff: User, reason: str = "") -> Payout:
     with transaction.atomic():
         payout = locks.payout_lock(payout_id)
         if payout.status != PayoutStatus.PENDING_APPROVAL:
@@ -150,7 +153,7 @@ def payout_reject(*, payout_id: str, staff, reason: str = "") -> Payout:
     return payout
 
 
-def payout_apply_transfer(*, payout_id: str, body: dict) -> Payout:
+def payout_apply_transfer(*, payout_id: str, body: dict[str, Any]) -> Payout:
     """Apply Monnify's transfer status. Never backwards; money returns once on failure or reversal."""
     new = TRANSFER_STATUSES.get(str(body.get("status") or "").upper())
     with transaction.atomic():
@@ -255,7 +258,7 @@ UNSETTLED_PAYOUTS = (
 )
 
 
-def user_deletion_guard(user) -> None:
+def user_deletion_guard(user: User) -> None:
     """accounts/deletion.py: a merchant whose money is still theirs cannot delete the account.
 
     Runs under the user row lock that payout_request takes, so no payout starts meanwhile.
