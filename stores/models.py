@@ -65,7 +65,7 @@ class Store(models.Model):
     def __str__(self):
         return f"{self.display_name} (@{self.username})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"/{self.username}"
 
 

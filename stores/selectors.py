@@ -118,7 +118,7 @@ def storefront_featured(*, store: Store, limit: int = 8) -> list[Product]:
 
 def storefront_categories(*, store: Store) -> list[str]:
     return list(
-        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
+        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)  # type: ignore[arg-type]
         .exclude(category__isnull=True)
         .exclude(category="")
         .order_by("category")

@@ -298,6 +298,7 @@ def store_enquiry_send(
             body=f"{message}\n\nReply to: {contact}",
             link=reverse("dashboard:enquiries"),
         )
+        assert notification is not None  # without an idempotency key one is always created
         notification_send(
             template="store_enquiry",
             context={
