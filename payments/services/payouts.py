@@ -29,7 +29,7 @@ from payments.selectors import (
     ledger_balance,
 )
 from payments.services.ledger import InsufficientBalance, ledger_book
-from payments.services.sending import Refused, monnify_send_once
+from payments.services.sending import Refused, monnify_look_up_or_resend, monnify_send_once
 
 PAYOUT_RANK: dict[str, int] = {
     PayoutStatus.PENDING_APPROVAL: 0,
@@ -240,13 +240,12 @@ def payout_authorize(*, payout_id: str, otp: str) -> Payout:
 def payout_requery(*, payout_id: str) -> Payout:
     """Ask Monnify about a payout in flight; resend one Monnify never received."""
     payout = Payout.objects.get(pk=payout_id)
-    try:
-        body = monnify_client().transfer_summary(payout.reference)
-    except MonnifyRequestError:
-        if payout.status == PayoutStatus.SUBMITTING:
-            return payout_submit(payout_id=payout.pk)
-        raise
-    return payout_apply_transfer(payout_id=payout.pk, body=body)
+    return monnify_look_up_or_resend(
+        look_up=lambda: monnify_client().transfer_summary(payout.reference),
+        unsent=payout.status == PayoutStatus.SUBMITTING,
+        resend=lambda: payout_submit(payout_id=payout.pk),
+        apply=lambda body: payout_apply_transfer(payout_id=payout.pk, body=body),
+    )
 
 
 UNSETTLED_PAYOUTS = (

@@ -22,7 +22,6 @@ from payments.models import (
     RefundStatus,
 )
 from payments.monnify import (
-    MonnifyRequestError,
     monnify_client,
 )
 from payments.selectors import (
@@ -32,7 +31,7 @@ from payments.selectors import (
     payment_refundable,
 )
 from payments.services.ledger import InsufficientBalance, ledger_book
-from payments.services.sending import Refused, monnify_send_once
+from payments.services.sending import Refused, monnify_look_up_or_resend, monnify_send_once
 
 REFUND_STATUSES = {
     "COMPLETED": RefundStatus.COMPLETED,
@@ -182,10 +181,9 @@ def _payment_mark_refunded_if_whole(payment_id: str) -> None:
 
 def refund_requery(*, refund_id: str) -> Refund:
     refund = Refund.objects.get(pk=refund_id)
-    try:
-        body = monnify_client().refund_status(refund.reference)
-    except MonnifyRequestError:
-        if refund.status == RefundStatus.PENDING:
-            return refund_submit(refund_id=refund.pk)
-        raise
-    return refund_apply_status(refund_id=refund.pk, body=body)
+    return monnify_look_up_or_resend(
+        look_up=lambda: monnify_client().refund_status(refund.reference),
+        unsent=refund.status == RefundStatus.PENDING,
+        resend=lambda: refund_submit(refund_id=refund.pk),
+        apply=lambda body: refund_apply_status(refund_id=refund.pk, body=body),
+    )

@@ -8,11 +8,13 @@ reference finds nothing; otherwise the earlier attempt's state is applied instea
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from payments.monnify import MonnifyError, MonnifyRequestError, MonnifyUnavailable
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,24 @@ def monnify_send_once(
     except MonnifyError as error:
         logger.warning("payments: %s outcome unknown: %s", what, error)
         return None
+
+
+def monnify_look_up_or_resend(
+    *,
+    look_up: Callable[[], dict[str, Any]],
+    unsent: bool,
+    resend: Callable[[], T],
+    apply: Callable[[dict[str, Any]], T],
+) -> T:
+    """The periodic re-query of something sent under our reference: Monnify's state, applied.
+
+    Monnify not knowing the reference means our send never arrived: it is sent again while it
+    is still `unsent` on our side; otherwise the refusal is raised.
+    """
+    try:
+        body = look_up()
+    except MonnifyRequestError:
+        if unsent:
+            return resend()
+        raise
+    return apply(body)
