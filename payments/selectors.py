@@ -51,7 +51,7 @@ def bank_accounts_for_user(*, user: Any) -> QuerySet[BankAccount]:
     )
 
 
-def bank_account_get(*, user, account_id: str) -> BankAccount:
+def bank_account_get(*, user: Any, account_id: str) -> BankAccount:
     """One of the merchant's own live accounts; anyone else's id is simply not found."""
     account = bank_accounts_for_user(user=user).filter(pk=account_id).first()
     if account is None:
@@ -59,24 +59,24 @@ def bank_account_get(*, user, account_id: str) -> BankAccount:
     return account
 
 
-def ledger_balance(*, user) -> Decimal:
+def ledger_balance(*, user: Any) -> Decimal:
     """Available balance: the merchant's running figure, which equals their ledger sum
     (`payments.services.ledger.ledger_book` keeps it; one primary-key read at any size)."""
     balance = MerchantBalance.objects.filter(pk=user.pk).values_list("balance", flat=True).first()
     return balance if balance is not None else Decimal("0.00")
 
 
-def ledger_sum(*, user) -> Decimal:
+def ledger_sum(*, user: Any) -> Decimal:
     """The balance summed from every ledger entry: what the running figure must equal."""
     total = LedgerEntry.objects.filter(merchant=user).aggregate(total=Sum("amount"))["total"]
     return total if total is not None else Decimal("0.00")
 
 
-def payouts_for_user(*, user):
+def payouts_for_user(*, user: Any) -> QuerySet[Payout]:
     return Payout.objects.filter(merchant=user).order_by("-created_at")
 
 
-def payout_get(*, user, payout_id: str) -> Payout:
+def payout_get(*, user: Any, payout_id: str) -> Payout:
     payout = payouts_for_user(user=user).filter(pk=payout_id).first()
     if payout is None:
         raise NotFound("Payout not found.")
@@ -99,7 +99,7 @@ def payment_get_for_store(*, username: str, reference: str) -> Payment:
     return payment
 
 
-def payments_for_merchant(*, user):
+def payments_for_merchant(*, user: Any) -> QuerySet[Payment]:
     return (
         Payment.objects.filter(user=user)
         .select_related("order")
@@ -120,7 +120,7 @@ def payments_for_merchant(*, user):
     )
 
 
-def payment_get_for_merchant(*, user, payment_id) -> Payment:
+def payment_get_for_merchant(*, user: Any, payment_id: Any) -> Payment:
     payment = Payment.objects.select_related("order").filter(user=user, pk=str(payment_id)).first()
     if payment is None:
         raise NotFound("Payment not found.")
