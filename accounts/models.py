@@ -54,7 +54,7 @@ class User(AbstractBaseUser):
     role = EnumField(choices=Role.choices, null=True, default=Role.USER, db_default=Role.USER)
     email_verified = models.BooleanField(null=True, default=False, db_default=False)
     phone_verified = models.BooleanField(null=True, default=False, db_default=False)
-    is_active = models.BooleanField(null=True, default=True, db_default=True)
+    is_active = models.BooleanField(null=True, default=True, db_default=True)  # type: ignore[assignment]  # nullable in the seed
     has_completed_onboarding = models.BooleanField(null=True, default=False, db_default=False)
     last_login = TimestampField(null=True, blank=True, db_column="last_login_at")
     created_at = TimestampField(null=True, auto_now_add=True, db_default=CurrentTimestamp())
@@ -94,14 +94,14 @@ class User(AbstractBaseUser):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def set_password(self, raw_password):
+    def set_password(self, raw_password: str | None) -> None:
         if raw_password is None:
             self.set_unusable_password()
             return
         self.password = hash_password(raw_password)
         self._password = raw_password
 
-    def check_password(self, raw_password):
+    def check_password(self, raw_password: str | None) -> bool:
         valid = verify_password(raw_password or "", self.password)
         if valid and needs_rehash(self.password) and self.pk:
             self.set_password(raw_password)

@@ -23,6 +23,7 @@ from catalog.models import Product
 from config.money import kobo_text, to_kobo
 from orders.models import Order, OrderEvent, OrderItem, OrderStatus, PaymentStatus
 from payments.models import LedgerEntry, LedgerKind, Payment, PaymentMethod, Refund, RefundStatus
+from payments.payment_state import MonnifyCheck, PaymentState
 from payments.services import ledger_balances_rebuild
 from stores.models import Store
 
@@ -109,6 +110,19 @@ def demo_history_seed(*, store: Store) -> int:
     return ORDERS
 
 
+def _paid_state(total: Decimal, paid_at: datetime.datetime) -> dict:
+    """A paid payment's reconciliation state, as the re-query would have recorded it."""
+    state = PaymentState(None)
+    state.monnify = MonnifyCheck(
+        status="PAID",
+        amount_paid=kobo_text(total),
+        currency="NGN",
+        payment_method="ACCOUNT_TRANSFER",
+        checked_at=paid_at.isoformat(),
+    )
+    return state.as_json()
+
+
 def _order(store, products, rng, customer, placed, fee_rate, index):
     name, phone = customer
     lines = rng.sample(products, rng.choice([1, 1, 1, 2, 2, 3]))
@@ -190,15 +204,7 @@ def _order(store, products, rng, customer, placed, fee_rate, index):
     Payment.objects.filter(pk=payment.pk).update(
         paid_at=paid_at,
         monnify_reference=f"MNFY|DEMO|{index:06d}",
-        metadata={
-            "monnify": {
-                "status": "PAID",
-                "amount_paid": kobo_text(total),
-                "currency": "NGN",
-                "payment_method": "ACCOUNT_TRANSFER",
-                "checked_at": paid_at.isoformat(),
-            }
-        },
+        metadata=_paid_state(total, paid_at),
     )
     LedgerEntry.objects.create(
         merchant=store.user,

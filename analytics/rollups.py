@@ -27,6 +27,7 @@ from catalog.models import Product
 from config.money import ZERO
 from orders.models import CouponRedemption, Order, OrderItem, OrderPaymentPlan, OrderStatus, PaymentStatus
 from payments.models import Payment, PaymentMethod, Refund, RefundStatus
+from payments.payment_state import PaymentState
 
 CHUNK = 1000
 METHOD_LABELS = dict(PaymentMethod.choices)
@@ -236,7 +237,9 @@ def _order_details(orders, sales):
                 "id", "order_id", "status", "payment_method", "metadata"
             )
         )
-        flagged = [p for p in payments if (p["metadata"] or {}).get("needs_merchant_action")]
+        for payment in payments:
+            payment["flag"] = PaymentState(payment["metadata"]).flag
+        flagged = [p for p in payments if p["flag"]]
         # A flag is settled once money went back for it (a refund that did not fail).
         settled = (
             set(
@@ -252,5 +255,5 @@ def _order_details(orders, sales):
                 methods[payment["order_id"]] = payment["payment_method"] or ""
         for payment in flagged:
             if payment["id"] not in settled:
-                flags[payment["order_id"]].append(payment["metadata"]["needs_merchant_action"])
+                flags[payment["order_id"]].append(payment["flag"])
     return items, methods, coupons, flags

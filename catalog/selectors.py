@@ -1,6 +1,8 @@
 """Reads of a merchant's own products. Every function is scoped to `user`: another
 merchant's product or store is simply not there."""
 
+from typing import Any
+
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -13,7 +15,7 @@ from stores.selectors import store_get_owned
 ACTIVE_FILTERS = ("active", "inactive")
 
 
-def owned_products(*, user) -> QuerySet[Product]:
+def owned_products(*, user: Any) -> QuerySet[Product]:
     """Products that are not deleted, in the caller's stores that are not deleted."""
     return Product.objects.filter(
         store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True
@@ -22,7 +24,7 @@ def owned_products(*, user) -> QuerySet[Product]:
 
 def product_list_for_owner(
     *,
-    user,
+    user: Any,
     search: str = "",
     store_id: str = "",
     category: str = "",
@@ -53,16 +55,16 @@ def product_list_for_owner(
     return products.order_by("-created_at", "id")
 
 
-def product_get_for_owner(*, user, product_id) -> Product:
+def product_get_for_owner(*, user: Any, product_id: Any) -> Product:
     try:
         return owned_products(user=user).get(pk=str(product_id))
     except Product.DoesNotExist:
         raise NotFound("Product not found.") from None
 
 
-def product_categories_for_owner(*, user) -> list[str]:
+def product_categories_for_owner(*, user: Any) -> list[str]:
     return list(
-        owned_products(user=user)
+        owned_products(user=user)  # type: ignore[arg-type]  # the NULLs are excluded below
         .exclude(category__isnull=True)
         .exclude(category="")
         .order_by("category")
@@ -71,5 +73,5 @@ def product_categories_for_owner(*, user) -> list[str]:
     )
 
 
-def stores_for_owner(*, user) -> list[Store]:
+def stores_for_owner(*, user: Any) -> list[Store]:
     return list(Store.objects.owned_by(user).order_by("display_name"))

@@ -4,6 +4,7 @@ exception is product_moderate, for staff in the admin."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -152,11 +153,12 @@ def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
     if len(ids) > MAX_BULK:
         raise ServiceError(f"Select at most {MAX_BULK} products at a time.", code="too_many_products")
     now = timezone.now()
-    changes = {
+    by_action: dict[str, dict[str, Any]] = {
         "activate": {"is_active": True},
         "deactivate": {"is_active": False},
         "delete": {"deleted_at": now},
-    }[action]
+    }
+    changes = by_action[action]
     with transaction.atomic():
         products = owned_products(user=user).filter(pk__in=ids)
         locked = list(products.select_for_update().values_list("pk", "store_id"))

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     """Records that change only through the services (money, codes, tokens): staff look, never edit."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -15,7 +15,7 @@ else open). README "Operations and failure modes" has the policy.
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import caches
@@ -85,7 +85,7 @@ def cache_is_down() -> bool:
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache with short socket timeouts that treats an unreachable Redis as a miss."""
 
-    def __init__(self, server, params):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = {
             "socket_connect_timeout": SOCKET_TIMEOUT_SECONDS,
             "socket_timeout": SOCKET_TIMEOUT_SECONDS,
@@ -102,39 +102,41 @@ class ResilientRedisCache(RedisCache):
             circuit.trip(error)
             return fallback
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+    def add(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._guard(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), False)
 
-    def get(self, key, default=None, version=None) -> Any:
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         return self._guard(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+    def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         self._guard(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._guard(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
 
-    def delete(self, key, version=None) -> bool:
+    def delete(self, key: str, version: int | None = None) -> bool:
         return self._guard(lambda: super(ResilientRedisCache, self).delete(key, version), False)
 
-    def get_many(self, keys, version=None) -> dict:
+    def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
         return self._guard(lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
 
-    def has_key(self, key, version=None) -> bool:
+    def has_key(self, key: str, version: int | None = None) -> bool:
         return self._guard(lambda: super(ResilientRedisCache, self).has_key(key, version), False)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+    def set_many(
+        self, data: dict[str, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[str]:
         return self._guard(
             lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), list(data)
         )
 
-    def delete_many(self, keys, version=None) -> None:
+    def delete_many(self, keys: Iterable[str], version: int | None = None) -> None:
         self._guard(lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
 
     def clear(self) -> None:
         self._guard(lambda: super(ResilientRedisCache, self).clear(), None)
 
-    def incr(self, key, delta=1, version=None) -> int:
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         if circuit.is_open():
             raise CacheUnavailable("the cache is unavailable")
         try:

@@ -20,7 +20,14 @@ REQUEST_ID_HEADER = "agm_request_id"
 
 
 class ObservedTask(Task):
-    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, **options: Any):
+    def apply_async(
+        self,
+        args: Any = None,
+        kwargs: Any = None,
+        task_id: str | None = None,
+        producer: Any = None,
+        **options: Any,
+    ) -> Any:
         request_id = current_request_id()
         if request_id:
             options["headers"] = {**(options.get("headers") or {}), REQUEST_ID_HEADER: request_id}
@@ -42,13 +49,13 @@ class ObservedTask(Task):
             if self.request.is_eager or self.request.called_directly:
                 task_context_exit(context)
 
-    def on_success(self, retval, task_id, args, kwargs) -> None:
+    def on_success(self, retval: Any, task_id: str, args: Any, kwargs: Any) -> None:
         metrics.celery_task_finished(task=self.name, outcome="succeeded")
 
-    def on_retry(self, exc, task_id, args, kwargs, einfo) -> None:
+    def on_retry(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         metrics.celery_task_finished(task=self.name, outcome="retried")
 
-    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         metrics.celery_task_finished(task=self.name, outcome="failed")
 
 

@@ -8,13 +8,14 @@ was sent, beside a verified shopper's details on the tracking page), and so are 
 dashboard, sign-in pages, admin and the API, which show private data beside search input.
 """
 
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 UNCOMPRESSED_PREFIXES = ("/dashboard/", "/auth/", "/admin/", "/api/")
 
 
 class ShopperGZipMiddleware(GZipMiddleware):
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD") or request.path.startswith(UNCOMPRESSED_PREFIXES):
             return response
         return super().process_response(request, response)

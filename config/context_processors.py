@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.http import HttpRequest
 
 from config.site_url import site_url
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, str]:
     return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": site_url()}

@@ -9,6 +9,7 @@ tells prometheus_client when a worker exits.
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import multiprocess
 
@@ -23,13 +24,13 @@ accesslog = None
 control_socket_disable = True
 
 
-def on_starting(server):
+def on_starting(server: Any) -> None:
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         Path(directory).mkdir(parents=True)
 
 
-def child_exit(server, worker):
+def child_exit(server: Any, worker: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.mark_process_dead(worker.pid)
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -23,6 +23,7 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -73,7 +74,7 @@ class PreparedImage:
     webp_thumbnail: bytes = b""
 
 
-def image_prepare(file) -> PreparedImage:
+def image_prepare(file: IO[bytes]) -> PreparedImage:
     """Checks an uploaded file and re-encodes it; raises ImageInvalid with a message for the merchant."""
     data = file.read(MAX_UPLOAD_BYTES + 1)
     if not data:
@@ -209,7 +210,7 @@ def image_delete(stored: StoredImage) -> None:
         default_storage.delete(name)
 
 
-def image_store(file, folder: str) -> tuple[str, str]:
+def image_store(file: IO[bytes], folder: str) -> tuple[str, str]:
     """Validates, re-encodes and stores an upload: (url, thumbnail_url).
 
     The entry point for store logos and banners (folder "stores/<store id>") as well as

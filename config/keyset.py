@@ -241,7 +241,7 @@ def keyset_chunks(
         last = (chunk_keys[-1][1], chunk_keys[-1][2])
 
 
-def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000):
+def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000) -> Iterator[Any]:
     """Every object of `queryset` in primary-key order, `chunk` rows per query (flat memory)."""
     last = None
     ordered = queryset.order_by("pk")

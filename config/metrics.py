@@ -15,6 +15,7 @@ ids only differ within one host or container) and a scrape merges every subdirec
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
 from kombu.exceptions import OperationalError
@@ -40,7 +41,8 @@ class ProcessGroupsCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         files = sorted(str(path) for path in self.root.glob("*/*.db"))
-        return MultiProcessCollector.merge(files, accumulate=True)
+        merged: Iterable[Metric] = MultiProcessCollector.merge(files, accumulate=True)  # type: ignore[no-untyped-call]
+        return merged
 
 
 class CeleryQueueCollector(Collector):
@@ -72,7 +74,7 @@ class CeleryQueueCollector(Collector):
         yield up
 
 
-def _queue_length(connection, name: str) -> int:
+def _queue_length(connection: Any, name: str) -> int:
     # Its own channel: RabbitMQ closes the channel that asked about an undeclared queue.
     with connection.channel() as channel:
         if connection.transport.driver_type == "redis":
@@ -80,7 +82,7 @@ def _queue_length(connection, name: str) -> int:
             # checks it with an EXISTS that ignores `global_keyprefix`: count it as Flower does.
             return int(channel.client.llen(name))
         try:
-            return channel.queue_declare(queue=name, passive=True).message_count
+            return int(channel.queue_declare(queue=name, passive=True).message_count)
         except connection.channel_errors:
             return 0  # no worker has declared it yet, so nothing can be waiting in it
 
@@ -92,7 +94,7 @@ def metrics_exposition(app: Celery) -> bytes:
     if root:
         registry.register(ProcessGroupsCollector(root))
     elif os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry.register(REGISTRY)  # one process: its own values are all there is
     registry.register(CeleryQueueCollector(app))

@@ -1,4 +1,5 @@
-"""Django's cached_db sessions, made to keep working while the cache (Redis) is down.
+"""Django's cached_db sessions (opt in: SESSION_ENGINE=config.sessions; the default is the database
+alone, config/settings/base.py), made to keep working while the cache (Redis) is down.
 
 Sessions are read from the cache and written through to the database, so every web process
 sees the same ones and a Redis restart signs nobody out. Django already tolerates a failed
@@ -12,6 +13,7 @@ serves again when it is back, until the session's own expiry. Password changes s
 """
 
 import logging
+from typing import Any
 
 from django.contrib.sessions.backends import cached_db, db
 from redis.exceptions import RedisError
@@ -22,7 +24,7 @@ CACHE_ERRORS = (RedisError, OSError)
 
 
 class SessionStore(cached_db.SessionStore):
-    def load(self):
+    def load(self) -> dict[str, Any]:
         try:
             return super().load()
         except CACHE_ERRORS:
@@ -30,13 +32,13 @@ class SessionStore(cached_db.SessionStore):
             logger.warning("Session cache unavailable: session read from the database")
             return db.SessionStore.load(self)
 
-    def exists(self, session_key):
+    def exists(self, session_key: str) -> bool:
         try:
             return super().exists(session_key)
         except CACHE_ERRORS:
             return db.SessionStore.exists(self, session_key)
 
-    def delete(self, session_key=None):
+    def delete(self, session_key: str | None = None) -> None:
         try:
             super().delete(session_key)
         except CACHE_ERRORS:

@@ -7,17 +7,19 @@ Work done outside any request (Celery workers, management commands) falls back t
 settings.SITE_URL: APP_URL or the embedded default on PORT.
 """
 
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 _request_base: ContextVar[str | None] = ContextVar("request_base_url", default=None)
 
 
 def site_url() -> str:
     if settings.APP_URL:
-        return settings.APP_URL
-    return _request_base.get() or settings.SITE_URL
+        return str(settings.APP_URL)
+    return _request_base.get() or str(settings.SITE_URL)
 
 
 class RequestSiteUrlMiddleware:
@@ -26,10 +28,10 @@ class RequestSiteUrlMiddleware:
     It sits after CommonMiddleware, which has already refused a host outside ALLOWED_HOSTS.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request_base.set(f"{request.scheme}://{request.get_host()}")
         try:
             return self.get_response(request)

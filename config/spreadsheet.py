@@ -5,7 +5,7 @@
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_safe(value):
+def spreadsheet_safe(value: object) -> object:
     """The value with a leading apostrophe if a spreadsheet would run it as a formula.
 
     Non-strings (numbers, dates, None) and the empty string pass through unchanged.

@@ -14,4 +14,5 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     def url(self, name: Any, force: bool = False) -> str:
-        return super().url(name, force=True)
+        url: str = super().url(name, force=True)
+        return url

@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -18,45 +18,46 @@ from config.site_url import site_url
 logger = logging.getLogger(__name__)
 
 
-def _area(request) -> str:
+def _area(request: HttpRequest) -> str:
     """Whose error page: the dashboard's, a store's (a shopper's page), or the platform's."""
     if request.path.startswith("/dashboard/"):
         return "dashboard"
     # A view that knows better says so (a deep path under no store is the platform's).
-    if getattr(request, "error_page_area", None):
-        return request.error_page_area
+    area = getattr(request, "error_page_area", None)
+    if area:
+        return str(area)
     match = getattr(request, "resolver_match", None)
     if request.path.startswith("/track/") or (match and match.namespace.startswith("storefront")):
         return "storefront"
     return "platform"
 
 
-def _error(request, status_code: int):
+def _error(request: HttpRequest, status_code: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         message, code = HTTP_ERRORS[status_code]
         return json_error(message, code, status_code)
     return render(request, f"{_area(request)}/{status_code}.html", status=status_code)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 400)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 403)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent with a missing or stale CSRF token: the area's 403 page (the storefront's
     says to reload the form), not Django's bare one, whose inline style the CSP blocks."""
     return _error(request, 403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return _error(request, 500)
     # The 500 page renders without context processors: the database may be the failure.
@@ -68,7 +69,7 @@ def server_error(request):
 
 
 @require_GET
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /dashboard/",
@@ -81,7 +82,7 @@ def robots_txt(request):
 
 
 @require_GET
-def metrics(request):
+def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus' scrape, for operators only: `Authorization: Bearer <METRICS_TOKEN>` or staff.
 
     Anyone else is told there is nothing here (404); a wrong token is refused (403), so an

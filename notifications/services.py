@@ -3,6 +3,7 @@ and the merchant's in-dashboard notifications."""
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -22,13 +23,13 @@ from outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
-CATEGORY_SETTINGS = {
+CATEGORY_SETTINGS: dict[str, str] = {
     Category.ORDER: "order_notifications",
     Category.PAYMENT: "payment_notifications",
     Category.PAYOUT: "payout_notifications",
     Category.MARKETING: "marketing_notifications",
 }
-CHANNEL_SETTINGS = {
+CHANNEL_SETTINGS: dict[str, str] = {
     Channel.EMAIL: "email_notifications",
     Channel.SMS: "sms_notifications",
 }
@@ -117,7 +118,7 @@ def notification_send(
     return logs
 
 
-def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
+def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog | None:
     """Send a queued log once. Raises DeliveryTemporaryError when another attempt may succeed.
 
     No transaction is open while the provider is called (a slow provider must not hold a row
@@ -137,7 +138,12 @@ def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog:
         return log
 
     retry_error = None
-    outcome = {"status": DeliveryStatus.SENT, "last_error": "", "provider_message_id": "", "sent_at": None}
+    outcome: dict[str, Any] = {
+        "status": DeliveryStatus.SENT,
+        "last_error": "",
+        "provider_message_id": "",
+        "sent_at": None,
+    }
     try:
         problem = _recipient_problem(log.channel, log.recipient)
         if problem:
@@ -200,12 +206,12 @@ def _requeue(*, log_ids, statuses, updated_before=None) -> int:
         logs = DeliveryLog.objects.select_for_update().filter(pk__in=list(log_ids), status__in=statuses)
         if updated_before is not None:
             logs = logs.filter(updated_at__lt=updated_before)
-        logs = list(logs.order_by("pk"))
-        for log in logs:
+        locked = list(logs.order_by("pk"))
+        for log in locked:
             log.status = DeliveryStatus.QUEUED
             log.save(update_fields=["status", "updated_at"])
             _queue_delivery(log.id)
-    return len(logs)
+    return len(locked)
 
 
 def notification_create(

@@ -172,7 +172,8 @@ def order_contact_matches(order: Order, contact: str) -> bool:
     if not contact:
         return False
     if "@" in contact:
-        return bool(order.customer_email) and order.customer_email.casefold() == contact.casefold()
+        email = order.customer_email or ""
+        return bool(email) and email.casefold() == contact.casefold()
     try:
         return normalise_phone(contact) == order.customer_phone
     except InvalidPhoneNumber:
@@ -373,8 +374,9 @@ def recovery_restore_message(*, store: Store, token: str) -> RecoveryMessage:
 
 
 def recovery_message_lines(message: RecoveryMessage) -> list[dict]:
-    if message.checkout_id is not None:
+    if message.checkout is not None:
         return list(message.checkout.lines or [])
+    assert message.order is not None  # a message is about a checkout or about an order
     return [
         {
             "product_id": item.product_id,

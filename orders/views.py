@@ -2,24 +2,21 @@
 merchant's order dashboard. They translate forms into service calls and nothing more."""
 
 import secrets
-from functools import partial
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.models import Product
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
 from config.keyset import InvalidCursor, bounded_count
 from config.money import MONEY_MAX, naira
-from orders import cart, exports, pod, pricing, recovery_views, selectors, services, tasks, tracking
+from orders import cart, exports, pod, pricing, recovery_views, selectors, services, tracking
 from orders.appointments import appointment_for_order
 from orders.booking_pages import appointment_placed_page
 from orders.forms import (
@@ -35,7 +32,7 @@ from orders.forms import (
 )
 from orders.models import OrderStatus
 from orders.selectors import payment_open_for_order
-from stores.selectors import store_get_live
+from stores.selectors import store_get_live, storefront_product_in_store
 
 ORDERS_PER_PAGE = 25
 
@@ -84,7 +81,7 @@ def _cart_add(request, store):
     if not form.is_valid():
         messages.error(request, "Choose a quantity from 1 to 999.")
         return
-    product = Product.objects.live().filter(store=store, pk=form.cleaned_data["product_id"]).first()
+    product = storefront_product_in_store(store=store, product_id=form.cleaned_data["product_id"])
     if product is None:
         messages.error(request, "This product is no longer available.")
         return
@@ -385,7 +382,7 @@ def dashboard_order_export(request):
     )
     if count[0] > settings.ORDERS_EXPORT_INLINE_MAX:
         query = {key: value for key, value in request.GET.items() if key != "cursor"}
-        transaction.on_commit(partial(tasks.orders_export_build.delay, str(request.user.pk), query))
+        services.order_export_queue(user=request.user, query=query)
         messages.info(
             request,
             f"Your export of {count[0]:,}{'+' if count[1] else ''} orders is being prepared. "

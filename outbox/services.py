@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from datetime import timedelta
+from typing import Any
 
 from celery import Task, current_app
 from django.db import transaction
@@ -58,7 +59,7 @@ class _BrokerCircuit:
 broker_circuit = _BrokerCircuit()
 
 
-def outbox_enqueue(*, task: Task, **kwargs) -> OutboxMessage:
+def outbox_enqueue(*, task: Task, **kwargs: Any) -> OutboxMessage:
     """Ask for `task(**kwargs)` as part of the current transaction (call it inside one)."""
     message = OutboxMessage.objects.create(task=task.name, kwargs=kwargs)
     # robust: a failure to publish is the relay's to retry, never the caller's to undo. A lambda,

@@ -26,6 +26,7 @@ from notifications.services import notification_send
 from orders.models import OrderStatus
 from payments.models import Payment, Payout, PayoutStatus, Refund, RefundStatus
 from payments.monnify import parse_amount
+from payments.payment_state import PaymentState
 from payments.services.pod import pod_fee_share
 
 # GSM-7 look-alikes for characters that would switch an SMS to UCS-2 (70 characters a segment).
@@ -60,8 +61,7 @@ def _payouts_link() -> str:
 
 
 def _amount_received(payment: Payment) -> Decimal:
-    monnify = (payment.metadata or {}).get("monnify") or {}
-    return parse_amount(monnify.get("amount_paid")) or payment.amount
+    return PaymentState.of(payment).amount_paid or payment.amount
 
 
 # --- payments ------------------------------------------------------------------------------------
@@ -121,30 +121,33 @@ def send_payment_received(*, payment_id: str) -> None:
 
 def _flag_message(flag: str, payment: Payment) -> tuple[str, str] | None:
     """(title, what to do) for a payment flagged for the merchant, or None for an unknown flag."""
-    metadata = payment.metadata or {}
+    state = PaymentState.of(payment)
     number = payment.order.order_number
     total = naira(payment.amount)
     if flag == "partly_paid":
-        short = metadata.get("partly_paid") or {}
-        paid = parse_amount(short.get("amount_paid")) or Decimal("0")
+        short = state.partly_paid
+        paid = (parse_amount(short["amount_paid"]) if short else None) or Decimal("0")
         return (
             f"Order {number} was paid short",
             f"{naira(paid)} of {total} arrived, so the order stays unpaid. Don't deliver it yet: ask the "
             f"shopper to pay the remaining {naira(payment.amount - paid)}, or refund what arrived.",
         )
     if flag == "overpaid":
-        over = metadata.get("overpaid") or {}
+        over = state.overpaid
+        sent = (parse_amount(over["amount_paid"]) if over else None) or payment.amount
+        excess = (parse_amount(over["excess"]) if over else None) or 0
         return (
             f"Order {number} was overpaid",
-            f"The shopper sent {naira(parse_amount(over.get('amount_paid')) or payment.amount)} for a "
+            f"The shopper sent {naira(sent)} for a "
             f"{total} order. The order is paid and confirmed; refund the "
-            f"{naira(parse_amount(over.get('excess')) or 0)} excess to the shopper.",
+            f"{naira(excess)} excess to the shopper.",
         )
     if flag == "late_payment":
-        late = metadata.get("late_payment") or {}
+        late = state.late_payment
+        arrived = (parse_amount(late["amount_paid"]) if late else None) or payment.amount
         return (
             f"Order {number} was paid after it expired",
-            f"{naira(parse_amount(late.get('amount_paid')) or payment.amount)} arrived after the order "
+            f"{naira(arrived)} arrived after the order "
             "expired and its stock was returned. Fulfil it if you still have the items, or refund the "
             "shopper.",
         )

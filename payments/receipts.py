@@ -17,6 +17,7 @@ from config.site_url import site_url
 from orders.models import Order, OrderPaymentPlan, PaymentStatus
 from orders.pricing import fee_charged_to_customer
 from payments.models import Payment, Receipt, Refund, RefundStatus
+from payments.payment_state import PaymentState
 
 RECEIPT_PAYMENT_STATUSES = (PaymentStatus.PAID, PaymentStatus.REFUNDED)
 
@@ -90,7 +91,7 @@ def receipt_payment(order: Order) -> Payment:
 
 def payment_reversed(payment: Payment) -> bool:
     """Monnify reversed the transfer after it was paid (payments.services.collections)."""
-    return "reversed" in (payment.metadata or {})
+    return PaymentState.of(payment).reversed
 
 
 def _lines(order: Order) -> list[ReceiptLine]:

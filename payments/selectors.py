@@ -1,12 +1,15 @@
 """Reads of the payments app that the API, the pages and the tasks share."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import NotFound
 from config.money import ZERO
 from orders.models import OrderPaymentPlan, PaymentStatus
@@ -22,10 +25,19 @@ from payments.models import (
     RefundStatus,
 )
 from payments.monnify import parse_amount
+from payments.payment_state import PaymentState
 
 # Monnify keeps a one-time account for 40 minutes; a payment started without one (Monnify
 # was down) is given the same time before it expires.
 ACCOUNT_LIFETIME = timedelta(seconds=2400)
+REFUND_MINIMUM = Decimal("10.00")  # Monnify's minimum refund (R4 below it)
+# The flags whose money the merchant may send back, and the reason a refund of each defaults to.
+REFUND_REASONS = {
+    "partly_paid": "Short transfer returned",
+    "overpaid": "Overpayment excess",
+    "late_payment": "Paid after the order expired",
+    "paid_after_cancel": "Order cancelled",
+}
 
 
 def payment_get_public(*, reference: str) -> Payment:
@@ -36,13 +48,13 @@ def payment_get_public(*, reference: str) -> Payment:
     return payment
 
 
-def bank_accounts_for_user(*, user):
+def bank_accounts_for_user(*, user: Any) -> QuerySet[BankAccount]:
     return BankAccount.objects.filter(user=user, deleted_at__isnull=True).order_by(
         "-is_primary", "-created_at"
     )
 
 
-def bank_account_get(*, user, account_id: str) -> BankAccount:
+def bank_account_get(*, user: Any, account_id: str) -> BankAccount:
     """One of the merchant's own live accounts; anyone else's id is simply not found."""
     account = bank_accounts_for_user(user=user).filter(pk=account_id).first()
     if account is None:
@@ -50,24 +62,24 @@ def bank_account_get(*, user, account_id: str) -> BankAccount:
     return account
 
 
-def ledger_balance(*, user) -> Decimal:
+def ledger_balance(*, user: Any) -> Decimal:
     """Available balance: the merchant's running figure, which equals their ledger sum
     (`payments.services.ledger.ledger_book` keeps it; one primary-key read at any size)."""
     balance = MerchantBalance.objects.filter(pk=user.pk).values_list("balance", flat=True).first()
     return balance if balance is not None else Decimal("0.00")
 
 
-def ledger_sum(*, user) -> Decimal:
+def ledger_sum(*, user: Any) -> Decimal:
     """The balance summed from every ledger entry: what the running figure must equal."""
     total = LedgerEntry.objects.filter(merchant=user).aggregate(total=Sum("amount"))["total"]
     return total if total is not None else Decimal("0.00")
 
 
-def payouts_for_user(*, user):
+def payouts_for_user(*, user: Any) -> QuerySet[Payout]:
     return Payout.objects.filter(merchant=user).order_by("-created_at")
 
 
-def payout_get(*, user, payout_id: str) -> Payout:
+def payout_get(*, user: Any, payout_id: str) -> Payout:
     payout = payouts_for_user(user=user).filter(pk=payout_id).first()
     if payout is None:
         raise NotFound("Payout not found.")
@@ -90,7 +102,7 @@ def payment_get_for_store(*, username: str, reference: str) -> Payment:
     return payment
 
 
-def payments_for_merchant(*, user):
+def payments_for_merchant(*, user: Any) -> QuerySet[Payment]:
     return (
         Payment.objects.filter(user=user)
         .select_related("order")
@@ -111,7 +123,7 @@ def payments_for_merchant(*, user):
     )
 
 
-def payment_get_for_merchant(*, user, payment_id) -> Payment:
+def payment_get_for_merchant(*, user: Any, payment_id: Any) -> Payment:
     payment = Payment.objects.select_related("order").filter(user=user, pk=str(payment_id)).first()
     if payment is None:
         raise NotFound("Payment not found.")
@@ -120,8 +132,7 @@ def payment_get_for_merchant(*, user, payment_id) -> Payment:
 
 def payment_received(*, payment: Payment) -> Decimal:
     """What Monnify reported arriving for the payment (at least the total once it is paid)."""
-    received = parse_amount(((payment.metadata or {}).get("monnify") or {}).get("amount_paid"))
-    received = received or Decimal("0.00")
+    received = PaymentState.of(payment).amount_paid or Decimal("0.00")
     if payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
         received = max(received, payment.amount)
     return received
@@ -135,7 +146,7 @@ def payment_refundable(*, payment: Payment) -> Decimal:
     """
     if payment.status not in (PaymentStatus.PAID, PaymentStatus.EXPIRED):
         return Decimal("0.00")
-    if (payment.metadata or {}).get("reversed"):
+    if PaymentState.of(payment).reversed:
         return Decimal("0.00")
     refunded = sum(
         (r.amount for r in payment.refunds.all() if r.status != RefundStatus.FAILED), start=Decimal("0.00")
@@ -146,13 +157,38 @@ def payment_refundable(*, payment: Payment) -> Decimal:
 def payment_refund_suggestion(*, payment: Payment) -> Decimal:
     """The amount a flagged payment's refund should default to: an overpayment's excess, else all."""
     refundable = payment_refundable(payment=payment)
-    overpaid = (payment.metadata or {}).get("overpaid")
-    if (payment.metadata or {}).get("needs_merchant_action") == "overpaid" and overpaid:
+    state = PaymentState.of(payment)
+    overpaid = state.overpaid
+    if state.flag == "overpaid" and overpaid:
         refunded = payment_received(payment=payment) - refundable
-        excess = (parse_amount(overpaid.get("excess")) or Decimal("0.00")) - refunded
+        excess = (parse_amount(overpaid["excess"]) or Decimal("0.00")) - refunded
         if excess > 0:
             return min(excess, refundable)
     return refundable
+
+
+@dataclass(frozen=True)
+class RefundOffer:
+    amount: Decimal
+    reason: str
+
+
+def payment_refund_offer(*, payment: Payment) -> RefundOffer | None:
+    """The refund the payments page offers for a flagged payment, or None: not flagged for one,
+    or less than Monnify's minimum left to refund."""
+    flag = PaymentState.of(payment).flag
+    if flag not in REFUND_REASONS or payment_refundable(payment=payment) < REFUND_MINIMUM:
+        return None
+    return RefundOffer(amount=payment_refund_suggestion(payment=payment), reason=REFUND_REASONS[flag])
+
+
+def payment_can_retry(*, payment: Payment) -> bool:
+    """Monnify could not be reached when the payment started: the page offers "try again"."""
+    return (
+        payment.status == PaymentStatus.PENDING
+        and not payment.account_number
+        and PaymentState.of(payment).start_error is not None
+    )
 
 
 def payments_due_for_requery() -> list[str]:
@@ -201,7 +237,7 @@ def refunds_in_flight() -> list[str]:
     )
 
 
-def pod_ledger_summary(*, user) -> dict:
+def pod_ledger_summary(*, user: User) -> dict[str, Decimal]:
     """Pay on delivery on the payments page: deposits and transfer balances credited (ledger
     kinds of their own), and cash balances, which are recorded on the order and never credited."""
     sums = dict(

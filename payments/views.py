@@ -11,6 +11,7 @@ from orders.pricing import fee_charged_to_customer
 from payments import selectors, services
 from payments.forms import BankAccountForm, PayoutForm, RefundForm
 from payments.monnify import MonnifyError, simulator_enabled
+from payments.payment_state import PaymentState
 from payments.simulator_shared import simulated_checkout, simulated_payment
 
 
@@ -65,18 +66,17 @@ def bank_account_delete(request, account_id):
 
 
 def _payment_context(payment):
-    metadata = payment.metadata or {}
+    state = PaymentState.of(payment)
+    can_retry = selectors.payment_can_retry(payment=payment)
     return {
         "payment": payment,
         "store": payment.order.store,
         "order": payment.order,
-        "checkout_url": metadata.get("checkout_url"),
-        "ussd_payment": metadata.get("ussd_payment"),
-        "partly_paid": metadata.get("partly_paid"),
-        "can_retry": payment.status == "pending" and not payment.account_number and "start_error" in metadata,
-        "preparing": payment.status == "pending"
-        and not payment.account_number
-        and "start_error" not in metadata,
+        "checkout_url": state.checkout_url,
+        "ussd_payment": state.ussd_payment,
+        "partly_paid": state.partly_paid,
+        "can_retry": can_retry,
+        "preparing": payment.status == "pending" and not payment.account_number and not can_retry,
         "simulated": simulator_enabled(),
         "service_fee": fee_charged_to_customer(payment.order),
     }
@@ -109,7 +109,7 @@ def payment_retry(request, username, reference):
 def payment_checkout(request, username, reference):
     """Card and USSD happen on Monnify's hosted page: we never see card details."""
     payment = selectors.payment_get_for_store(username=username, reference=reference)
-    checkout_url = (payment.metadata or {}).get("checkout_url")
+    checkout_url = PaymentState.of(payment).checkout_url
     if payment.status != "pending" or not checkout_url:
         return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
     return redirect(checkout_url)
@@ -121,14 +121,10 @@ def payment_simulate(request, username, reference):
     if not simulator_enabled():
         raise Http404("Simulation is only available with the built-in Monnify simulator")
     payment = selectors.payment_get_for_store(username=username, reference=reference)
-    if payment.status == "pending" and payment.monnify_reference:
-        simulated_payment(transaction_reference=payment.monnify_reference)
-        # The shopper is back at once, before the webhook: the page shows what Monnify says now
-        # (it would on its next refresh anyway; without JavaScript there is no refresh).
-        try:
-            services.payment_reconcile(payment=payment)
-        except (ServiceError, MonnifyError) as error:
-            messages.info(request, f"The payment is being confirmed: {error}")
+    try:
+        services.payment_pay_simulated(payment=payment)
+    except (ServiceError, MonnifyError) as error:
+        messages.info(request, f"The payment is being confirmed: {error}")
     return redirect("storefront:payments_storefront:pay", username=username, reference=reference)
 
 
@@ -171,12 +167,6 @@ ATTENTION = {
     "reversed": "Payment reversed",
     "paid_after_cancel": "Paid after you cancelled: refund",
 }
-REFUND_REASONS = {
-    "partly_paid": "Short transfer returned",
-    "overpaid": "Overpayment excess",
-    "late_payment": "Paid after the order expired",
-    "paid_after_cancel": "Order cancelled",
-}
 
 
 @login_required
@@ -194,21 +184,16 @@ def payments_overview(request):
             return redirect("dashboard:payments_dashboard:overview")
     payments = list(selectors.payments_for_merchant(user=request.user).prefetch_related("refunds")[:50])
     for payment in payments:
-        metadata = payment.metadata or {}
-        flag = metadata.get("needs_merchant_action")
-        payment.attention = ATTENTION.get(flag, "")
-        if flag == "partly_paid":
-            payment.attention += f": {naira(metadata['partly_paid']['amount_paid'])} received"
+        state = PaymentState.of(payment)
+        payment.attention = ATTENTION.get(state.flag, "")
+        if state.flag == "partly_paid" and state.partly_paid:
+            payment.attention += f": {naira(state.partly_paid['amount_paid'])} received"
         payment.refund_list = list(payment.refunds.all())
         payment.refund_form = None
-        refundable = selectors.payment_refundable(payment=payment)
-        if flag in REFUND_REASONS and refundable >= services.REFUND_MINIMUM:
+        offer = selectors.payment_refund_offer(payment=payment)
+        if offer is not None:
             payment.refund_form = RefundForm(
-                initial={
-                    "amount": selectors.payment_refund_suggestion(payment=payment),
-                    "reason": REFUND_REASONS[flag],
-                },
-                auto_id=f"refund-{payment.pk}-%s",
+                initial={"amount": offer.amount, "reason": offer.reason}, auto_id=f"refund-{payment.pk}-%s"
             )
     context = {
         "balance": selectors.ledger_balance(user=request.user),

@@ -51,6 +51,7 @@ def webhook_reference(event_type: str, data: dict) -> str:
     top-up): its status and amount paid are part of the key, so only a redelivery of the same
     content is a duplicate.
     """
+    keys: tuple[str, ...]
     if event_type.endswith("_REFUND"):
         keys = ("refundReference", "transactionReference")
     elif event_type.endswith("_DISBURSEMENT"):

@@ -30,7 +30,7 @@ urlpatterns = [
     path("onboarding/<store_id:store_id>/template/", views.onboarding_template, name="onboarding-template"),
     path("onboarding/<store_id:store_id>/branding/", views.onboarding_branding, name="onboarding-branding"),
     path("onboarding/<store_id:store_id>/product/", views.onboarding_product, name="onboarding-product"),
-    path("onboarding/<store_id:store_id>/bank/", views.onboarding_bank, name="onboarding-bank"),
+    path("", include("payments.onboarding_urls")),
     path("stores/<store_id:store_id>/settings/", views.store_settings, name="store-settings"),
     path("stores/<store_id:store_id>/status/", views.store_status, name="store-status"),
     path("stores/<store_id:store_id>/delete/", views.store_delete_page, name="store-delete"),

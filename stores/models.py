@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -11,11 +13,11 @@ class StoreTemplate(models.TextChoices):
 
 
 class StoreQuerySet(models.QuerySet):
-    def live(self):
+    def live(self) -> "StoreQuerySet":
         """Stores a shopper can see."""
         return self.filter(is_active=True, deleted_at__isnull=True)
 
-    def owned_by(self, user):
+    def owned_by(self, user: Any) -> "StoreQuerySet":
         return self.filter(user=user, deleted_at__isnull=True)
 
 
@@ -63,7 +65,7 @@ class Store(models.Model):
     def __str__(self):
         return f"{self.display_name} (@{self.username})"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"/{self.username}"
 
 

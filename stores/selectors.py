@@ -50,6 +50,19 @@ def store_get_live(*, username: str) -> Store:
         raise NotFound("No such store.") from None
 
 
+def store_get_for_checkout(*, store_id: str | None, username: str | None) -> Store:
+    """The live store a checkout names, by id or else by username; NotFound for any other."""
+    stores = Store.objects.live()
+    store = (
+        stores.filter(pk=store_id).first()
+        if store_id
+        else stores.filter(username=(username or "").lower()).first()
+    )
+    if store is None:
+        raise NotFound("No such store.")
+    return store
+
+
 def store_for_error_page(*, path: str) -> Store | None:
     """The live store whose pages `path` is under (/<username>/…), for a branded error page."""
     username = path.strip("/").split("/", 1)[0].lower()
@@ -105,7 +118,7 @@ def storefront_featured(*, store: Store, limit: int = 8) -> list[Product]:
 
 def storefront_categories(*, store: Store) -> list[str]:
     return list(
-        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
+        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)  # type: ignore[arg-type]
         .exclude(category__isnull=True)
         .exclude(category="")
         .order_by("category")
@@ -198,6 +211,11 @@ def storefront_product(*, username: str, product_id: str) -> Product:
         )
     except Product.DoesNotExist:
         raise NotFound("No such product.") from None
+
+
+def storefront_product_in_store(*, store: Store, product_id: str) -> Product | None:
+    """A live product of this store, or None (gone, hidden or another store's): adding to a cart."""
+    return Product.objects.live().filter(store=store, pk=product_id).first()
 
 
 def store_examples(*, usernames) -> list[Store]:

@@ -228,6 +228,17 @@ def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
     return store_update(user=user, store_id=store.pk, data={f"{kind}_url": url})
 
 
+def store_branding_save(*, user, store_id, data: Mapping, images: Mapping) -> Store:
+    """The settings and branding forms: the store's fields and any new logo or banner, all
+    saved or none (an image that fails its checks leaves the fields unchanged too)."""
+    with transaction.atomic():
+        store = store_update(user=user, store_id=store_id, data=data)
+        for kind in BRANDING_IMAGE_KINDS:
+            if images.get(kind):
+                store = store_branding_image_set(user=user, store_id=store.pk, kind=kind, file=images[kind])
+    return store
+
+
 def store_set_active(*, user, store_id, is_active: bool) -> Store:
     with transaction.atomic():
         store = _owned_store(user=user, store_id=store_id, lock=True)
@@ -287,6 +298,7 @@ def store_enquiry_send(
             body=f"{message}\n\nReply to: {contact}",
             link=reverse("dashboard:enquiries"),
         )
+        assert notification is not None  # without an idempotency key one is always created
         notification_send(
             template="store_enquiry",
             context={

@@ -9,6 +9,7 @@ and are never reused (the column is unique, soft-deleted stores keep theirs).
 
 import hashlib
 import time
+from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
@@ -24,6 +25,22 @@ CSRF_PLACEHOLDER = "__storefront_csrf_token__"
 CART_COUNT_PLACEHOLDER = "__storefront_cart_count__"
 # ... and their CSP nonce (the brand colours' <style>): each response has its own.
 NONCE_PLACEHOLDER = "__storefront_csp_nonce__"
+
+
+# The count itself is the cart's (orders/cart.py), and orders sits above stores: it registers
+# its counter here from its AppConfig.ready() (ARCHITECTURE.md, the hooks). No cart, no items.
+CartCounter = Callable[..., int]
+_cart_counters: list[CartCounter] = []
+
+
+def cart_count_register(counter: CartCounter) -> None:
+    """`counter(session, store_id=...)`: the visitor's item count in that store's cart."""
+    if counter not in _cart_counters:
+        _cart_counters.append(counter)
+
+
+def cart_count(session, *, store_id) -> int:
+    return sum(counter(session, store_id=store_id) for counter in _cart_counters)
 
 
 def _version_key(store_id) -> str:

@@ -7,7 +7,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -20,10 +19,6 @@ from catalog.validation import ProductInvalid
 from config.errors import RateLimited, ServiceError
 from config.http import client_ip
 from config.images import ImageInvalid, image_prepare
-from config.site_url import site_url
-from orders.cart import cart_count_for_store
-from payments import services as payment_services
-from payments.forms import BankAccountForm
 from stores.branding import whatsapp_digits
 from stores.forms import (
     BrandingForm,
@@ -54,8 +49,7 @@ from stores.seo import product_meta, store_meta
 from stores.services import (
     StoreInvalid,
     UsernameTaken,
-    onboarding_complete,
-    store_branding_image_set,
+    store_branding_save,
     store_create,
     store_delete,
     store_enquiry_send,
@@ -66,6 +60,7 @@ from stores.storefront_cache import (
     CART_COUNT_PLACEHOLDER,
     CSRF_PLACEHOLDER,
     NONCE_PLACEHOLDER,
+    cart_count,
     known_store_id,
     page_get,
     page_key,
@@ -89,7 +84,7 @@ def _serve(request, content: bytes, store_id) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     if CART_COUNT_PLACEHOLDER.encode() in content:
-        count = cart_count_for_store(request.session, store_id=store_id)
+        count = cart_count(request.session, store_id=store_id)
         content = content.replace(CART_COUNT_PLACEHOLDER.encode(), str(count).encode())
     if NONCE_PLACEHOLDER.encode() in content:
         content = content.replace(NONCE_PLACEHOLDER.encode(), str(request.csp_nonce).encode())
@@ -389,13 +384,9 @@ def onboarding_template(request, store_id):
 
 
 def _save_branding(request, store, form):
-    with transaction.atomic():
-        store_update(user=request.user, store_id=store.pk, data=form.store_data())
-        for kind in ("logo", "banner"):
-            if form.cleaned_data.get(kind):
-                store_branding_image_set(
-                    user=request.user, store_id=store.pk, kind=kind, file=form.cleaned_data[kind]
-                )
+    store_branding_save(
+        user=request.user, store_id=store.pk, data=form.store_data(), images=form.cleaned_data
+    )
 
 
 @login_required
@@ -436,33 +427,6 @@ def onboarding_product(request, store_id):
     return _onboarding_step(
         request, store_id, form, "stores/onboarding/product.html", 4, save, "dashboard:onboarding-bank"
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def onboarding_bank(request, store_id):
-    """Bank account step: the payout account, verified by name enquiry. It may be skipped
-    (the merchant adds it later under Payments), so the store opens either way."""
-    store = store_get_owned(user=request.user, store_id=store_id)
-    try:
-        banks = payment_services.bank_list()
-    except ServiceError as error:
-        banks = []
-        messages.error(request, f"{error.message} You can finish now and add your account later.")
-    adding = request.method == "POST" and request.POST.get("action") == "add"
-    form = BankAccountForm(request.POST if adding else None, banks=banks)
-    if request.method == "POST" and (not adding or form.is_valid()):
-        try:
-            if adding:
-                account = payment_services.bank_account_add(user=request.user, **form.cleaned_data)
-                messages.success(request, f"Payouts will go to {account.bank_name} {account.account_number}.")
-        except ServiceError as error:
-            form.add_error(None, error.message)
-        else:
-            onboarding_complete(user=request.user)
-            messages.success(request, f"{store.display_name} is live at {site_url()}/{store.username}.")
-            return redirect("dashboard:home")
-    return render(request, "stores/onboarding/bank.html", {"store": store, "step": 5, "form": form})
 
 
 @login_required

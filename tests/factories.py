@@ -79,3 +79,21 @@ class OrderFactory(factory.django.DjangoModelFactory):
     shipping_fee = Decimal("1000.00")
     agm_fee = Decimal("125.00")
     total = Decimal("6000.00")
+
+
+def api_order_body(store, product, *, quantity=1, variant_selection=None, **changes) -> dict:
+    """What a shopper's checkout posts to /api/v1/orders for one product (JSON-ready)."""
+    line = {"productId": str(product.pk), "quantity": quantity}
+    if variant_selection:
+        line["variantSelection"] = variant_selection
+    return {
+        "storeUsername": store.username,
+        "customerName": "Ada Obi",
+        "customerPhone": "08031234567",
+        "customerEmail": "ada@example.com",
+        "deliveryAddress": "12 Allen Avenue",
+        "deliveryState": "Lagos",
+        "deliveryLga": "Ikeja",
+        "items": [line],
+        **changes,
+    }

@@ -41,7 +41,7 @@ SETTINGS_FIELDS = (
 )
 
 
-def normalise_email(raw: str) -> str:
+def normalise_email(raw: str | None) -> str:
     email = (raw or "").strip().lower()
     try:
         validate_email(email)

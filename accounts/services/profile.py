@@ -2,9 +2,11 @@
 
 import uuid
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
@@ -71,7 +73,7 @@ def user_profile_update(
     return user
 
 
-def user_avatar_set(*, user: User, upload) -> User:
+def user_avatar_set(*, user: User, upload: "UploadedFile[bytes]") -> User:
     """A profile picture: a real image (checked by decoding it), at most AVATAR_MAX_BYTES."""
     if upload.size > settings.AVATAR_MAX_BYTES:
         limit = settings.AVATAR_MAX_BYTES // (1024 * 1024)
@@ -94,7 +96,7 @@ def user_avatar_set(*, user: User, upload) -> User:
     return user
 
 
-def user_settings_update(*, user: User, **changes) -> UserSettings:
+def user_settings_update(*, user: User, **changes: Any) -> UserSettings:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInput({field: ["Not a setting."] for field in sorted(unknown)})

@@ -1,6 +1,7 @@
 """Every API error as {"success": false, "message", "error": {"code", "message", "details"}}."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +16,7 @@ from config.errors import RateLimited, ServiceError, TemporarilyUnavailable
 logger = logging.getLogger(__name__)
 
 
-def error_body(message: str, code: str, details: dict | None = None) -> dict:
+def error_body(message: str, code: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "success": False,
         "message": message,
@@ -23,8 +24,8 @@ def error_body(message: str, code: str, details: dict | None = None) -> dict:
     }
 
 
-def envelope_exception_handler(exc, context):
-    headers = {}
+def envelope_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    headers: dict[str, str] = {}
     if isinstance(exc, ServiceError):
         if isinstance(exc, RateLimited | TemporarilyUnavailable):
             headers["Retry-After"] = str(exc.retry_after)
@@ -40,10 +41,12 @@ def envelope_exception_handler(exc, context):
     if not isinstance(exc, exceptions.APIException):
         return None  # a bug: Django's 500 handler answers in the envelope and logs it
 
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait:
+        headers["Retry-After"] = str(int(wait))
 
     if isinstance(exc, exceptions.ValidationError):
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
@@ -54,22 +57,22 @@ def envelope_exception_handler(exc, context):
     return _response(body, exc.status_code, headers)
 
 
-def _response(body, status_code, headers):
+def _response(body: dict[str, Any], status_code: int, headers: dict[str, str]) -> Response:
     response = Response(body, status=status_code, headers=headers)
-    response.enveloped = True
+    response.enveloped = True  # type: ignore[attr-defined]  # read by config/api/renderers.py
     return response
 
 
-def _code(exc) -> str:
+def _code(exc: exceptions.APIException) -> str:
     codes = exc.get_codes()
     if isinstance(codes, str):
         return codes
     if isinstance(codes, dict) and isinstance(codes.get("code"), str):
-        return codes["code"]
-    return exc.default_code
+        return str(codes["code"])
+    return str(exc.default_code)
 
 
-def _text(detail) -> str:
+def _text(detail: Any) -> str:
     if isinstance(detail, dict):
         return str(detail.get("detail") or detail.get("message") or _first_message(detail))
     if isinstance(detail, list):
@@ -77,7 +80,7 @@ def _text(detail) -> str:
     return str(detail)
 
 
-def _first_message(details) -> str:
+def _first_message(details: Any) -> str:
     if isinstance(details, dict):
         for field, value in details.items():
             message = _first_message(value)

@@ -1,4 +1,5 @@
 import math
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -14,7 +15,8 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "limit"
     max_page_size = 100
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None  # DRF calls this after paginate_queryset found a page
         total = self.page.paginator.count
         limit = self.page.paginator.per_page
         response = Response(
@@ -31,10 +33,10 @@ class PagePagination(PageNumberPagination):
                 },
             }
         )
-        response.enveloped = True
+        response.enveloped = True  # type: ignore[attr-defined]
         return response
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",
             "required": ["success", "data", "message", "pagination"],
@@ -56,12 +58,12 @@ class PagePagination(PageNumberPagination):
         }
 
 
-class _BoundedPaginator(Paginator):
+class _BoundedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """Counts at most COUNT_LIMIT + 1 rows: `total` says 10,000 and `totalCapped` true beyond."""
 
     @cached_property
-    def count(self):
-        count, self.capped = bounded_count(self.object_list)
+    def count(self) -> int:
+        count, self.capped = bounded_count(self.object_list)  # type: ignore[arg-type]  # a QuerySet here
         return count
 
 
@@ -71,12 +73,13 @@ class BoundedPagePagination(PagePagination):
 
     django_paginator_class = _BoundedPaginator
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
+        assert self.page is not None and isinstance(self.page.paginator, _BoundedPaginator)
         response.data["pagination"]["total_capped"] = self.page.paginator.capped
         return response
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         body = super().get_paginated_response_schema(schema)
         pagination = body["properties"]["pagination"]
         pagination["description"] = (
@@ -94,7 +97,7 @@ class BoundedPagePagination(PagePagination):
         return body
 
 
-def keyset_response(page: KeysetPage, data) -> Response:
+def keyset_response(page: KeysetPage, data: Any) -> Response:
     """The envelope of a keyset page (config/keyset.py)."""
     response = Response(
         {

@@ -74,7 +74,7 @@ def _no_constant(name: str) -> None:
 class LimitedJSONParser(CamelCaseJSONParser):
     """camelCase JSON, at most `body_limit(view)` bytes and MAX_JSON_DEPTH levels deep."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         parser_context = parser_context or {}
         limit = body_limit(parser_context.get("view"))
         raw = stream.read(limit + 1) if stream is not None else b""

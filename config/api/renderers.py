@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
@@ -7,7 +8,7 @@ from rest_framework.utils.encoders import JSONEncoder
 class MoneySafeJSONEncoder(JSONEncoder):
     """DRF's encoder turns Decimal into float; money must keep its kobo exactly."""
 
-    def default(self, obj):
+    def default(self, obj: Any) -> Any:
         if isinstance(obj, Decimal):
             return str(obj)
         return super().default(obj)
@@ -22,7 +23,12 @@ class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
 
     encoder_class = MoneySafeJSONEncoder
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
         response = (renderer_context or {}).get("response")
         if response is not None and not getattr(response, "enveloped", False):
             succeeded = response.status_code < 400
@@ -31,4 +37,5 @@ class EnvelopeJSONRenderer(CamelCaseJSONRenderer):
                 "data": data,
                 "message": getattr(response, "envelope_message", "OK" if succeeded else "Error"),
             }
-        return super().render(data, accepted_media_type, renderer_context)
+        rendered: bytes = super().render(data, accepted_media_type, renderer_context)
+        return rendered

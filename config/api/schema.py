@@ -53,7 +53,9 @@ BODY_METHODS = {"post", "put", "patch"}
 NO_DATA = {"type": "object", "nullable": True, "description": "Always null: this answer carries no data."}
 
 
-def envelope_postprocessing_hook(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+def envelope_postprocessing_hook(
+    result: dict[str, Any], generator: Any, request: Any, public: Any
+) -> dict[str, Any]:
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components[ERROR_COMPONENT] = ERROR_ENVELOPE
     for path_item in result.get("paths", {}).values():
@@ -114,7 +116,7 @@ def _envelope_success(response: dict[str, Any]) -> None:
 
 
 def _is_paginated_ref(schema: dict[str, Any]) -> bool:
-    return schema.get("$ref", "").startswith("#/components/schemas/Paginated")
+    return str(schema.get("$ref", "")).startswith("#/components/schemas/Paginated")
 
 
 def _success_envelope(data: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ It is also django-prometheus' MySQL backend: connections, queries, their duratio
 are counted per database alias (so a scrape shows what the replica serves).
 """
 
+from typing import Any
+
 from django.db import models
 from django.db.backends.mysql import schema
 from django_prometheus.db.backends.mysql import base
@@ -21,8 +23,9 @@ ON_DELETE_SQL = {
 
 
 class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
-    def _create_fk_sql(self, model, field, suffix):
-        statement = super()._create_fk_sql(model, field, suffix)
+    # A private Django method the stubs do not declare.
+    def _create_fk_sql(self, model: Any, field: Any, suffix: str) -> Any:
+        statement = super()._create_fk_sql(model, field, suffix)  # type: ignore[misc]
         statement.template += ON_DELETE_SQL.get(field.remote_field.on_delete, "")
         return statement
 

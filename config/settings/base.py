@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment (.env.example)."""
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
@@ -129,7 +131,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
@@ -199,7 +201,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # A publish to a broker that is down fails within seconds (the outbox keeps the task), instead
 # of retrying for as long as a request can wait.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"socket_connect_timeout": 2, "socket_timeout": 5}
 # Workers log through LOGGING below (JSON, with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Seconds a storefront product-view count waits in Redis before it is written (stores).
@@ -330,10 +332,11 @@ OTP_SENDS_PER_HOUR = read("OTP_SENDS_PER_HOUR", int, default=5)
 OTP_SENDS_PER_HOUR_PER_IP = read("OTP_SENDS_PER_HOUR_PER_IP", int, default=30)
 # Without "remember me" the session ends when the browser closes; with it, it lasts this long.
 SESSION_COOKIE_AGE = read("SESSION_REMEMBER_DAYS", int, default=30) * 24 * 3600
-# Sessions are read from the cache (Redis) and written through to the database: every web
-# process sees the same sessions, and while Redis is down they come from the database, so
-# nobody is signed out (config/sessions.py).
-SESSION_ENGINE = "config.sessions"
+# Sessions live in the database (MariaDB), in every environment: every web process sees the same
+# ones, a Redis outage signs nobody out, and a logout is final. SESSION_ENGINE=config.sessions
+# reads them from Redis first (written through to the database), at the cost its docstring
+# names: a session ended while Redis is down can come back from Redis until it expires.
+SESSION_ENGINE = read("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 AVATAR_MAX_BYTES = read("AVATAR_MAX_MB", int, default=5) * 1024 * 1024
 
 # --- stores --------------------------------------------------------------------------------------
@@ -402,7 +405,7 @@ LOG_LEVEL = read("LOG_LEVEL", default="INFO").upper()
 LOG_FORMAT = read("LOG_FORMAT", default="json")
 if LOG_FORMAT not in ("json", "plain"):
     raise ConfigurationError("LOG_FORMAT must be json or plain")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.request_id.RequestIdLogFilter"}},

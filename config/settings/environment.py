@@ -7,6 +7,7 @@ django-environ raises ImproperlyConfigured with a traceback; the entry points
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +23,7 @@ class ConfigurationError(ImproperlyConfigured):
     pass
 
 
-def read(name, cast=str, default=environ.Env.NOTSET):
+def read(name: str, cast: Any = str, default: Any = environ.Env.NOTSET) -> Any:
     """One environment variable, cast; a missing or malformed value names the variable.
 
     An empty value counts as unset, so a `.env` copied from `.env.example` (which lists every
@@ -52,7 +53,7 @@ def read(name, cast=str, default=environ.Env.NOTSET):
         raise ConfigurationError(f"{name} is malformed: {error}") from None
 
 
-def _list(name, default):
+def _list(name: str, default: Any) -> list[str]:
     """A list given as a JSON array (the seed's CORS_ORIGINS) or comma-separated."""
     raw = env.str(name, default=None)
     if raw is None:
@@ -64,16 +65,16 @@ def _list(name, default):
         value = json.loads(raw)
         if not all(isinstance(item, str) for item in value):
             raise ValueError("expected a JSON array of strings")
-        return value
+        return list(value)
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 MYSQL_ENGINE = "config.mysql"
 
 
-def _url_config(name: str, url: str) -> dict:
+def _url_config(name: str, url: str) -> dict[str, Any]:
     try:
-        config = environ.Env.db_url_config(url)
+        config: dict[str, Any] = environ.Env.db_url_config(url)
     except Exception as error:
         raise ConfigurationError(f"{name} is malformed: {error}") from None
     if not config.get("ENGINE"):
@@ -81,7 +82,7 @@ def _url_config(name: str, url: str) -> dict:
     return config
 
 
-def databases(default_url: str | None = None) -> dict:
+def databases(default_url: str | None = None) -> dict[str, dict[str, Any]]:
     """`default` from database(); `replica` too when DATABASE_REPLICA_URL is set (config/replica.py).
 
     The replica is a copy the primary replicates to: never migrated, never tested as a database
@@ -96,7 +97,7 @@ def databases(default_url: str | None = None) -> dict:
     return result
 
 
-def database(default_url: str | None = None) -> dict:
+def database(default_url: str | None = None) -> dict[str, Any]:
     """DATABASE_URL, or the seed's DB_HOST/DB_PORT/DB_USER/DB_PASSWORD/DB_NAME."""
     url = read("DATABASE_URL", default=None)
     if url:
@@ -117,7 +118,7 @@ def database(default_url: str | None = None) -> dict:
     return _connection_options(config)
 
 
-def _connection_options(config: dict) -> dict:
+def _connection_options(config: dict[str, Any]) -> dict[str, Any]:
     if config["ENGINE"] in ("django.db.backends.mysql", MYSQL_ENGINE):
         config["ENGINE"] = MYSQL_ENGINE
         config.setdefault("OPTIONS", {}).update(

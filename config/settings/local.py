@@ -5,8 +5,8 @@ local server at MySQL and Redis without touching this file.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, LOGGING, REDIS_URL
-from config.settings.environment import databases, read
+from config.settings.base import LOGGING, REDIS_URL
+from config.settings.environment import BASE_DIR, databases, read
 
 DEBUG = read("DJANGO_DEBUG", bool, default=True)
 ALLOWED_HOSTS = read("DJANGO_ALLOWED_HOSTS", list, default=["127.0.0.1", "localhost", "[::1]"])

@@ -17,9 +17,6 @@ if "replica" in DATABASES and DATABASES["replica"]["ENGINE"] != MYSQL_ENGINE:
     raise ConfigurationError("DATABASE_REPLICA_URL must point at MySQL or MariaDB in production")
 
 CACHES = {"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
-# Sessions live in MariaDB only (not base's config.sessions): cached_db would keep serving a
-# session from Redis that was ended (logout) while Redis was down and could not be deleted there.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Real Monnify keys, never the built-in simulator: without them no payment can be taken.
 MONNIFY_SIMULATOR = False

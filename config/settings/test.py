@@ -42,8 +42,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": CELERY_KEY_PREFIX
 
 # A test that runs a real worker starts it with CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_TASK_ALWAYS_EAGER = read("CELERY_TASK_ALWAYS_EAGER", bool, default=True)
-# Sessions in the database alone, so the suite's query counts include the session's read; the
-# tests of config/sessions.py (production's engine) and the processes they start opt in.
+# Sessions in the database, as everywhere (base); the tests of config/sessions.py, the opt-in
+# Redis-first engine, and the processes they start choose it with TEST_SESSION_ENGINE.
 SESSION_ENGINE = read("TEST_SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 BCRYPT_ROUNDS = 4  # the lowest cost bcrypt allows: hashing speed is not under test
 

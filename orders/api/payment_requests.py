@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from config.api.responses import success_response
 from orders import selectors, services
+from orders.api.serializers import checkout_customer
 from orders.pricing import DeliveryMethod
 from stores.selectors import store_get_owned
 
@@ -61,14 +62,7 @@ class PaymentRequestCreateApi(APIView):
         order = services.payment_request_create(
             store=store,
             actor=request.user,
-            customer={
-                "name": data["customer_name"],
-                "phone": data["customer_phone"],
-                "email": data.get("customer_email"),
-                "address": data.get("delivery_address"),
-                "state": data.get("delivery_state"),
-                "lga": data.get("delivery_lga"),
-            },
+            customer=checkout_customer(data),
             lines=data["items"],
             delivery_method=data["delivery_method"],
             idempotency_key=request.headers.get("Idempotency-Key"),

@@ -257,6 +257,20 @@ class CheckoutSerializer(serializers.Serializer):
         return attrs
 
 
+def checkout_customer(data: dict) -> dict:
+    """The shopper's details from a validated checkout (or payment request), as the order
+    services take them."""
+    return {
+        "name": data["customer_name"],
+        "phone": data["customer_phone"],
+        "email": data.get("customer_email"),
+        "address": data.get("delivery_address"),
+        "state": data.get("delivery_state"),
+        "lga": data.get("delivery_lga"),
+        "notes": data.get("notes"),
+    }
+
+
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 
 from config.api.pagination import BoundedPagePagination, keyset_response
 from config.api.responses import success_response
-from config.errors import NotFound
 from config.http import client_ip
 from orders import exports, selectors, services, tracking
 from orders.api.serializers import (
@@ -26,9 +25,9 @@ from orders.api.serializers import (
     PlacedOrderSerializer,
     PublicOrderSerializer,
     StatusChangeSerializer,
+    checkout_customer,
 )
-from stores.models import Store
-from stores.selectors import store_get_owned
+from stores.selectors import store_get_for_checkout, store_get_owned
 
 
 def _filters(request) -> dict:
@@ -110,18 +109,9 @@ class OrderListCreateApi(GenericAPIView):
         serializer = CheckoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        store = _checkout_store(data)
         order = services.order_place(
-            store=store,
-            customer={
-                "name": data["customer_name"],
-                "phone": data["customer_phone"],
-                "email": data.get("customer_email"),
-                "address": data.get("delivery_address"),
-                "state": data.get("delivery_state"),
-                "lga": data.get("delivery_lga"),
-                "notes": data.get("notes"),
-            },
+            store=store_get_for_checkout(store_id=data.get("store_id"), username=data.get("store_username")),
+            customer=checkout_customer(data),
             lines=data["items"],
             coupon_code=data.get("coupon_code"),
             idempotency_key=request.headers.get("Idempotency-Key"),
@@ -132,18 +122,6 @@ class OrderListCreateApi(GenericAPIView):
         )
         order = selectors.order_get_by_number(order_number=order.order_number)
         return success_response(PlacedOrderSerializer(order).data, message="Order placed", status=201)
-
-
-def _checkout_store(data) -> Store:
-    stores = Store.objects.live()
-    store = (
-        stores.filter(pk=data["store_id"]).first()
-        if data.get("store_id")
-        else stores.filter(username=data["store_username"].lower()).first()
-    )
-    if store is None:
-        raise NotFound("No such store.")
-    return store
 
 
 class OrderDetailApi(APIView):

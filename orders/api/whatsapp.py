@@ -7,8 +7,8 @@ from rest_framework.views import APIView
 
 from config.api.responses import success_response
 from orders import selectors, services, whatsapp
-from orders.api.serializers import CheckoutSerializer, PlacedOrderSerializer
-from orders.api.views import _checkout_store
+from orders.api.serializers import CheckoutSerializer, PlacedOrderSerializer, checkout_customer
+from stores.selectors import store_get_for_checkout
 
 
 class WhatsAppOrderSerializer(serializers.Serializer):
@@ -43,16 +43,8 @@ class WhatsAppOrderApi(APIView):
         data = serializer.validated_data
         key = request.headers.get("Idempotency-Key")
         placed = services.order_place_on_whatsapp(
-            store=_checkout_store(data),
-            customer={
-                "name": data["customer_name"],
-                "phone": data["customer_phone"],
-                "email": data.get("customer_email"),
-                "address": data.get("delivery_address"),
-                "state": data.get("delivery_state"),
-                "lga": data.get("delivery_lga"),
-                "notes": data.get("notes"),
-            },
+            store=store_get_for_checkout(store_id=data.get("store_id"), username=data.get("store_username")),
+            customer=checkout_customer(data),
             lines=data["items"],
             idempotency_key=f"whatsapp:{key}" if key else None,
             delivery_method=data["delivery_method"],

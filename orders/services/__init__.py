@@ -38,7 +38,7 @@ from orders.services.delivery import (
     delivery_rate_set,
     delivery_settings_update,
 )
-from orders.services.exports import order_export_build
+from orders.services.exports import order_export_build, order_export_queue
 from orders.services.payment_requests import (
     MAX_SENDS,
     PaymentRequestClosed,
@@ -100,6 +100,7 @@ __all__ = [
     "order_cancel",
     "order_expire_payment",
     "order_export_build",
+    "order_export_queue",
     "order_mark_paid",
     "order_place",
     "order_place_on_whatsapp",

@@ -1,5 +1,8 @@
 """A store's coupons: the merchant's edits, and the lock and release a checkout takes."""
 
+from decimal import Decimal
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from config.errors import Conflict, ServiceError
@@ -15,7 +18,9 @@ from orders.services.checkout import CouponUnavailable
 from stores.models import Store
 
 
-def coupon_lock_for_checkout(*, store, code, subtotal, phone) -> Coupon | None:
+def coupon_lock_for_checkout(
+    *, store: Store, code: str | None, subtotal: Decimal, phone: str
+) -> Coupon | None:
     """The checkout's coupon, locked and checked (validity, usage limits); None without a code."""
     if not code:
         return None
@@ -49,7 +54,7 @@ COUPON_FIELDS = (
 )
 
 
-def coupon_save(*, store: Store, data: dict, coupon: Coupon | None = None) -> Coupon:
+def coupon_save(*, store: Store, data: dict[str, Any], coupon: Coupon | None = None) -> Coupon:
     coupon = coupon or Coupon(store=store)
     for field in COUPON_FIELDS:
         if field in data:

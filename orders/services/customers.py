@@ -17,8 +17,9 @@ the row and the later one always sees the earlier one's orders.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
@@ -37,7 +38,7 @@ def _spent() -> Q:
     return ~Q(status=OrderStatus.CANCELLED) & ~Q(payment_status=PaymentStatus.REFUNDED)
 
 
-def customer_figures(*, store_id: str, phone: str) -> dict | None:
+def customer_figures(*, store_id: str, phone: str) -> dict[str, Any] | None:
     """The customer's summary recomputed from their live orders (None when none is left)."""
     orders = Order.objects.filter(store_id=store_id, customer_phone=phone, deleted_at__isnull=True)
     figures = orders.aggregate(
@@ -92,7 +93,7 @@ def customers_refresh(pairs: Iterable[tuple[str, str]]) -> int:
     return count
 
 
-def customers_catch_up(*, now=None) -> int:
+def customers_catch_up(*, now: datetime | None = None) -> int:
     """Refresh every customer whose orders changed since the last run; returns how many."""
     now = now or timezone.now()
     mark = CustomerSyncMark.objects.order_by("pk").first()

@@ -1,5 +1,7 @@
 """A store's delivery settings and per-state (or per-LGA) delivery rates."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from config.errors import Conflict, ServiceError
@@ -12,7 +14,9 @@ from orders.models import (
 from stores.models import Store
 
 
-def delivery_settings_update(*, store: Store, default_fee, free_pickup: bool, free_delivery_threshold):
+def delivery_settings_update(
+    *, store: Store, default_fee: Any, free_pickup: bool, free_delivery_threshold: Any
+) -> DeliverySettings:
     with transaction.atomic():
         settings_row, _created = DeliverySettings.objects.select_for_update().get_or_create(store=store)
         settings_row.default_fee = money_input(default_fee, "default_fee")
@@ -26,7 +30,7 @@ def delivery_settings_update(*, store: Store, default_fee, free_pickup: bool, fr
     return settings_row
 
 
-def _rate_place(state, lga) -> tuple[str, str]:
+def _rate_place(state: str, lga: str | None) -> tuple[str, str]:
     canonical_state = geography.canonical_state(state or "")
     if canonical_state is None:
         raise ServiceError(f"{state!r} is not a Nigerian state.", details={"state": "Unknown state."})
@@ -38,7 +42,9 @@ def _rate_place(state, lga) -> tuple[str, str]:
     return canonical_state, canonical_lga
 
 
-def delivery_rate_save(*, store: Store, state: str, lga: str | None, fee, rate: DeliveryRate | None = None):
+def delivery_rate_save(
+    *, store: Store, state: str, lga: str | None, fee: Any, rate: DeliveryRate | None = None
+) -> DeliveryRate:
     """Create a state's (or one LGA's) delivery fee, or change `rate`; one rate per state/LGA (409)."""
     canonical_state, canonical_lga = _rate_place(state, lga)
     amount = money_input(fee, "fee")
@@ -53,7 +59,7 @@ def delivery_rate_save(*, store: Store, state: str, lga: str | None, fee, rate: 
     return rate
 
 
-def delivery_rate_set(*, store: Store, state: str, lga: str | None, fee) -> DeliveryRate:
+def delivery_rate_set(*, store: Store, state: str, lga: str | None, fee: Any) -> DeliveryRate:
     """The fee to this state (or LGA), whether or not it had one: the dashboard's "add or change"."""
     canonical_state, canonical_lga = _rate_place(state, lga)
     amount = money_input(fee, "fee")

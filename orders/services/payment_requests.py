@@ -8,8 +8,11 @@ shopper lost it, up to MAX_SENDS a channel; each send has its own key, so a doub
 retried request sends it once.
 """
 
+from typing import Any
+
 from django.db import transaction
 
+from accounts.models import User
 from config.errors import Conflict, ServiceError
 from config.money import naira, naira_sms
 from notifications.models import Category, Channel, DeliveryLog
@@ -33,9 +36,9 @@ class PaymentRequestClosed(Conflict):
 def payment_request_create(
     *,
     store: Store,
-    actor,
-    customer: dict,
-    lines: list[dict],
+    actor: User,
+    customer: dict[str, Any],
+    lines: list[dict[str, Any]],
     delivery_method: str = DeliveryMethod.DELIVERY,
     idempotency_key: str | None = None,
 ) -> Order:
@@ -58,7 +61,9 @@ def payment_request_create(
     return order
 
 
-def payment_request_send(*, order_id: str, channel: str, actor=None, request_key: str = "") -> DeliveryLog:
+def payment_request_send(
+    *, order_id: str, channel: str, actor: User | None = None, request_key: str = ""
+) -> DeliveryLog:
     """Send the order's pay link by SMS or email (one more time, up to MAX_SENDS a channel)."""
     if channel not in SEND_CHANNELS:
         raise ServiceError(

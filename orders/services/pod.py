@@ -6,10 +6,12 @@ payment or a merchant's cash record, and books the ledger itself.
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, InvalidInput
 from config.money import naira
 from orders import geography, locks, messages, pod
@@ -34,7 +36,7 @@ PERCENT_RANGE = (Decimal("1"), Decimal("99"))
 KEEP_PERCENT_RANGE = (Decimal("1"), Decimal("90"))
 
 
-def _decimal(value, field: str, errors: dict) -> Decimal | None:
+def _decimal(value: object, field: str, errors: dict[str, list[str]]) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -46,11 +48,11 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
     return amount
 
 
-def _clean_areas(areas, errors: dict) -> list[dict]:
+def _clean_areas(areas: object, errors: dict[str, list[str]]) -> list[dict[str, str]]:
     if not isinstance(areas, list) or len(areas) > MAX_AREAS:
         errors["areas"] = [f"Give a list of at most {MAX_AREAS} states or LGAs."]
         return []
-    cleaned: list[dict] = []
+    cleaned: list[dict[str, str]] = []
     for area in areas:
         raw_state = area.get("state") if isinstance(area, dict) else None
         state = geography.canonical_state(str(raw_state or ""))
@@ -67,7 +69,7 @@ def _clean_areas(areas, errors: dict) -> list[dict]:
     return sorted(cleaned, key=lambda area: (area["state"], area["lga"]))
 
 
-def pod_settings_update(*, store: Store, **changes) -> PodSettings:
+def pod_settings_update(*, store: Store, **changes: Any) -> PodSettings:
     """Change a store's pay-on-delivery settings; anything invalid changes nothing (400).
 
     A percentage deposit is 1 to 99 % of the total; a fixed one at least ₦500. Turning pay on
@@ -139,7 +141,7 @@ PAY_ON_DELIVERY = "pay_on_delivery"
 PAYMENT_PLANS = ("pay_now", PAY_ON_DELIVERY)
 
 
-def clean_payment_plan(value) -> bool:
+def clean_payment_plan(value: object) -> bool:
     """True for pay on delivery; "pay_now" or nothing is the usual full payment."""
     if value in (None, "", "pay_now"):
         return False
@@ -152,7 +154,9 @@ def clean_payment_plan(value) -> bool:
     )
 
 
-def plan_create(*, order: Order, state, lga, method: str, expected_deposit=None) -> OrderPaymentPlan:
+def plan_create(
+    *, order: Order, state: str | None, lga: str | None, method: str, expected_deposit: Decimal | None = None
+) -> OrderPaymentPlan:
     """Inside order_place, after the totals: the order pays a deposit now, the rest at the door.
 
     Refused (400, and the caller's transaction writes nothing) where the store does not offer it,
@@ -226,7 +230,7 @@ def order_balance_check(*, order: Order) -> OrderPaymentPlan:
     return plan
 
 
-def order_balance_paid(*, order_id: str, method: str, actor=None) -> bool:
+def order_balance_paid(*, order_id: str, method: str, actor: User | None = None) -> bool:
     """The balance was collected (cash recorded by the merchant, or a transfer Monnify confirmed):
     the order is fully paid. True the first time; a repeat (a double tap, a redelivered
     webhook) does nothing and changes nothing."""

@@ -14,6 +14,7 @@ that opted out: RecoveryOptOut is read inside the same transaction, per address.
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -59,7 +60,7 @@ class RecoverySettingsInvalid(ServiceError):
     code = "invalid_recovery_settings"
 
 
-def recovery_settings_update(*, store: Store, **changes) -> RecoverySettings:
+def recovery_settings_update(*, store: Store, **changes: Any) -> RecoverySettings:
     """Change a store's recovery settings; a value out of range changes nothing (400)."""
     allowed = {
         "unpaid_reminders": (0, MAX_REMINDERS),
@@ -94,7 +95,14 @@ def recovery_settings_update(*, store: Store, **changes) -> RecoverySettings:
 
 
 def checkout_capture(
-    *, store: Store, token: str | None, name: str, email: str, phone: str, consent: bool, lines: list[dict]
+    *,
+    store: Store,
+    token: str | None,
+    name: str,
+    email: str,
+    phone: str,
+    consent: bool,
+    lines: list[dict[str, Any]],
 ) -> AbandonedCheckout | None:
     """Keep what the shopper typed so far, if the store collects checkouts and they agreed.
 
@@ -269,7 +277,17 @@ def recovery_send_abandoned(*, checkout_id: int, sequence: int) -> RecoveryMessa
 
 
 def _record_and_send(
-    *, store, kind, key, sequence, email, phone, name, context, order=None, checkout=None
+    *,
+    store: Store,
+    kind: str,
+    key: str,
+    sequence: int,
+    email: str | None,
+    phone: str | None,
+    name: str,
+    context: dict[str, Any],
+    order: Order | None = None,
+    checkout: AbandonedCheckout | None = None,
 ) -> RecoveryMessage | None:
     """Insert the message under its unique key, then record its deliveries under the same key."""
     if RecoveryMessage.objects.filter(key=key).exists():
@@ -315,7 +333,8 @@ def _record_and_send(
             phone=address if channel == Channel.SMS else None,
             category=Category.ORDER,
             idempotency_key=f"recovery:{key}",
-            related=order or ("orders.abandonedcheckout", checkout.pk),
+            # Every message is about an order or about an abandoned checkout.
+            related=order or ("orders.abandonedcheckout", checkout.pk if checkout else None),
         )
     return message
 
@@ -353,7 +372,7 @@ def _clean_phone(phone: str | None) -> str:
         return ""
 
 
-def _clean_capture_lines(lines: list[dict]) -> list[dict]:
+def _clean_capture_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cleaned = []
     for line in (lines or [])[:MAX_LINES]:
         try:
@@ -373,7 +392,7 @@ def _clean_capture_lines(lines: list[dict]) -> list[dict]:
     return cleaned
 
 
-def _order_lines(order: Order) -> list[dict]:
+def _order_lines(order: Order) -> list[dict[str, Any]]:
     return [
         {
             "product_id": item.product_id,
@@ -384,7 +403,7 @@ def _order_lines(order: Order) -> list[dict]:
     ]
 
 
-def _store_context(store: Store) -> dict:
+def _store_context(store: Store) -> dict[str, Any]:
     return {
         "store": store,
         "store_url": f"{site_url()}{store.get_absolute_url()}",
@@ -392,7 +411,7 @@ def _store_context(store: Store) -> dict:
     }
 
 
-def _order_context(order: Order) -> dict:
+def _order_context(order: Order) -> dict[str, Any]:
     return {
         **_store_context(order.store),
         "order_number": order.order_number,

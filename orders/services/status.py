@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts.models import User
 from config.errors import Conflict, ServiceError
 from config.money import naira
 from orders import locks, messages, metrics, pod, stock
@@ -41,7 +42,7 @@ def allowed_transitions(status: str) -> list[str]:
 
 
 def order_transition(
-    *, order: Order, to_status: str, actor=None, note: str = "", customer_message: str = ""
+    *, order: Order, to_status: str, actor: User | None = None, note: str = "", customer_message: str = ""
 ) -> Order:
     """Move an order along DESIGN.md's status machine; an illegal move changes nothing (409).
 
@@ -65,7 +66,9 @@ def order_transition(
     return locked
 
 
-def order_cancel(*, order: Order, actor=None, note: str = "", customer_message: str = "") -> Order:
+def order_cancel(
+    *, order: Order, actor: User | None = None, note: str = "", customer_message: str = ""
+) -> Order:
     """Cancel a pending or confirmed order, giving its stock and coupon use back.
 
     A paid order's money goes back to the shopper through a Monnify refund, started in the

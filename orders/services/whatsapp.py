@@ -1,6 +1,7 @@
 """Orders placed through "Order on WhatsApp": a real pending order, then the store's chat."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from config.errors import Conflict
 from orders.models import Order, OrderChannel
@@ -24,8 +25,8 @@ class WhatsAppOrder:
 def order_place_on_whatsapp(
     *,
     store: Store,
-    customer: dict,
-    lines: list[dict],
+    customer: dict[str, Any],
+    lines: list[dict[str, Any]],
     idempotency_key: str | None = None,
     delivery_method: str = DeliveryMethod.PICKUP,
     coupon_code: str | None = None,

@@ -3,6 +3,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from payments.models import BankAccount, Payment, Payout, Refund
+from payments.payment_state import PaymentState
+from payments.selectors import payment_can_retry
 
 
 class PaymentPublicSerializer(serializers.ModelSerializer):
@@ -35,18 +37,14 @@ class PaymentPublicSerializer(serializers.ModelSerializer):
         ]
 
     def get_checkout_url(self, payment) -> str | None:
-        return (payment.metadata or {}).get("checkout_url")
+        return PaymentState.of(payment).checkout_url
 
     def get_amount_paid(self, payment) -> str | None:
-        return ((payment.metadata or {}).get("monnify") or {}).get("amount_paid")
+        return PaymentState.of(payment).amount_paid_text
 
     def get_can_retry(self, payment) -> bool:
         """Monnify could not be reached when the payment started: the page offers "try again"."""
-        return (
-            payment.status == "pending"
-            and not payment.account_number
-            and "start_error" in (payment.metadata or {})
-        )
+        return payment_can_retry(payment=payment)
 
 
 class BankSerializer(serializers.Serializer):
@@ -150,11 +148,11 @@ class MerchantPaymentSerializer(serializers.ModelSerializer):
         ]
 
     def get_amount_paid(self, payment) -> str | None:
-        return ((payment.metadata or {}).get("monnify") or {}).get("amount_paid")
+        return PaymentState.of(payment).amount_paid_text
 
     def get_needs_attention(self, payment) -> str | None:
         """partly_paid, overpaid, late_payment, paid_after_cancel or reversed."""
-        return (payment.metadata or {}).get("needs_merchant_action")
+        return PaymentState.of(payment).flag
 
 
 class RefundRequestSerializer(serializers.Serializer):

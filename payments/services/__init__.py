@@ -12,6 +12,7 @@ Callers import from `payments.services`; the names below are its public surface.
 payments/locks.py.
 """
 
+from payments.selectors import REFUND_MINIMUM
 from payments.services.bank_accounts import (
     AccountNotResolved,
     bank_account_add,
@@ -25,6 +26,7 @@ from payments.services.collections import (
     payment_apply_status,
     payment_create,
     payment_expire,
+    payment_pay_simulated,
     payment_reconcile,
     payment_refresh_if_due,
     payment_requery,
@@ -45,7 +47,6 @@ from payments.services.payouts import (
 from payments.services.pod_balance import pod_balance_account_open, pod_balance_record_cash
 from payments.services.receipts import NoEmailOnOrder, receipt_email, receipt_issue
 from payments.services.refunds import (
-    REFUND_MINIMUM,
     payment_refund_start,
     refund_apply_status,
     refund_requery,
@@ -77,6 +78,7 @@ __all__ = [
     "payment_apply_status",
     "payment_create",
     "payment_expire",
+    "payment_pay_simulated",
     "payment_reconcile",
     "payment_refresh_if_due",
     "payment_refund_start",

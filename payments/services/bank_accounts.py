@@ -1,9 +1,13 @@
 """Merchants' bank accounts: Monnify's bank list, name enquiry, adding and removing accounts."""
 
+from datetime import datetime
+from typing import Any
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, ExternalServiceError, ServiceError
 from payments import locks
 from payments.models import (
@@ -27,7 +31,7 @@ class AccountNotResolved(ServiceError):
     code = "account_not_resolved"
 
 
-def bank_list() -> list[dict]:
+def bank_list() -> list[dict[str, str]]:
     """Monnify's banks ({name, code}, by name), cached for a day: the list rarely changes."""
     banks = cache.get(BANKS_CACHE_KEY)
     if banks is None:
@@ -40,10 +44,10 @@ def bank_list() -> list[dict]:
             key=lambda bank: bank["name"].lower(),
         )
         cache.set(BANKS_CACHE_KEY, banks, BANKS_CACHE_SECONDS)
-    return banks
+    return list(banks)
 
 
-def bank_account_resolve(*, account_number: str, bank_code: str) -> dict:
+def bank_account_resolve(*, account_number: str, bank_code: str) -> dict[str, Any]:
     """Name enquiry: the name the bank holds for the account (never one the merchant typed)."""
     account_number = (account_number or "").strip()
     bank_code = (bank_code or "").strip()
@@ -70,7 +74,7 @@ def bank_account_resolve(*, account_number: str, bank_code: str) -> dict:
     }
 
 
-def bank_account_add(*, user, account_number: str, bank_code: str) -> BankAccount:
+def bank_account_add(*, user: User, account_number: str, bank_code: str) -> BankAccount:
     resolved = bank_account_resolve(account_number=account_number, bank_code=bank_code)
     if not resolved["account_name"]:
         raise AccountNotResolved("The bank returned no name for that account.")
@@ -95,7 +99,7 @@ def bank_account_add(*, user, account_number: str, bank_code: str) -> BankAccoun
     return account
 
 
-def bank_account_make_primary(*, user, account_id: str) -> BankAccount:
+def bank_account_make_primary(*, user: User, account_id: str) -> BankAccount:
     with transaction.atomic():
         locks.merchant_lock(user.pk)
         account = bank_account_get(user=user, account_id=account_id)
@@ -105,7 +109,7 @@ def bank_account_make_primary(*, user, account_id: str) -> BankAccount:
     return account
 
 
-def bank_account_delete(*, user, account_id: str) -> None:
+def bank_account_delete(*, user: User, account_id: str) -> None:
     """Soft delete (payout history keeps pointing at it); the newest other account becomes primary."""
     with transaction.atomic():
         locks.merchant_lock(user.pk)
@@ -123,7 +127,7 @@ def bank_account_delete(*, user, account_id: str) -> None:
                 successor.save(update_fields=["is_primary", "updated_at"])
 
 
-def bank_accounts_remove_for_deleted_user(user, now) -> None:
+def bank_accounts_remove_for_deleted_user(user: User, now: datetime) -> None:
     """accounts/deletion.py: a deleted merchant's accounts go (payout history keeps its copy)."""
     BankAccount.objects.filter(user=user, deleted_at__isnull=True).update(
         deleted_at=now, is_primary=False, updated_at=now

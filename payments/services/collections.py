@@ -9,6 +9,7 @@ import logging
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -33,10 +34,12 @@ from payments.monnify import (
     parse_amount,
     parse_datetime,
 )
+from payments.payment_state import MonnifyCheck, Overpaid, PartlyPaid, PaymentState, now_iso
 from payments.selectors import ACCOUNT_LIFETIME
 from payments.services.ledger import ledger_credit_sale, ledger_debit_reversal
 from payments.services.pod import pod_amount_due, pod_payment_applied
 from payments.services.receipts import receipt_issue
+from payments.simulator_shared import simulated_payment
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +51,6 @@ METHODS = {
     "USSD": PaymentMethod.USSD,
 }
 REFRESH_INTERVAL_SECONDS = 20
-
-
-def _now_iso() -> str:
-    return timezone.now().isoformat()
 
 
 def _new_reference() -> str:
@@ -103,7 +102,7 @@ def payment_retry_start(*, payment: Payment) -> Payment:
     return _payment_open_account(payment)
 
 
-def _transaction_for(client: MonnifyClient, payment: Payment) -> dict:
+def _transaction_for(client: MonnifyClient, payment: Payment) -> dict[str, Any]:
     """Monnify's transaction for our reference, created now or found from a lost earlier reply."""
     order = payment.order
     store = order.store
@@ -137,10 +136,10 @@ def _payment_open_account(payment: Payment) -> Payment:
             with transaction.atomic():
                 locked = locks.payment_lock(payment.pk)
                 locked.monnify_reference = created["transactionReference"]
-                metadata = locked.metadata or {}
+                state = PaymentState.of(locked)
                 if created.get("checkoutUrl"):
-                    metadata["checkout_url"] = created["checkoutUrl"]
-                locked.metadata = metadata
+                    state.checkout_url = created["checkoutUrl"]
+                state.store(locked)
                 locked.save(update_fields=["monnify_reference", "metadata", "updated_at"])
             payment.monnify_reference = locked.monnify_reference
         account = client.init_bank_transfer(transaction_reference=payment.monnify_reference)
@@ -148,9 +147,9 @@ def _payment_open_account(payment: Payment) -> Payment:
         logger.warning("payments: Monnify could not open %s: %s", payment.payment_reference, error)
         with transaction.atomic():
             locked = locks.payment_lock(payment.pk)
-            metadata = locked.metadata or {}
-            metadata["start_error"] = {"message": error.message, "at": _now_iso()}
-            locked.metadata = metadata
+            state = PaymentState.of(locked)
+            state.start_failed(error.message)
+            state.store(locked)
             locked.save(update_fields=["metadata", "updated_at"])
         return locked
     with transaction.atomic():
@@ -162,11 +161,11 @@ def _payment_open_account(payment: Payment) -> Payment:
         locked.bank_name = account.get("bankName")
         duration = int(account.get("accountDurationSeconds") or ACCOUNT_LIFETIME.total_seconds())
         locked.expires_at = timezone.now() + timedelta(seconds=duration)
-        metadata = locked.metadata or {}
-        metadata.pop("start_error", None)
+        state = PaymentState.of(locked)
+        state.start_succeeded()
         if account.get("ussdPayment"):
-            metadata["ussd_payment"] = account["ussdPayment"]
-        locked.metadata = metadata
+            state.ussd_payment = account["ussdPayment"]
+        state.store(locked)
         locked.save(
             update_fields=[
                 "account_number",
@@ -180,7 +179,7 @@ def _payment_open_account(payment: Payment) -> Payment:
     return locked
 
 
-def payment_apply_status(*, payment_id: str, body: dict) -> bool:
+def payment_apply_status(*, payment_id: str, body: dict[str, Any]) -> bool:
     """Apply a re-queried Monnify transaction to our payment. True when the payment became paid."""
     monnify_status = str(body.get("paymentStatus") or "").upper()
     amount_paid = parse_amount(body.get("amountPaid")) or Decimal("0")
@@ -189,15 +188,15 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
         payment = locks.payment_lock(payment_id)
         if body.get("paymentReference") and body["paymentReference"] != payment.payment_reference:
             raise ServiceError("Monnify's transaction belongs to another payment reference.")
-        metadata = payment.metadata or {}
-        flag_before = metadata.get("needs_merchant_action")
-        metadata["monnify"] = {
-            "status": monnify_status,
-            "amount_paid": kobo_text(amount_paid),
-            "currency": currency,
-            "payment_method": body.get("paymentMethod"),
-            "checked_at": _now_iso(),
-        }
+        state = PaymentState.of(payment)
+        flag_before = state.flag
+        state.monnify = MonnifyCheck(
+            status=monnify_status,
+            amount_paid=kobo_text(amount_paid),
+            currency=currency,
+            payment_method=body.get("paymentMethod"),
+            checked_at=now_iso(),
+        )
         fields = ["metadata", "updated_at"]
         if not payment.monnify_reference and body.get("transactionReference"):
             payment.monnify_reference = body["transactionReference"]
@@ -209,38 +208,35 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
 
         if payment.status == PaymentStatus.PAID:
             if monnify_status == "REVERSED":
-                metadata.setdefault("reversed", {"at": _now_iso()})
-                metadata["needs_merchant_action"] = "reversed"
+                state.mark_reversed()
+                state.flag = "reversed"
                 ledger_debit_reversal(payment)
         elif enough and payment.status == PaymentStatus.EXPIRED:
             # Money arrived after we gave the stock back: the merchant decides (refund or fulfil).
-            metadata["late_payment"] = {"amount_paid": kobo_text(amount_paid), "at": _now_iso()}
-            metadata["needs_merchant_action"] = (
-                "paid_after_cancel" if "closed_by_cancel" in metadata else "late_payment"
-            )
+            state.paid_late(kobo_text(amount_paid))
+            state.flag = "paid_after_cancel" if state.closed_by_cancel else "late_payment"
         elif enough and payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.PAID
             payment.paid_at = parse_datetime(body.get("paidOn")) or timezone.now()
             payment.payment_method = METHODS.get(str(body.get("paymentMethod") or "").upper())
             fields += ["status", "paid_at", "payment_method"]
-            if metadata.pop("partly_paid", None) and metadata.get("needs_merchant_action") == "partly_paid":
+            was_short = state.partly_paid is not None
+            state.partly_paid = None
+            if was_short and state.flag == "partly_paid":
                 # Topped up to the full amount: nothing is short any more.
-                del metadata["needs_merchant_action"]
+                state.flag = None
             if amount_paid > payment.amount:
-                metadata["overpaid"] = {
-                    "amount_paid": kobo_text(amount_paid),
-                    "excess": kobo_text(amount_paid - payment.amount),
-                }
-                metadata["needs_merchant_action"] = "overpaid"
+                state.overpaid = Overpaid(
+                    amount_paid=kobo_text(amount_paid), excess=kobo_text(amount_paid - payment.amount)
+                )
+                state.flag = "overpaid"
             became_paid = True
         elif amount_paid > 0 and (monnify_status in PAID_STATUSES | {"PARTIALLY_PAID", "UNDERPAID"}):
-            metadata["partly_paid"] = {
-                "amount_paid": kobo_text(amount_paid),
-                "expected": kobo_text(payment.amount),
-                "currency": currency,
-            }
-            metadata["needs_merchant_action"] = "partly_paid"
-        payment.metadata = metadata
+            state.partly_paid = PartlyPaid(
+                amount_paid=kobo_text(amount_paid), expected=kobo_text(payment.amount), currency=currency
+            )
+            state.flag = "partly_paid"
+        state.store(payment)
         payment.save(update_fields=fields)
         if became_paid:
             if not pod_payment_applied(payment=payment, amount_paid=amount_paid):
@@ -249,13 +245,14 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
             receipt_issue(order=payment.order, payment=payment)
             if Order.objects.filter(pk=payment.order_id, status=OrderStatus.CANCELLED).exists():
                 # Money for an order the merchant already cancelled: it is theirs to refund.
-                metadata["needs_merchant_action"] = "paid_after_cancel"
+                state.flag = "paid_after_cancel"
+                state.store(payment)
                 payment.save(update_fields=["metadata"])
             # After commit and robust: a template or provider problem is logged, and can neither
             # undo the payment nor fail the webhook task that applied it.
             transaction.on_commit(lambda: messages.send_payment_received(payment_id=payment.pk), robust=True)
             transaction.on_commit(lambda: metrics.payment_paid(amount_paid))
-        flag = metadata.get("needs_merchant_action")
+        flag = state.flag
         if flag and flag != flag_before:
             transaction.on_commit(lambda: metrics.payment_flagged(flag))
             transaction.on_commit(
@@ -264,7 +261,9 @@ def payment_apply_status(*, payment_id: str, body: dict) -> bool:
     return became_paid
 
 
-def payment_transaction_fetch(*, payment: Payment, transaction_reference: str | None = None) -> dict:
+def payment_transaction_fetch(
+    *, payment: Payment, transaction_reference: str | None = None
+) -> dict[str, Any]:
     """Monnify's own state of the payment's transaction (no write). Raises MonnifyError."""
     reference = payment.monnify_reference or transaction_reference
     client = monnify_client()
@@ -292,9 +291,9 @@ def payment_expire(*, payment: Payment) -> bool:
         if locked.status != PaymentStatus.PENDING:
             return False
         locked.status = PaymentStatus.EXPIRED
-        metadata = locked.metadata or {}
-        metadata["expired_at"] = _now_iso()
-        locked.metadata = metadata
+        state = PaymentState.of(locked)
+        state.mark_expired()
+        state.store(locked)
         locked.save(update_fields=["status", "metadata", "updated_at"])
 
         order_expire_payment(order=locked.order)
@@ -310,9 +309,9 @@ def payments_close_for_cancelled_order(*, order: Order) -> int:
     """
     closed = 0
     for payment in locks.payments_lock_pending(order_id=order.pk):
-        metadata = payment.metadata or {}
-        metadata["closed_by_cancel"] = {"at": _now_iso()}
-        payment.metadata = metadata
+        state = PaymentState.of(payment)
+        state.mark_closed_by_cancel()
+        state.store(payment)
         payment.status = PaymentStatus.EXPIRED
         payment.save(update_fields=["status", "metadata", "updated_at"])
         closed += 1
@@ -342,7 +341,7 @@ def payment_refresh_if_due(*, payment: Payment) -> Payment:
     """
     if payment.status != PaymentStatus.PENDING:
         return payment
-    retry_start = not payment.account_number and "start_error" in (payment.metadata or {})
+    retry_start = not payment.account_number and PaymentState.of(payment).start_error is not None
     if not payment.monnify_reference and not retry_start:
         return payment
     if not cache.add(f"payments:refresh:{payment.pk}", 1, REFRESH_INTERVAL_SECONDS):
@@ -359,3 +358,15 @@ def payment_refresh_if_due(*, payment: Payment) -> Payment:
         logger.info("payments: refresh of %s skipped: %s", payment.payment_reference, error)
     payment.refresh_from_db()
     return payment
+
+
+def payment_pay_simulated(*, payment: Payment) -> None:
+    """The built-in simulator only: pay a pending payment's transfer as the shopper's bank would.
+
+    The shopper is back at once, before the webhook, so the payment is re-queried now and its
+    page shows what Monnify says (it would on its next refresh anyway; without JavaScript there
+    is no refresh). Raises MonnifyError or ServiceError when that re-query fails.
+    """
+    if payment.status == PaymentStatus.PENDING and payment.monnify_reference:
+        simulated_payment(transaction_reference=payment.monnify_reference)
+        payment_reconcile(payment=payment)

@@ -1,6 +1,7 @@
 """The merchant's ledger: every movement of a balance is one entry, booked once by reference."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -20,7 +21,7 @@ class InsufficientBalance(ServiceError):
 
 
 def ledger_book(
-    *, merchant_id: str, kind: str, amount: Decimal, reference: str, **links
+    *, merchant_id: str, kind: str, amount: Decimal, reference: str, **links: Any
 ) -> LedgerEntry | None:
     """Book an entry once: a second booking under the same reference is a no-op (None).
 
@@ -74,7 +75,7 @@ def ledger_credit_sale(
     kind: str = LedgerKind.CREDIT_SALE,
     fee: Decimal | None = None,
     description: str = "Order payment, net of the platform fee",
-):
+) -> None:
     # What arrived, less the platform fee: an overpayment's excess is the merchant's to refund.
     # A pay-on-delivery part passes its own kind and its share of the fee; the reference is a
     # sale's either way, so refunds and reversals find what it credited.
@@ -92,7 +93,7 @@ def ledger_credit_sale(
     )
 
 
-def ledger_debit_reversal(payment: Payment):
+def ledger_debit_reversal(payment: Payment) -> None:
     # The money went back to the shopper: take back exactly what the sale credited, once.
     credited = (
         LedgerEntry.objects.filter(reference=f"sale:{payment.payment_reference}")

@@ -1,13 +1,14 @@
 """Payouts: a merchant's balance sent to their bank account through a Monnify single transfer."""
 
-import logging
 import secrets
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, ExternalServiceError, PermissionDenied, ServiceError
 from config.money import naira, to_kobo
 from outbox.services import outbox_enqueue
@@ -20,7 +21,6 @@ from payments.models import (
 from payments.monnify import (
     MonnifyError,
     MonnifyRequestError,
-    MonnifyUnavailable,
     monnify_client,
 )
 from payments.selectors import (
@@ -29,9 +29,7 @@ from payments.selectors import (
     ledger_balance,
 )
 from payments.services.ledger import InsufficientBalance, ledger_book
-
-logger = logging.getLogger(__name__)
-
+from payments.services.sending import Refused, monnify_look_up_or_resend, monnify_send_once
 
 PAYOUT_RANK: dict[str, int] = {
     PayoutStatus.PENDING_APPROVAL: 0,
@@ -60,11 +58,11 @@ TRANSFER_STATUSES = {
 DISBURSEMENT_EVENTS = frozenset({"SUCCESSFUL_DISBURSEMENT", "FAILED_DISBURSEMENT", "REVERSED_DISBURSEMENT"})
 
 
-def _payout_queue_submit(payout_id: str):
+def _payout_queue_submit(payout_id: str) -> None:
     outbox_enqueue(task=tasks.payout_submit, payout_id=payout_id)
 
 
-def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payout:
+def payout_request(*, user: User, amount: Any, bank_account_id: str | None = None) -> Payout:
     """Withdraw available balance to one of the merchant's verified accounts (primary by default).
 
     The amount leaves the balance at once (a debit entry); a failed, rejected or reversed payout
@@ -84,9 +82,10 @@ def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payou
         if bank_account_id:
             account = bank_account_get(user=user, account_id=bank_account_id)
         else:
-            account = bank_accounts_for_user(user=user).filter(is_primary=True).first()
-            if account is None:
+            primary = bank_accounts_for_user(user=user).filter(is_primary=True).first()
+            if primary is None:
                 raise ServiceError("Add a bank account before requesting a payout.")
+            account = primary
         if not account.is_verified:
             raise ServiceError("This bank account is not verified.")
         balance = ledger_balance(user=user)
@@ -117,7 +116,7 @@ def payout_request(*, user, amount, bank_account_id: str | None = None) -> Payou
     return payout
 
 
-def _payout_returnkobo_text(payout: Payout):
+def _payout_returnkobo_text(payout: Payout) -> None:
     ledger_book(
         merchant_id=payout.merchant_id,
         kind=LedgerKind.CREDIT_PAYOUT_REVERSAL,
@@ -128,7 +127,7 @@ def _payout_returnkobo_text(payout: Payout):
     )
 
 
-def payout_approve(*, payout_id: str, staff) -> Payout:
+def payout_approve(*, payout_id: str, staff: User) -> Payout:
     with transaction.atomic():
         payout = locks.payout_lock(payout_id)
         if payout.status != PayoutStatus.PENDING_APPROVAL:
@@ -140,7 +139,7 @@ def payout_approve(*, payout_id: str, staff) -> Payout:
     return payout
 
 
-def payout_reject(*, payout_id: str, staff, reason: str = "") -> Payout:
+def payout_reject(*, payout_id: str, staff: User, reason: str = "") -> Payout:
     with transaction.atomic():
         payout = locks.payout_lock(payout_id)
         if payout.status != PayoutStatus.PENDING_APPROVAL:
@@ -154,7 +153,7 @@ def payout_reject(*, payout_id: str, staff, reason: str = "") -> Payout:
     return payout
 
 
-def payout_apply_transfer(*, payout_id: str, body: dict) -> Payout:
+def payout_apply_transfer(*, payout_id: str, body: dict[str, Any]) -> Payout:
     """Apply Monnify's transfer status. Never backwards; money returns once on failure or reversal."""
     new = TRANSFER_STATUSES.get(str(body.get("status") or "").upper())
     with transaction.atomic():
@@ -201,33 +200,24 @@ def payout_submit(*, payout_id: str) -> Payout:
         payout.status = PayoutStatus.SUBMITTING
         payout.save(update_fields=["status", "updated_at"])
     client = monnify_client()
-    try:
-        body = client.single_transfer(
+    # Unreachable: MonnifyUnavailable, and the payout stays `submitting` for the task's retry.
+    outcome = monnify_send_once(
+        what=f"payout {payout.reference}",
+        send=lambda: client.single_transfer(
             amount=payout.amount,
             reference=payout.reference,
             narration=f"{settings.SITE_NAME} payout"[:100],
             bank_code=payout.bank_code,
             account_number=payout.account_number,
             account_name=payout.account_name,
-        )
-    except MonnifyRequestError as error:
-        # Refused, unless an earlier attempt under this same reference did get through.
-        try:
-            body = client.transfer_summary(payout.reference)
-        except MonnifyRequestError:
-            return _payout_fail(payout, error.message)
-        except MonnifyUnavailable:
-            raise  # cannot tell yet whether an earlier attempt went through: the task retries
-        except MonnifyError:
-            return payout  # the re-query settles it later
-    except MonnifyUnavailable as error:
-        # The payout stays `submitting`; a resend under the same reference cannot pay twice.
-        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
-        raise
-    except MonnifyError as error:
-        logger.warning("payments: payout %s outcome unknown: %s", payout.reference, error)
+        ),
+        look_up=lambda: client.transfer_summary(payout.reference),
+    )
+    if outcome is None:
         return payout
-    return payout_apply_transfer(payout_id=payout.pk, body=body)
+    if isinstance(outcome, Refused):
+        return _payout_fail(payout, outcome.message)
+    return payout_apply_transfer(payout_id=payout.pk, body=outcome)
 
 
 def payout_authorize(*, payout_id: str, otp: str) -> Payout:
@@ -250,13 +240,12 @@ def payout_authorize(*, payout_id: str, otp: str) -> Payout:
 def payout_requery(*, payout_id: str) -> Payout:
     """Ask Monnify about a payout in flight; resend one Monnify never received."""
     payout = Payout.objects.get(pk=payout_id)
-    try:
-        body = monnify_client().transfer_summary(payout.reference)
-    except MonnifyRequestError:
-        if payout.status == PayoutStatus.SUBMITTING:
-            return payout_submit(payout_id=payout.pk)
-        raise
-    return payout_apply_transfer(payout_id=payout.pk, body=body)
+    return monnify_look_up_or_resend(
+        look_up=lambda: monnify_client().transfer_summary(payout.reference),
+        unsent=payout.status == PayoutStatus.SUBMITTING,
+        resend=lambda: payout_submit(payout_id=payout.pk),
+        apply=lambda body: payout_apply_transfer(payout_id=payout.pk, body=body),
+    )
 
 
 UNSETTLED_PAYOUTS = (
@@ -268,7 +257,7 @@ UNSETTLED_PAYOUTS = (
 )
 
 
-def user_deletion_guard(user) -> None:
+def user_deletion_guard(user: User) -> None:
     """accounts/deletion.py: a merchant whose money is still theirs cannot delete the account.
 
     Runs under the user row lock that payout_request takes, so no payout starts meanwhile.

@@ -27,7 +27,8 @@ def pod_amount_due(order: Order) -> Decimal | None:
     plan = plan_for(order)
     if plan is None:
         return None
-    return plan.deposit_amount if plan.deposit_paid_at is None else plan.balance_amount
+    amount: Decimal = plan.deposit_amount if plan.deposit_paid_at is None else plan.balance_amount
+    return amount
 
 
 def pod_part(payment: Payment, plan: OrderPaymentPlan | None) -> str | None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts.models import User
 from config.errors import Conflict
 from orders import pod as pod_rules
 from orders.models import BalanceMethod, PaymentStatus
@@ -17,7 +18,7 @@ from payments.services.collections import payment_create
 from payments.services.ledger import ledger_book
 
 
-def pod_balance_account_open(*, user, order_id: str) -> Payment:
+def pod_balance_account_open(*, user: User, order_id: str) -> Payment:
     """A Monnify one-time account for the balance, opened at the door (the merchant's button).
 
     The same collection path as a checkout: the payment row now, Monnify's account after the
@@ -38,7 +39,7 @@ def pod_balance_account_open(*, user, order_id: str) -> Payment:
     return payment
 
 
-def pod_balance_record_cash(*, user, order_id: str) -> bool:
+def pod_balance_record_cash(*, user: User, order_id: str) -> bool:
     """The merchant collected the balance in cash. True the first time; again it changes nothing.
 
     An open Monnify account for the balance is closed, so the shopper cannot pay twice.

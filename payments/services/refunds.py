@@ -1,12 +1,13 @@
 """Refunds: money that arrived for a payment sent back to the shopper through Monnify."""
 
-import logging
 import secrets
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, NotFound, ServiceError
 from config.money import naira, to_kobo
 from orders.models import Order, PaymentStatus
@@ -21,22 +22,17 @@ from payments.models import (
     RefundStatus,
 )
 from payments.monnify import (
-    MonnifyError,
-    MonnifyRequestError,
-    MonnifyUnavailable,
     monnify_client,
 )
 from payments.selectors import (
+    REFUND_MINIMUM,
     ledger_balance,
     payment_received,
     payment_refundable,
 )
 from payments.services.ledger import InsufficientBalance, ledger_book
+from payments.services.sending import Refused, monnify_look_up_or_resend, monnify_send_once
 
-logger = logging.getLogger(__name__)
-
-
-REFUND_MINIMUM = Decimal("10.00")  # Monnify's minimum refund (R4 below it)
 REFUND_STATUSES = {
     "COMPLETED": RefundStatus.COMPLETED,
     "FAILED": RefundStatus.FAILED,
@@ -51,7 +47,9 @@ REFUND_RANK: dict[str, int] = {
 REFUND_EVENTS = frozenset({"SUCCESSFUL_REFUND", "FAILED_REFUND"})
 
 
-def payment_refund_start(*, payment: Payment, reason: str, amount=None, user=None) -> Refund:
+def payment_refund_start(
+    *, payment: Payment, reason: str, amount: Decimal | str | None = None, user: User | None = None
+) -> Refund:
     """Send money that arrived for a payment back to the shopper through a Monnify refund.
 
     All of what is still refundable by default. Covers a paid payment (the order cancelled, or an
@@ -116,32 +114,28 @@ def refund_submit(*, refund_id: str) -> Refund:
     if refund.status != RefundStatus.PENDING:
         return refund
     client = monnify_client()
-    try:
-        body = client.initiate_refund(
-            transaction_reference=refund.payment.monnify_reference,
+    # Unreachable: MonnifyUnavailable, and the refund stays `pending` for the task's retry.
+    outcome = monnify_send_once(
+        what=f"refund {refund.reference}",
+        send=lambda: client.initiate_refund(
+            transaction_reference=refund.payment.monnify_reference or "",
             refund_reference=refund.reference,
             amount=refund.amount,
             reason=refund.reason,
             customer_note=f"Refund {refund.payment.order.order_number}",
-        )
-    except MonnifyRequestError as error:
-        try:
-            body = client.refund_status(refund.reference)  # an earlier attempt may have got through
-        except MonnifyRequestError:
-            return refund_apply_status(
-                refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": error.message}
-            )
-    except MonnifyUnavailable as error:
-        # The refund stays `pending`; a resend under the same reference cannot refund twice.
-        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
-        raise
-    except MonnifyError as error:
-        logger.warning("payments: refund %s outcome unknown: %s", refund.reference, error)
+        ),
+        look_up=lambda: client.refund_status(refund.reference),
+    )
+    if outcome is None:
         return refund
-    return refund_apply_status(refund_id=refund.pk, body=body)
+    if isinstance(outcome, Refused):
+        return refund_apply_status(
+            refund_id=refund.pk, body={"refundStatus": "FAILED", "comment": outcome.message}
+        )
+    return refund_apply_status(refund_id=refund.pk, body=outcome)
 
 
-def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
+def refund_apply_status(*, refund_id: str, body: dict[str, Any]) -> Refund:
     new = REFUND_STATUSES.get(str(body.get("refundStatus") or "").upper())
     with transaction.atomic():
         refund = locks.refund_lock(refund_id)
@@ -171,7 +165,7 @@ def refund_apply_status(*, refund_id: str, body: dict) -> Refund:
     return refund
 
 
-def _payment_mark_refunded_if_whole(payment_id: str):
+def _payment_mark_refunded_if_whole(payment_id: str) -> None:
     payment = locks.payment_lock(payment_id)
     completed = sum(
         (r.amount for r in payment.refunds.filter(status=RefundStatus.COMPLETED)), start=Decimal("0.00")
@@ -187,10 +181,9 @@ def _payment_mark_refunded_if_whole(payment_id: str):
 
 def refund_requery(*, refund_id: str) -> Refund:
     refund = Refund.objects.get(pk=refund_id)
-    try:
-        body = monnify_client().refund_status(refund.reference)
-    except MonnifyRequestError:
-        if refund.status == RefundStatus.PENDING:
-            return refund_submit(refund_id=refund.pk)
-        raise
-    return refund_apply_status(refund_id=refund.pk, body=body)
+    return monnify_look_up_or_resend(
+        look_up=lambda: monnify_client().refund_status(refund.reference),
+        unsent=refund.status == RefundStatus.PENDING,
+        resend=lambda: refund_submit(refund_id=refund.pk),
+        apply=lambda body: refund_apply_status(refund_id=refund.pk, body=body),
+    )

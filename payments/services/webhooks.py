@@ -8,8 +8,10 @@ and applies exactly once (the payment's row lock and the ledger's unique referen
 """
 
 import json
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,6 +34,7 @@ from payments.monnify import (
     monnify_config,
     parse_amount,
 )
+from payments.payment_state import PaymentState
 from payments.services.collections import PAID_STATUSES, payment_apply_status, payment_transaction_fetch
 from payments.services.payouts import DISBURSEMENT_EVENTS, payout_apply_transfer
 from payments.services.refunds import REFUND_EVENTS, refund_apply_status
@@ -50,11 +53,9 @@ class InvalidWebhookSignature(ServiceError):
     http_status = 401
 
 
-def _now_iso() -> str:
-    return timezone.now().isoformat()
-
-
-def monnify_webhook_receive(*, body: bytes, headers, remote_addr: str | None) -> MonnifyWebhookEvent | None:
+def monnify_webhook_receive(
+    *, body: bytes, headers: Mapping[str, str], remote_addr: str | None
+) -> MonnifyWebhookEvent | None:
     """Authenticate and record one notification. None when it was already recorded.
 
     The signature is checked over the raw bytes before anything parses them; nothing is
@@ -103,13 +104,13 @@ def _event_redelivered(*, event_type: str, reference: str) -> MonnifyWebhookEven
     return held
 
 
-def _event_finish(event: MonnifyWebhookEvent, status: str, error: str = ""):
+def _event_finish(event: MonnifyWebhookEvent, status: str, error: str = "") -> None:
     MonnifyWebhookEvent.objects.filter(pk=event.pk).update(
         status=status, error=error[:2000], processed_at=timezone.now()
     )
 
 
-def monnify_event_process(*, event_id: str):
+def monnify_event_process(*, event_id: str) -> None:
     """Act on a recorded notification. Safe to run twice. Raises MonnifyUnavailable to be retried."""
     event = MonnifyWebhookEvent.objects.get(pk=event_id)
     if event.status == WebhookEventStatus.PROCESSED:
@@ -150,7 +151,7 @@ def monnify_event_process(*, event_id: str):
     _event_finish(event, WebhookEventStatus.PROCESSED)
 
 
-def _collection_unconfirmed(reported: dict, confirmed: dict) -> str:
+def _collection_unconfirmed(reported: dict[str, Any], confirmed: dict[str, Any]) -> str:
     """Why Monnify's answer does not confirm the event ("" when it does).
 
     It confirms when it reports at least the money the event did and, for a paid event, a paid
@@ -189,24 +190,31 @@ def monnify_events_reprocess(*, limit: int = 200) -> int:
     return processed
 
 
-def _payment_note_rejection(*, payment: Payment, data: dict):
+def _payment_note_rejection(*, payment: Payment, data: dict[str, Any]) -> None:
     source = data.get("paymentSourceInformation")
     if isinstance(source, list):
         source = source[0] if source else {}
     rejection = data.get("paymentRejectionInformation") or {}
     with transaction.atomic():
         locked = locks.payment_lock(payment.pk)
-        metadata = locked.metadata or {}
-        metadata["rejected_payment"] = {
-            "amount_paid": kobo_text(parse_amount((source or {}).get("amountPaid")) or Decimal("0")),
-            "reason": rejection.get("rejectionReason"),
-            "at": _now_iso(),
-        }
-        locked.metadata = metadata
+        state = PaymentState.of(locked)
+        state.rejected(
+            amount_paid=kobo_text(parse_amount((source or {}).get("amountPaid")) or Decimal("0")),
+            reason=rejection.get("rejectionReason"),
+        )
+        state.store(locked)
         locked.save(update_fields=["metadata", "updated_at"])
 
 
-def _apply_confirmed(event: MonnifyWebhookEvent, *, record, missing: str, what: str, ask, apply) -> None:
+def _apply_confirmed(
+    event: MonnifyWebhookEvent,
+    *,
+    record: Any,
+    missing: str,
+    what: str,
+    ask: Callable[[Any], dict[str, Any]],
+    apply: Callable[[Any, dict[str, Any]], object],
+) -> None:
     """As with collections, an event only prompts us: what is applied is Monnify's own answer
     about `record` (`ask(record)`), never the event's body. Raises ExternalServiceError to be retried."""
     if record is None:
@@ -221,7 +229,7 @@ def _apply_confirmed(event: MonnifyWebhookEvent, *, record, missing: str, what: 
     _event_finish(event, WebhookEventStatus.PROCESSED)
 
 
-def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict):
+def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict[str, Any]) -> None:
     payout = Payout.objects.filter(reference=data.get("reference") or "").first()
     _apply_confirmed(
         event,
@@ -233,7 +241,7 @@ def _disbursement_event_process(event: MonnifyWebhookEvent, data: dict):
     )
 
 
-def _refund_event_process(event: MonnifyWebhookEvent, data: dict):
+def _refund_event_process(event: MonnifyWebhookEvent, data: dict[str, Any]) -> None:
     refund = Refund.objects.filter(reference=data.get("refundReference") or "").first()
     _apply_confirmed(
         event,

@@ -1,63 +1,32 @@
 """A real Celery worker, on Redis, delivers a queued message (no eager mode)."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from config.celery import app as celery_app
 from notifications.models import DeliveryLog, DeliveryStatus
 from notifications.services import notification_send
+from tests.processes import BIN, app_env, started
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CELERY = Path(sys.executable).with_name("celery")
 
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
     """`celery -A config worker -P solo` on the test database and its own queue."""
     queue = f"notifications-test-{uuid.uuid4().hex[:8]}"
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": (
-            f"mysql://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
-            f":{database['PORT'] or 3306}/{database['NAME']}"
-        ),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-    }
     log_file = tmp_path / "worker.log"
-    with log_file.open("wb") as output:
-        process = subprocess.Popen(
-            [str(CELERY), "-A", "config", "worker", "-P", "solo", "-Q", queue, "--loglevel=INFO"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield log_file
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        process.terminate()
+    command = [str(BIN / "celery"), "-A", "config", "worker", "-P", "solo", "-Q", queue, "--loglevel=INFO"]
+    with started(command, env=app_env(CELERY_TASK_ALWAYS_EAGER="false"), log=log_file):
+        previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+        celery_app.conf.task_always_eager = False
+        celery_app.conf.task_default_queue = queue
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            yield log_file
+        finally:
+            celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
 
 
 def wait_for_status(log, status, worker_log, timeout=45.0):

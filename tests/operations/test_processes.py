@@ -8,37 +8,27 @@ shopper's messages, and its log lines carry the id of the checkout request. One 
 """
 
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 from django.conf import settings
-from django.db import connection
 from prometheus_client.parser import text_string_to_metric_families
 
 from notifications.models import DeliveryLog, DeliveryStatus
 from orders.models import Order, OrderEvent, OrderStatus
 from payments.models import Payment
 from tests.factories import DEFAULT_PASSWORD, ProductFactory, StoreFactory, UserFactory
+from tests.processes import BIN, app_env, free_port
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600), pytest.mark.django_db(transaction=True)]
 
-BIN = Path(sys.executable).parent
 TOKEN = "metrics-token-for-the-process-test-0123456789"
 CHECKOUT_REQUEST_ID = "shopper-checkout-0001"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Process:
@@ -113,24 +103,15 @@ class Web(Process):
 
 @pytest.fixture
 def topology(transactional_db, tmp_path):
-    database = connection.settings_dict
     metrics_root = tmp_path / "metrics"
-    base = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": (
-            f"mysql://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
-            f":{database['PORT'] or 3306}/{database['NAME']}"
-        ),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
-        "METRICS_TOKEN": TOKEN,
-        "METRICS_MULTIPROC_ROOT": str(metrics_root),
-        "TEST_LOG_LEVEL": "INFO",
-        "TEST_SESSION_ENGINE": "config.sessions",  # production's: Redis, written through to MariaDB
-        "LOG_FORMAT": "json",
-    }
+    base = app_env(
+        CELERY_TASK_ALWAYS_EAGER="false",
+        METRICS_TOKEN=TOKEN,
+        METRICS_MULTIPROC_ROOT=str(metrics_root),
+        TEST_LOG_LEVEL="INFO",
+        TEST_SESSION_ENGINE="config.sessions",  # the opt-in engine: Redis, written through to MariaDB
+        LOG_FORMAT="json",
+    )
 
     def group(name: str) -> dict:
         # One directory per process group: process ids are unique within a machine, not a fleet.

@@ -17,8 +17,8 @@ REDIS_DOWN = {
 }
 
 
-def test_every_environment_but_the_suite_keeps_sessions_in_redis_and_the_database():
-    assert base_settings.SESSION_ENGINE == "config.sessions"
+def test_every_environment_keeps_sessions_in_the_database_unless_told_otherwise():
+    assert base_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
 @pytest.mark.django_db

@@ -1,4 +1,9 @@
+from decimal import Decimal
+
 import pytest
+
+from tests.factories import StoreFactory
+from tests.orders.factories import DeliveryRateFactory
 
 
 @pytest.fixture
@@ -12,3 +17,11 @@ def shopper():
         "lga": "Ikeja",
         "notes": "",
     }
+
+
+@pytest.fixture
+def shop(merchant):
+    """Ada Fabrics, delivering in Lagos for ₦2,500 (a test module may define its own shop)."""
+    store = StoreFactory(user=merchant, username="ada-fabrics", display_name="Ada Fabrics")
+    DeliveryRateFactory(store=store, state="Lagos", fee=Decimal("2500.00"))
+    return store

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from catalog.models import Product
 from orders.models import Coupon, CouponRedemption, DeliveryRate, IdempotencyKey, Order, OrderEvent, OrderItem
 from orders.services import order_place
-from tests.factories import OrderFactory, ProductFactory, StoreFactory
+from tests.factories import OrderFactory, ProductFactory, StoreFactory, api_order_body
 from tests.orders.factories import CouponFactory, DeliveryRateFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +26,7 @@ def shirt(store):
 
 
 def checkout_body(store, product, **changes):
-    return {
-        "storeUsername": store.username,
-        "customerName": "Ada Obi",
-        "customerPhone": "08031234567",
-        "customerEmail": "ada@example.com",
-        "deliveryAddress": "12 Allen Avenue",
-        "deliveryState": "Lagos",
-        "deliveryLga": "Ikeja",
-        "items": [{"productId": product.pk, "quantity": 2, "variantSelection": {"Shoe size": "43"}}],
-        **changes,
-    }
+    return api_order_body(store, product, quantity=2, variant_selection={"Shoe size": "43"}, **changes)
 
 
 def nothing_written():

@@ -61,9 +61,8 @@ def test_30_checkouts_for_5_units_make_exactly_5_orders(store):
     assert Order.objects.count() == 5
 
 
-def test_opposite_lock_orders_do_not_deadlock(store):
-    first = ProductFactory(store=store, stock_quantity=50)
-    second = ProductFactory(store=store, stock_quantity=50)
+def _both_in_turns(store, first, second):
+    """A checkout of one of each product, every other one listing them the other way round."""
 
     def checkout(index):
         pair = [first, second] if index % 2 else [second, first]
@@ -72,6 +71,14 @@ def test_opposite_lock_orders_do_not_deadlock(store):
             customer=customer(index),
             lines=[{"product_id": pair[0].pk, "quantity": 1}, {"product_id": pair[1].pk, "quantity": 1}],
         )
+
+    return checkout
+
+
+def test_opposite_lock_orders_do_not_deadlock(store):
+    first = ProductFactory(store=store, stock_quantity=50)
+    second = ProductFactory(store=store, stock_quantity=50)
+    checkout = _both_in_turns(store, first, second)
 
     results = run_concurrently(20, checkout)
     assert [type(result).__name__ for result in results] == ["Order"] * 20
@@ -83,14 +90,7 @@ def test_opposite_lock_orders_do_not_deadlock(store):
 def test_opposite_lock_orders_with_scarce_stock_fail_cleanly(store):
     first = ProductFactory(store=store, stock_quantity=3)
     second = ProductFactory(store=store, stock_quantity=3)
-
-    def checkout(index):
-        pair = [first, second] if index % 2 else [second, first]
-        return order_place(
-            store=store,
-            customer=customer(index),
-            lines=[{"product_id": pair[0].pk, "quantity": 1}, {"product_id": pair[1].pk, "quantity": 1}],
-        )
+    checkout = _both_in_turns(store, first, second)
 
     results = run_concurrently(10, checkout)
     assert sorted(type(result).__name__ for result in results) == ["Order"] * 3 + ["OutOfStock"] * 7

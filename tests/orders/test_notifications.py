@@ -18,18 +18,10 @@ from orders.services import (
     order_transition,
 )
 from tests.factories import OrderFactory, ProductFactory, StoreFactory, UserFactory, UserSettingsFactory
-from tests.orders.factories import DeliveryRateFactory
 
 pytestmark = pytest.mark.django_db
 
 SITE = "http://127.0.0.1:8000"
-
-
-@pytest.fixture
-def shop(merchant):
-    store = StoreFactory(user=merchant, username="ada-fabrics", display_name="Ada Fabrics")
-    DeliveryRateFactory(store=store, state="Lagos", fee=D("2500.00"))
-    return store
 
 
 @pytest.fixture

@@ -20,18 +20,10 @@ from orders.services import (
     recovery_settings_update,
 )
 from tests.factories import ProductFactory, StoreFactory
-from tests.orders.factories import DeliveryRateFactory
 
 pytestmark = pytest.mark.django_db
 
 SITE = "http://127.0.0.1:8000"
-
-
-@pytest.fixture
-def shop(merchant):
-    store = StoreFactory(user=merchant, username="ada-fabrics", display_name="Ada Fabrics")
-    DeliveryRateFactory(store=store, state="Lagos", fee=D("2500.00"))
-    return store
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from outbox.models import OutboxMessage
 from outbox.tasks import outbox_relay
 from payments import tasks
 from payments.models import LedgerEntry, MonnifyWebhookEvent, Payment
-from tests.factories import OrderFactory, ProductFactory
+from tests.factories import OrderFactory, ProductFactory, api_order_body
 from tests.payments.helpers import open_payment
 from tests.processes import app_env, closed_port_url, gunicorn
 
@@ -30,19 +30,6 @@ PASSWORD = "A-long-enough-passw0rd"
 @pytest.fixture
 def shop(store):
     return ProductFactory(store=store, price=Decimal("7500.00"), stock_quantity=5, name="Ankara tote")
-
-
-def _order_body(store, product):
-    return {
-        "storeUsername": store.username,
-        "customerName": "Ada Obi",
-        "customerPhone": "08031234567",
-        "customerEmail": "ada@example.com",
-        "deliveryAddress": "12 Allen Avenue",
-        "deliveryState": "Lagos",
-        "deliveryLga": "Ikeja",
-        "items": [{"productId": str(product.pk), "quantity": 1}],
-    }
 
 
 def test_redis_and_monnify_down_then_back(store, shop, monnify, tmp_path):
@@ -92,7 +79,7 @@ def test_redis_and_monnify_down_then_back(store, shop, monnify, tmp_path):
             login.json()["message"] == "We cannot check this safely right now. Please try again in a minute."
         )
 
-        placed = requests.post(f"{url}/api/v1/orders", json=_order_body(store, shop), timeout=20)
+        placed = requests.post(f"{url}/api/v1/orders", json=api_order_body(store, shop), timeout=20)
         assert placed.status_code == 201, placed.text
 
         started = time.monotonic()
@@ -160,7 +147,7 @@ def test_a_shopper_who_waits_gets_the_account_when_monnify_returns(store, shop, 
     """Monnify down at checkout: the order stays pending with "Try again", the page keeps
     checking, and the periodic re-query opens the account without the shopper pressing it."""
     monnify.stop()
-    placed = api_client.post("/api/v1/orders", _order_body(store, shop), format="json")
+    placed = api_client.post("/api/v1/orders", api_order_body(store, shop), format="json")
     assert placed.status_code == 201
     payment = Payment.objects.get(order__store=store)
     page = client.get(f"/{store.username}/pay/{payment.payment_reference}")

@@ -13,7 +13,7 @@ import requests
 from orders.models import Order, OrderStatus, PaymentStatus
 from outbox.models import OutboxMessage
 from payments.models import LedgerEntry, MonnifyWebhookEvent, Payment
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, api_order_body
 from tests.processes import BIN, app_env, free_port, gunicorn, started
 from tests.waiting import wait_until
 
@@ -47,16 +47,7 @@ def test_two_web_processes_a_worker_and_beat_confirm_a_simulated_payment_once(st
         web = requests.Session()
         placed = web.post(
             f"{url}/api/v1/orders",
-            json={
-                "storeUsername": store.username,
-                "customerName": "Ada Obi",
-                "customerPhone": "08031234567",
-                "customerEmail": "ada@example.com",
-                "deliveryAddress": "12 Allen Avenue",
-                "deliveryState": "Lagos",
-                "deliveryLga": "Ikeja",
-                "items": [{"productId": str(product.pk), "quantity": 1}],
-            },
+            json=api_order_body(store, product),
             timeout=20,
         )
         assert placed.status_code == 201, placed.text
