@@ -341,7 +341,7 @@ def measure_all(args, env: dict, user, store) -> None:
 
 
 def _load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def save_and_compare(figures: dict) -> None:

@@ -2,6 +2,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from config.money import kobo_text
 from config.site_url import site_url
 from orders.models import (
     Coupon,
@@ -63,7 +64,7 @@ class PaymentPlanFields(serializers.Serializer):
 
     def get_deposit_amount(self, order) -> str | None:
         plan = _plan(order)
-        return None if plan is None else f"{plan.deposit_amount:.2f}"
+        return None if plan is None else kobo_text(plan.deposit_amount)
 
     def get_deposit_paid(self, order) -> bool | None:
         plan = _plan(order)
@@ -72,7 +73,7 @@ class PaymentPlanFields(serializers.Serializer):
     def get_balance_due(self, order) -> str | None:
         """What is still to collect on delivery ("0.00" once recorded)."""
         plan = _plan(order)
-        return None if plan is None else f"{plan.balance_due:.2f}"
+        return None if plan is None else kobo_text(plan.balance_due)
 
 
 PLAN_FIELDS = ["payment_plan", "deposit_amount", "deposit_paid", "balance_due"]

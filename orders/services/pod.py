@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, InvalidInput
-from config.money import naira
+from config.money import naira, to_kobo
 from orders import geography, locks, messages, pod
 from orders.models import (
     BalanceMethod,
@@ -111,16 +111,14 @@ def pod_settings_update(*, store: Store, **changes: Any) -> PodSettings:
             "1e10"
         ):
             errors["deposit_value"] = [f"A fixed deposit is at least {naira(pod.DEPOSIT_MINIMUM)}."]
-        elif value != value.quantize(Decimal("0.01")):
+        elif value != to_kobo(value):  # more than two decimal places
             errors["deposit_value"] = ["Use at most two decimal places."]
     keep = values["refund_keep_percent"]
     keep_checked = (
         values["refund_policy"] == RefundPolicy.KEEP_PERCENT and "refund_keep_percent" not in errors
     )
     if keep_checked and (
-        keep is None
-        or not KEEP_PERCENT_RANGE[0] <= keep <= KEEP_PERCENT_RANGE[1]
-        or keep != keep.quantize(Decimal("0.01"))
+        keep is None or not KEEP_PERCENT_RANGE[0] <= keep <= KEEP_PERCENT_RANGE[1] or keep != to_kobo(keep)
     ):
         errors["refund_keep_percent"] = ["The share kept is from 1 to 90 percent."]
     if values["enabled"] and not values["areas"] and "areas" not in errors:

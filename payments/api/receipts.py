@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from config.api.responses import success_response
 from config.errors import PermissionDenied
+from config.money import kobo_text
 from orders import tracking
 from orders.selectors import order_get_by_number
 from payments import services
@@ -67,7 +68,7 @@ class VerificationSerializer(serializers.Serializer):
     def get_balance_due(self, verification) -> str | None:
         """Pay on delivery: what is still due at the door ("0.00" once collected); null otherwise."""
         plan = verification.pod_plan
-        return None if plan is None else f"{plan.balance_due:.2f}"
+        return None if plan is None else kobo_text(plan.balance_due)
 
 
 class ReceiptApi(APIView):
