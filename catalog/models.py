@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.db import models
 from django.db.models import Value
 
@@ -5,8 +7,8 @@ from config.db import CurrentTimestamp, SeedIndex, SeedTextField, TimestampField
 from stores.models import Store
 
 
-class ProductQuerySet(models.QuerySet):
-    def live(self):
+class ProductQuerySet(models.QuerySet["Product"]):
+    def live(self) -> Self:
         """Products a shopper can see: active, not deleted, in a live store."""
         return self.filter(
             is_active=True,

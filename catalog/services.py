@@ -2,13 +2,15 @@
 products in that merchant's own stores: another merchant's id is NotFound. The one
 exception is product_moderate, for staff in the admin."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from catalog.models import Product
 from catalog.selectors import owned_products
 from catalog.validation import (
@@ -35,7 +37,7 @@ BULK_ACTIONS = ("activate", "deactivate", "delete")
 MAX_BULK = 500
 
 
-def _locked_product(*, user, product_id) -> Product:
+def _locked_product(*, user: User, product_id: str | UUID) -> Product:
     try:
         return owned_products(user=user).select_for_update().get(pk=str(product_id))
     except Product.DoesNotExist:
@@ -55,7 +57,7 @@ def _store_uploads(
 
 
 @contextmanager
-def _uploads_removed_on_failure():
+def _uploads_removed_on_failure() -> Iterator[list[StoredImage]]:
     stored: list[StoredImage] = []
     try:
         yield stored
@@ -65,7 +67,9 @@ def _uploads_removed_on_failure():
         raise
 
 
-def product_create(*, user, store_id, data: Mapping, uploads: Sequence[PreparedImage] = ()) -> Product:
+def product_create(
+    *, user: User, store_id: str | UUID, data: Mapping[str, Any], uploads: Sequence[PreparedImage] = ()
+) -> Product:
     """A product in one of the caller's stores. Raises NotFound for a store that is not
     theirs and ProductInvalid (every field's problems at once) for bad input."""
     store = store_get_owned(user=user, store_id=store_id)
@@ -84,7 +88,12 @@ def product_create(*, user, store_id, data: Mapping, uploads: Sequence[PreparedI
 
 
 def product_update(
-    *, user, product_id, data: Mapping, replace: bool = False, uploads: Sequence[PreparedImage] = ()
+    *,
+    user: User,
+    product_id: str | UUID,
+    data: Mapping[str, Any],
+    replace: bool = False,
+    uploads: Sequence[PreparedImage] = (),
 ) -> Product:
     """Changes the given fields. With `replace` (a PUT) the data is the whole product:
     fields left out go back to their defaults, and name and price are required."""
@@ -103,7 +112,7 @@ def product_update(
     return product
 
 
-def product_duplicate(*, user, product_id) -> Product:
+def product_duplicate(*, user: User, product_id: str | UUID) -> Product:
     """A hidden copy to edit: same details and images, no SKU or barcode (they name one
     item), inactive and not featured until the merchant publishes it."""
     with transaction.atomic():
@@ -120,7 +129,7 @@ def product_duplicate(*, user, product_id) -> Product:
     return copy
 
 
-def product_delete(*, user, product_id) -> None:
+def product_delete(*, user: User, product_id: str | UUID) -> None:
     """Soft delete: the row stays for past orders; the product disappears everywhere else."""
     with transaction.atomic():
         product = _locked_product(user=user, product_id=product_id)
@@ -129,7 +138,7 @@ def product_delete(*, user, product_id) -> None:
         storefront_cache_bump(product.store_id)
 
 
-def product_moderate(*, product_id, is_active: bool, is_featured: bool) -> Product:
+def product_moderate(*, product_id: str | UUID, is_active: bool, is_featured: bool) -> Product:
     """Staff hide or feature any merchant's product (the admin); nothing else of it changes."""
     with transaction.atomic():
         product = Product.objects.select_for_update().filter(pk=product_id, deleted_at__isnull=True).first()
@@ -142,7 +151,7 @@ def product_moderate(*, product_id, is_active: bool, is_featured: bool) -> Produ
     return product
 
 
-def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
+def product_bulk_action(*, user: User, action: str, product_ids: Iterable[str | UUID]) -> int:
     """Activates, deactivates or deletes the caller's products among `product_ids`, all or
     nothing: if any id is not one of the caller's live products, NotFound and no change."""
     if action not in BULK_ACTIONS:
@@ -170,7 +179,12 @@ def product_bulk_action(*, user, action: str, product_ids: Iterable) -> int:
         return changed
 
 
-def product_import(*, user, store_id, rows: Sequence[tuple[int, dict, dict]]) -> dict[str, int]:
+def product_import(
+    *,
+    user: User,
+    store_id: str | UUID,
+    rows: Sequence[tuple[int, dict[str, Any], dict[str, list[str]]]],
+) -> dict[str, int]:
     """Creates and updates products from CSV rows (see catalog/csv_format.py), all or nothing.
 
     Every row is validated before anything is written; if any row is wrong, ImportInvalid

@@ -41,7 +41,7 @@ class ProcessGroupsCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         files = sorted(str(path) for path in self.root.glob("*/*.db"))
-        merged: Iterable[Metric] = MultiProcessCollector.merge(files, accumulate=True)  # type: ignore[no-untyped-call]
+        merged: Iterable[Metric] = MultiProcessCollector.merge(files, accumulate=True)  # type: ignore[no-untyped-call]  # prometheus_client is untyped
         return merged
 
 
@@ -94,7 +94,7 @@ def metrics_exposition(app: Celery) -> bytes:
     if root:
         registry.register(ProcessGroupsCollector(root))
     elif os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # prometheus_client is untyped
     else:
         registry.register(REGISTRY)  # one process: its own values are all there is
     registry.register(CeleryQueueCollector(app))

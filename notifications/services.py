@@ -2,7 +2,8 @@
 and the merchant's in-dashboard notifications."""
 
 import logging
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -45,6 +46,11 @@ SECRET_TTL = timedelta(hours=2)
 SECRETS_MISSING = "The one-time code is no longer kept (codes expire): not sent. The user can ask again."
 
 
+# What a message is about: a model instance, or (app_label.model, id) when only the id is at hand.
+Related = Model | tuple[str, object] | None
+# `user` parameters are Any: the merchant is accounts.User, and accounts sits above this app.
+
+
 def _secret_placeholder(key: str) -> str:
     return f"[{key} hidden]"
 
@@ -52,14 +58,14 @@ def _secret_placeholder(key: str) -> str:
 def notification_send(
     *,
     template: str,
-    context: dict,
+    context: dict[str, Any],
     channels: tuple[str, ...],
     email: str | None = None,
     phone: str | None = None,
-    user=None,
+    user: Any = None,
     category: str,
     idempotency_key: str,
-    related=None,
+    related: Related = None,
 ) -> list[DeliveryLog]:
     """Record one DeliveryLog per channel the recipient accepts and queue its delivery.
 
@@ -175,7 +181,7 @@ def delivery_attempt(*, log_id: str, final_attempt: bool) -> DeliveryLog | None:
     return log
 
 
-def delivery_resend(*, log_ids) -> int:
+def delivery_resend(*, log_ids: Iterable[str]) -> int:
     """Queue failed (or stuck queued) logs again; sent ones, and those being sent, are left
     alone. Returns how many."""
     return _requeue(log_ids=log_ids, statuses=[DeliveryStatus.FAILED, DeliveryStatus.QUEUED])
@@ -201,7 +207,7 @@ def delivery_requeue_stale(*, older_than: timedelta) -> int:
     )
 
 
-def _requeue(*, log_ids, statuses, updated_before=None) -> int:
+def _requeue(*, log_ids: Iterable[str], statuses: list[str], updated_before: datetime | None = None) -> int:
     with transaction.atomic():
         logs = DeliveryLog.objects.select_for_update().filter(pk__in=list(log_ids), status__in=statuses)
         if updated_before is not None:
@@ -215,7 +221,7 @@ def _requeue(*, log_ids, statuses, updated_before=None) -> int:
 
 
 def notification_create(
-    *, user, title: str, body: str = "", link: str = "", idempotency_key: str | None = None
+    *, user: Any, title: str, body: str = "", link: str = "", idempotency_key: str | None = None
 ) -> Notification | None:
     """A dashboard notification. With `idempotency_key`, once per key: a repeat returns None."""
     try:
@@ -229,7 +235,7 @@ def notification_create(
         return None
 
 
-def notification_mark_read(*, user, notification_id: str) -> Notification:
+def notification_mark_read(*, user: Any, notification_id: str) -> Notification:
     with transaction.atomic():
         notification = Notification.objects.select_for_update().filter(pk=notification_id, user=user).first()
         if notification is None:
@@ -240,7 +246,7 @@ def notification_mark_read(*, user, notification_id: str) -> Notification:
         return notification
 
 
-def notification_mark_all_read(*, user) -> int:
+def notification_mark_all_read(*, user: Any) -> int:
     with transaction.atomic():
         return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
@@ -251,7 +257,7 @@ def _queue_delivery(log_id: str) -> None:
     outbox_enqueue(task=tasks.deliver, log_id=log_id)
 
 
-def _accepted_channels(*, user, category: str, channels: tuple[str, ...]) -> list[str]:
+def _accepted_channels(*, user: Any, category: str, channels: tuple[str, ...]) -> list[str]:
     requested = list(dict.fromkeys(channels))
     if category == Category.SECURITY:
         return requested
@@ -265,13 +271,13 @@ def _accepted_channels(*, user, category: str, channels: tuple[str, ...]) -> lis
     return [channel for channel in requested if enabled(CHANNEL_SETTINGS[channel])]
 
 
-def _address(*, channel: str, email: str | None, phone: str | None, user) -> str:
+def _address(*, channel: str, email: str | None, phone: str | None, user: Any) -> str:
     if channel == Channel.EMAIL:
         return (email or (user.email if user is not None else "") or "").strip()
     return (phone or (user.phone if user is not None else "") or "").strip()
 
 
-def _address_and_content(log: DeliveryLog, *, address: str, template: str, context: dict) -> None:
+def _address_and_content(log: DeliveryLog, *, address: str, template: str, context: dict[str, Any]) -> None:
     if log.channel == Channel.EMAIL:
         rendered = render_email(template, context)
         log.subject, log.body_text, log.body_html = rendered.subject, rendered.text, rendered.html
@@ -289,11 +295,11 @@ def _address_and_content(log: DeliveryLog, *, address: str, template: str, conte
         log.last_error = problem
 
 
-def _secrets_key(log_id) -> str:
+def _secrets_key(log_id: str) -> str:
     return f"notifications:secrets:{log_id}"
 
 
-def _secrets_keep(log_id, secrets: dict) -> None:
+def _secrets_keep(log_id: str, secrets: dict[str, str]) -> None:
     cache.set(_secrets_key(log_id), secrets, timeout=int(SECRET_TTL.total_seconds()))
 
 
@@ -333,7 +339,7 @@ def _recipient_problem(channel: str, recipient: str) -> str | None:
     return None
 
 
-def _related(related) -> tuple[str, str]:
+def _related(related: Related) -> tuple[str, str]:
     if related is None:
         return "", ""
     if isinstance(related, Model):

@@ -1,10 +1,13 @@
 """Reads for recovering unpaid orders and abandoned checkouts (orders/services/recovery.py
 writes). Moved out of orders/selectors.py, which re-exports them."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
+from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from catalog.models import Product
 from config.errors import NotFound
@@ -22,12 +25,23 @@ from stores.models import Store
 
 # --- Recovery (orders/services/recovery.py writes) ----------------------------------------------
 
+# A cart line as a checkout keeps it in JSON: product_id, quantity and variant_selection; the
+# restorable ones add name, unit_price and subtotal. Dicts, because they go in and out of JSON.
+Line = dict[str, Any]
+
+
+class RecoverySummary(TypedDict):
+    messages_sent: int
+    messages_by_kind: dict[str, int]
+    orders_recovered: int
+    revenue_recovered: Decimal
+
 
 def recovery_settings_for(store: Store) -> RecoverySettings:
     return RecoverySettings.objects.filter(store=store).first() or RecoverySettings(store=store)
 
 
-def restorable_lines(*, store: Store, lines: list[dict]) -> list[dict]:
+def restorable_lines(*, store: Store, lines: list[Line]) -> list[Line]:
     """The cart lines whose product this store still sells and has in stock, priced as today."""
     products = Product.objects.live().filter(store=store).in_bulk([line["product_id"] for line in lines])
     available = []
@@ -64,7 +78,7 @@ def recovery_restore_message(*, store: Store, token: str) -> RecoveryMessage:
     return message
 
 
-def recovery_message_lines(message: RecoveryMessage) -> list[dict]:
+def recovery_message_lines(message: RecoveryMessage) -> list[Line]:
     if message.checkout is not None:
         return list(message.checkout.lines or [])
     assert message.order is not None  # a message is about a checkout or about an order
@@ -95,7 +109,7 @@ RECOVERY_LOOKBACK = timedelta(hours=3)
 RECOVERY_BATCH = 500
 
 
-def recovery_unpaid_due(*, now) -> list[tuple[str, int]]:
+def recovery_unpaid_due(*, now: datetime) -> list[tuple[str, int]]:
     """(order id, reminder number) of unpaid orders whose next reminder is due."""
     orders = list(
         Order.objects.filter(
@@ -115,14 +129,14 @@ def recovery_unpaid_due(*, now) -> list[tuple[str, int]]:
         rules = settings.get(store_id) or RecoverySettings()
         if not rules.unpaid_reminders:
             continue
-        reached = int((now - created_at) / timedelta(minutes=rules.unpaid_delay_minutes))
+        reached = int((now - created_at) / timedelta(minutes=rules.unpaid_delay_minutes))  # type: ignore[operator]  # the created_at__gte filter excludes NULL
         done = sent.get(pk, 0)
         if done < min(reached, rules.unpaid_reminders):
             due.append((pk, done + 1))
     return due
 
 
-def recovery_expired_due(*, now) -> list[str]:
+def recovery_expired_due(*, now: datetime) -> list[str]:
     """Expired orders of the last day not yet told their items are still available."""
     told = RecoveryMessage.objects.filter(kind=RecoveryKind.EXPIRED, order_id=OuterRef("pk"))
     return list(
@@ -138,7 +152,7 @@ def recovery_expired_due(*, now) -> list[str]:
     )
 
 
-def recovery_abandoned_due(*, now) -> list[tuple[int, int]]:
+def recovery_abandoned_due(*, now: datetime) -> list[tuple[int, int]]:
     """(checkout id, reminder number) of consented checkouts whose next reminder is due."""
     checkouts = list(
         AbandonedCheckout.objects.filter(order__isnull=True, updated_at__gte=now - timedelta(days=3))
@@ -159,11 +173,11 @@ def recovery_abandoned_due(*, now) -> list[tuple[int, int]]:
     return due
 
 
-def _settings_by_store(store_ids) -> dict:
+def _settings_by_store(store_ids: Iterable[str]) -> dict[str, RecoverySettings]:
     return {rules.store_id: rules for rules in RecoverySettings.objects.filter(store_id__in=store_ids)}
 
 
-def _sent_counts(kind: str, field: str, ids: list) -> dict:
+def _sent_counts(kind: str, field: str, ids: list[str] | list[int]) -> dict[str | int, int]:
     rows = (
         RecoveryMessage.objects.filter(kind=kind, **{f"{field}__in": ids})
         .values(field)
@@ -172,7 +186,7 @@ def _sent_counts(kind: str, field: str, ids: list) -> dict:
     return {row[field]: row["count"] for row in rows}
 
 
-def recovery_summary(*, store_ids, since, until) -> dict:
+def recovery_summary(*, store_ids: Iterable[str | UUID], since: datetime, until: datetime) -> RecoverySummary:
     """What recovery did for these stores in [since, until): messages sent (those every address
     had opted out of are not counted), and the orders they won back (paid in the window) with
     their revenue. An order answering several messages counts once."""
@@ -193,7 +207,9 @@ def recovery_summary(*, store_ids, since, until) -> dict:
     }
 
 
-def recovered_totals(*, store_ids, since, until) -> tuple[int, Decimal]:
+def recovered_totals(
+    *, store_ids: Iterable[str | UUID], since: datetime, until: datetime
+) -> tuple[int, Decimal]:
     """The orders recovery messages won back, paid in [since, until), and their revenue: one
     query (the dashboard home shows it). An order answering several messages counts once."""
     recovered_ids = RecoveryMessage.objects.filter(
@@ -208,7 +224,9 @@ def recovered_totals(*, store_ids, since, until) -> tuple[int, Decimal]:
     return totals["count"], totals["revenue"]
 
 
-def recovery_messages_for_owner(*, user, store_id=None):
+def recovery_messages_for_owner(
+    *, user: Any, store_id: str | UUID | None = None
+) -> QuerySet[RecoveryMessage]:
     messages = RecoveryMessage.objects.filter(
         store__user=user, store__deleted_at__isnull=True
     ).select_related("store", "order", "recovered_order")

@@ -2,13 +2,16 @@
 to the stores the user owns; another merchant's order is simply not found."""
 
 import re
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,18 +77,25 @@ from orders.recovery_selectors import (
 from stores.models import Store
 
 
-def owner_stores(*, user):
+def owner_stores(*, user: Any) -> QuerySet[Store]:
     return Store.objects.owned_by(user).order_by("display_name")
 
 
 ORDER_NUMBER_SHAPE = re.compile(r"^[A-Z0-9-]*[0-9-][A-Z0-9-]*$")
 
 
-def owner_store_ids(*, user) -> list[str]:
+def owner_store_ids(*, user: Any) -> list[str]:
     return list(Store.objects.owned_by(user).order_by("pk").values_list("pk", flat=True))
 
 
-def order_list_for_owner(*, user, filters: dict | None = None, store_ids: list[str] | None = None):
+# The dashboard's and the API's list filters (OrderFilterForm.cleaned_data): status,
+# payment_status, date_from/date_to (dates), store and q; absent or empty means "any".
+OrderFilters = Mapping[str, Any]
+
+
+def order_list_for_owner(
+    *, user: Any, filters: OrderFilters | None = None, store_ids: list[str] | None = None
+) -> QuerySet[Order]:
     """The owner's orders, newest first, filtered as the dashboard and the API allow.
 
     Scoped by `store_id IN (the owner's store ids)`, never through a join on stores, so MariaDB
@@ -100,7 +110,7 @@ def order_list_for_owner(*, user, filters: dict | None = None, store_ids: list[s
     return order_filter(orders, filters).select_related("store", "source", "payment_plan")
 
 
-def order_filter(orders, filters: dict):
+def order_filter(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]:
     """The list's filters and search; each shape has an index (`agm_orders_*`).
 
     Search is exact or a prefix, never `LIKE '%…%'`: a phone number (any Nigerian format) is
@@ -142,7 +152,12 @@ def _search_rule(search: str) -> tuple[str, str]:
 
 
 def order_page_for_owner(
-    *, user, filters: dict | None = None, cursor: str | None = None, limit: int = 25, store_ids=None
+    *,
+    user: Any,
+    filters: OrderFilters | None = None,
+    cursor: str | None = None,
+    limit: int = 25,
+    store_ids: Iterable[str] | None = None,
 ) -> KeysetPage:
     """One keyset page of the owner's orders (newest first) and a count bounded at 10,000."""
     filters = filters or {}
@@ -164,7 +179,7 @@ def order_page_for_owner(
     )
 
 
-def order_get_for_owner(*, user, order_id) -> Order:
+def order_get_for_owner(*, user: Any, order_id: str | UUID) -> Order:
     order = (
         Order.objects.filter(store__user=user, store__deleted_at__isnull=True, deleted_at__isnull=True)
         .select_related("store")
@@ -217,7 +232,13 @@ def order_contact_matches(order: Order, contact: str) -> bool:
 
 
 def customer_page_for_owner(
-    *, user, store_id=None, search: str = "", cursor: str | None = None, limit: int = 25, store_ids=None
+    *,
+    user: Any,
+    store_id: str | UUID | None = None,
+    search: str = "",
+    cursor: str | None = None,
+    limit: int = 25,
+    store_ids: Iterable[str] | None = None,
 ) -> KeysetPage:
     """The owner's customers (the `orders_customers` table), most recent buyer first.
 
@@ -246,7 +267,7 @@ def customer_page_for_owner(
     )
 
 
-def delivery_rates_for_owner(*, user, store_id=None):
+def delivery_rates_for_owner(*, user: Any, store_id: str | UUID | None = None) -> QuerySet[DeliveryRate]:
     rates = DeliveryRate.objects.filter(store__user=user, store__deleted_at__isnull=True).select_related(
         "store"
     )
@@ -255,7 +276,7 @@ def delivery_rates_for_owner(*, user, store_id=None):
     return rates.order_by("store__display_name", "state", "lga")
 
 
-def delivery_rate_get_for_owner(*, user, rate_id) -> DeliveryRate:
+def delivery_rate_get_for_owner(*, user: Any, rate_id: str | int) -> DeliveryRate:
     rate = delivery_rates_for_owner(user=user).filter(pk=_int(rate_id)).first()
     if rate is None:
         raise NotFound("No such delivery rate.")
@@ -266,21 +287,21 @@ def delivery_settings_for(*, store: Store) -> DeliverySettings:
     return DeliverySettings.objects.filter(store=store).first() or DeliverySettings(store=store)
 
 
-def coupons_for_owner(*, user, store_id=None):
+def coupons_for_owner(*, user: Any, store_id: str | UUID | None = None) -> QuerySet[Coupon]:
     coupons = Coupon.objects.filter(store__user=user, store__deleted_at__isnull=True).select_related("store")
     if store_id:
         coupons = coupons.filter(store_id=str(store_id))
     return coupons.order_by("-created_at", "-id")
 
 
-def coupon_get_for_owner(*, user, coupon_id) -> Coupon:
+def coupon_get_for_owner(*, user: Any, coupon_id: str | int) -> Coupon:
     coupon = coupons_for_owner(user=user).filter(pk=_int(coupon_id)).first()
     if coupon is None:
         raise NotFound("No such coupon.")
     return coupon
 
 
-def _int(value) -> int:
+def _int(value: str | int) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -338,7 +359,9 @@ def checkout_quote(
     )
 
 
-def _quote_coupon(*, store, code, subtotal, phone) -> tuple[Coupon | None, str | None]:
+def _quote_coupon(
+    *, store: Store, code: str | None, subtotal: Decimal, phone: str
+) -> tuple[Coupon | None, str | None]:
     """The coupon that would apply, or None and the reason it would not."""
     if not code:
         return None, None
@@ -358,8 +381,10 @@ def _quote_coupon(*, store, code, subtotal, phone) -> tuple[Coupon | None, str |
     return (None, problem) if problem else (coupon, None)
 
 
-def payment_open_for_order(*, order):
-    """The order's pending payment, which the shopper's payment page shows, if any."""
+def payment_open_for_order(*, order: Order) -> Any:
+    """The order's pending payment, which the shopper's payment page shows, if any.
+
+    A payments.models.Payment or None; typed Any because payments sits above orders."""
     if order.status == OrderStatus.CANCELLED:
         return None  # its stock is back on the shelf: nothing is left to pay for
     return order.payments.filter(status=PaymentStatus.PENDING).order_by("-created_at").first()

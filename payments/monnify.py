@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,10 @@ from django.core.cache import cache
 from config.money import kobo_text
 
 logger = logging.getLogger(__name__)
+
+# A decoded JSON object of a request or an answer, amounts as Decimal (see normalise). Callers
+# read its fields by Monnify's names, several of which differ between endpoints and versions.
+Body = dict[str, Any]
 
 # Both official SDKs refresh the token this many seconds before it expires, and do not
 # cache a token that lives shorter than that.
@@ -130,7 +135,7 @@ def monnify_reachable() -> str:
     return "simulator" if simulator_enabled() else "ok"
 
 
-def parse_amount(value) -> Decimal | None:
+def parse_amount(value: int | float | str | Decimal | None) -> Decimal | None:
     """3000, "2990.00" or 10.0 → Decimal; Monnify mixes numbers and strings in one payload."""
     if value is None or value == "":
         return None
@@ -140,7 +145,7 @@ def parse_amount(value) -> Decimal | None:
         raise MonnifyError(f"Monnify sent an amount that is not a number: {value!r}") from None
 
 
-def parse_datetime(value) -> datetime | None:
+def parse_datetime(value: object) -> datetime | None:
     """Any of the date formats Monnify is known to send, as an aware datetime (None if unknown)."""
     if not value or not isinstance(value, str):
         return None
@@ -157,10 +162,10 @@ def parse_datetime(value) -> datetime | None:
     return None
 
 
-def normalise(value):
+def normalise(value: Any) -> Any:
     """A response body with amounts as Decimal and bank codes as strings (the samples send 101)."""
     if isinstance(value, dict):
-        result = {}
+        result: Body = {}
         for key, item in value.items():
             if key in AMOUNT_FIELDS and isinstance(item, int | float | str | Decimal):
                 result[key] = parse_amount(item)
@@ -178,10 +183,10 @@ _DECIMAL_MARK = "\x00decimal:"
 _DECIMAL_TOKEN = re.compile(r'"\\u0000decimal:(-?\d+\.\d{2})"')
 
 
-def encode_json(payload: dict) -> bytes:
+def encode_json(payload: Body) -> bytes:
     """JSON with Decimal amounts as numbers with two decimals (100.00), as in Monnify's samples."""
 
-    def mark(value):
+    def mark(value: Any) -> Any:
         if isinstance(value, Decimal):
             return f"{_DECIMAL_MARK}{kobo_text(value)}"
         if isinstance(value, dict):
@@ -216,7 +221,7 @@ class MonnifyClient:
     def _url(self, path: str) -> str:
         return f"{self.config.base_url}{path}"
 
-    def _send(self, method: str, path: str, *, idempotent: bool, **kwargs) -> requests.Response:
+    def _send(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> requests.Response:
         """One HTTP exchange; 5xx and network errors retried with backoff when safe to repeat."""
         attempts = self.max_attempts if idempotent else 1
         for attempt in range(1, attempts + 1):
@@ -237,7 +242,7 @@ class MonnifyClient:
                 time.sleep(self.backoff_seconds * 2 ** (attempt - 1))
         raise failure
 
-    def _envelope(self, response: requests.Response):
+    def _envelope(self, response: requests.Response) -> Any:
         """The responseBody of a successful envelope; a typed error otherwise."""
         try:
             data = response.json()
@@ -258,7 +263,7 @@ class MonnifyClient:
         return normalise(data.get("responseBody"))
 
     @staticmethod
-    def _require(body, *fields) -> dict:
+    def _require(body: Any, *fields: str) -> Body:
         """A success envelope whose body lacks what the call must return is still a failure."""
         if not isinstance(body, dict) or any(body.get(field) in (None, "") for field in fields):
             raise MonnifyRequestError(f"Monnify's answer lacks {', '.join(fields)}")
@@ -274,7 +279,7 @@ class MonnifyClient:
             headers={"Authorization": f"Basic {credentials}", "Content-Type": "application/json"},
         )
         body = self._envelope(response)
-        token = (body or {}).get("accessToken")
+        token: str | None = (body or {}).get("accessToken")  # a JWT
         if not token:
             raise MonnifyAuthError("Monnify login returned no access token", status=response.status_code)
         expires_in = int(body.get("expiresIn") or 0)
@@ -283,11 +288,14 @@ class MonnifyClient:
         return token
 
     def _token(self) -> str:
-        return cache.get(self.token_cache_key) or self._login()
+        token: str | None = cache.get(self.token_cache_key)
+        return token or self._login()
 
-    def _call(self, method: str, path: str, *, params=None, payload=None):
+    def _call(
+        self, method: str, path: str, *, params: dict[str, str] | None = None, payload: Body | None = None
+    ) -> Any:
         idempotent = method == "GET"
-        kwargs = {"params": params}
+        kwargs: dict[str, Any] = {"params": params}
         headers = {"Accept": "application/json"}
         if payload is not None:
             kwargs["data"] = encode_json(payload)
@@ -323,9 +331,9 @@ class MonnifyClient:
         payment_description: str,
         redirect_url: str | None = None,
         payment_methods: list[str] | None = None,
-        metadata: dict | None = None,
-    ) -> dict:
-        payload = {
+        metadata: dict[str, object] | None = None,
+    ) -> Body:
+        payload: Body = {
             "amount": amount,
             "customerName": customer_name,
             "customerEmail": customer_email,
@@ -343,18 +351,18 @@ class MonnifyClient:
         body = self._call("POST", "/api/v1/merchant/transactions/init-transaction", payload=payload)
         return self._require(body, "transactionReference")
 
-    def init_bank_transfer(self, *, transaction_reference: str, bank_code: str | None = None) -> dict:
-        payload = {"transactionReference": transaction_reference}
+    def init_bank_transfer(self, *, transaction_reference: str, bank_code: str | None = None) -> Body:
+        payload: Body = {"transactionReference": transaction_reference}
         if bank_code:
             payload["bankCode"] = bank_code
         body = self._call("POST", "/api/v1/merchant/bank-transfer/init-payment", payload=payload)
         return self._require(body, "accountNumber")
 
-    def get_transaction_status_v2(self, transaction_reference: str) -> dict:
+    def get_transaction_status_v2(self, transaction_reference: str) -> Body:
         body = self._call("GET", f"/api/v2/transactions/{quote_reference(transaction_reference)}")
         return self._require(body, "paymentStatus")
 
-    def query_by_payment_reference(self, payment_reference: str) -> dict:
+    def query_by_payment_reference(self, payment_reference: str) -> Body:
         body = self._call(
             "GET", "/api/v2/merchant/transactions/query", params={"paymentReference": payment_reference}
         )
@@ -362,13 +370,13 @@ class MonnifyClient:
 
     # --- banks and name enquiry --------------------------------------------------------------
 
-    def list_banks(self) -> list[dict]:
-        banks = self._call("GET", "/api/v1/banks")
+    def list_banks(self) -> list[Body]:
+        banks: object = self._call("GET", "/api/v1/banks")
         if not isinstance(banks, list):
             raise MonnifyRequestError("Monnify's bank list is not a list")
         return banks
 
-    def validate_account(self, *, account_number: str, bank_code: str) -> dict:
+    def validate_account(self, *, account_number: str, bank_code: str) -> Body:
         body = self._call(
             "GET",
             "/api/v1/disbursements/account/validate",
@@ -387,7 +395,7 @@ class MonnifyClient:
         bank_code: str,
         account_number: str,
         account_name: str,
-    ) -> dict:
+    ) -> Body:
         """A payout. The body's `status` must be read: FAILED can come back with HTTP 200."""
         body = self._call(
             "POST",
@@ -405,7 +413,7 @@ class MonnifyClient:
         )
         return self._require(body, "status")
 
-    def authorize_transfer(self, *, reference: str, otp: str) -> dict:
+    def authorize_transfer(self, *, reference: str, otp: str) -> Body:
         body = self._call(
             "POST",
             "/api/v2/disbursements/single/validate-otp",
@@ -413,7 +421,7 @@ class MonnifyClient:
         )
         return self._require(body, "status")
 
-    def transfer_summary(self, reference: str) -> dict:
+    def transfer_summary(self, reference: str) -> Body:
         body = self._call("GET", "/api/v2/disbursements/single/summary", params={"reference": reference})
         return self._require(body, "status")
 
@@ -427,7 +435,7 @@ class MonnifyClient:
         amount: Decimal,
         reason: str,
         customer_note: str,
-    ) -> dict:
+    ) -> Body:
         body = self._call(
             "POST",
             "/api/v1/refunds/initiate-refund",
@@ -442,7 +450,7 @@ class MonnifyClient:
         )
         return self._require(body, "refundStatus")
 
-    def refund_status(self, refund_reference: str) -> dict:
+    def refund_status(self, refund_reference: str) -> Body:
         body = self._call("GET", f"/api/v1/refunds/{quote_reference(refund_reference)}")
         return self._require(body, "refundStatus")
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -12,12 +12,12 @@ class StoreTemplate(models.TextChoices):
     PORTFOLIO = "portfolio", "Portfolio"
 
 
-class StoreQuerySet(models.QuerySet):
-    def live(self) -> "StoreQuerySet":
+class StoreQuerySet(models.QuerySet["Store"]):
+    def live(self) -> Self:
         """Stores a shopper can see."""
         return self.filter(is_active=True, deleted_at__isnull=True)
 
-    def owned_by(self, user: Any) -> "StoreQuerySet":
+    def owned_by(self, user: Any) -> Self:
         return self.filter(user=user, deleted_at__isnull=True)
 
 

@@ -1,9 +1,12 @@
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
+from uuid import UUID
 
 from django.db import connection
-from django.db.models import FloatField, Q
+from django.db.models import FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from catalog.models import Product
@@ -20,6 +23,8 @@ SORTS = {
     "price_desc": ("-price", "-created_at", "id"),
     "name": ("name", "id"),
 }
+# A search's default order, when product_search added the FULLTEXT `relevance` annotation.
+RELEVANCE_SORT = ("-relevance", "-created_at", "id")
 DEFAULT_SORT = "newest"
 CARD_FIELDS = (
     "id",
@@ -71,11 +76,11 @@ def store_for_error_page(*, path: str) -> Store | None:
     return Store.objects.live().filter(username=username).first()
 
 
-def store_list_for_owner(*, user):
+def store_list_for_owner(*, user: Any) -> QuerySet[Store]:
     return Store.objects.owned_by(user).order_by("-created_at")
 
 
-def store_get_owned(*, user, store_id) -> Store:
+def store_get_owned(*, user: Any, store_id: str | UUID) -> Store:
     """The caller's store by id: the one owner lookup (catalog, orders, stores). Another
     merchant's store, or a deleted one, is NotFound, as any other use of their ids."""
     try:
@@ -101,7 +106,7 @@ def store_username_availability(*, username: str) -> UsernameAvailability:
     return UsernameAvailability(username, False, message, store_username_suggestions(username=username))
 
 
-def storefront_products(*, store: Store, fields: tuple[str, ...] | None = CARD_FIELDS):
+def storefront_products(*, store: Store, fields: tuple[str, ...] | None = CARD_FIELDS) -> QuerySet[Product]:
     """Products a shopper can see in this store (the store itself is known to be live).
     `fields` limits the columns read (product cards); None reads all of them."""
     products = Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)
@@ -118,7 +123,7 @@ def storefront_featured(*, store: Store, limit: int = 8) -> list[Product]:
 
 def storefront_categories(*, store: Store) -> list[str]:
     return list(
-        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)  # type: ignore[arg-type]
+        Product.objects.filter(store=store, is_active=True, deleted_at__isnull=True)  # type: ignore[arg-type]  # the NULLs are excluded below
         .exclude(category__isnull=True)
         .exclude(category="")
         .order_by("category")
@@ -131,7 +136,7 @@ def search_words(query: str) -> list[str]:
     return re.findall(r"\w+", query or "")[:MAX_SEARCH_WORDS]
 
 
-def product_search(queryset, query: str):
+def product_search(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
     """Products matching every word of `query`, best match first on MySQL.
 
     MySQL/MariaDB use the seed's FULLTEXT index idx_search in BOOLEAN MODE, each word
@@ -157,14 +162,14 @@ def product_search(queryset, query: str):
     return queryset
 
 
-def normalise_sort(value) -> str:
+def normalise_sort(value: str | None) -> str:
     value = str(value or "").strip().replace("-", "_").lower()
     aliases = {"priceasc": "price_asc", "pricedesc": "price_desc", "price": "price_asc", "": DEFAULT_SORT}
     value = aliases.get(value, value)
     return value if value in SORTS else DEFAULT_SORT
 
 
-def parse_price(value) -> Decimal | None:
+def parse_price(value: Decimal | str | None) -> Decimal | None:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
@@ -178,11 +183,11 @@ def storefront_product_list(
     query: str = "",
     category: str = "",
     sort: str = "",
-    min_price=None,
-    max_price=None,
+    min_price: Decimal | str | None = None,
+    max_price: Decimal | str | None = None,
     in_stock: bool = False,
     fields: tuple[str, ...] | None = CARD_FIELDS,
-):
+) -> QuerySet[Product]:
     """The filtered, sorted products of the storefront and the public API."""
     products = storefront_products(store=store, fields=fields)
     if category:
@@ -197,7 +202,7 @@ def storefront_product_list(
     products = product_search(products, query)
     chosen = normalise_sort(sort)
     if search_words(query) and not sort and "relevance" in products.query.annotations:
-        return products.order_by("-relevance", "-created_at", "id")
+        return products.order_by(*RELEVANCE_SORT)
     return products.order_by(*SORTS[chosen])
 
 
@@ -218,7 +223,7 @@ def storefront_product_in_store(*, store: Store, product_id: str) -> Product | N
     return Product.objects.live().filter(store=store, pk=product_id).first()
 
 
-def store_examples(*, usernames) -> list[Store]:
+def store_examples(*, usernames: Sequence[str]) -> list[Store]:
     """Live stores among `usernames`, in that order: the platform home page's examples."""
     stores = {
         store.username: store

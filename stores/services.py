@@ -1,6 +1,9 @@
 """Every write to stores: create, update, activate, soft delete, onboarding."""
 
 from collections.abc import Mapping
+from datetime import datetime
+from typing import IO, Any
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import User
 from accounts.throttles import HOUR, throttle_hit
 from catalog.models import Product
 from config.errors import Conflict, NotFound, ServiceError
@@ -71,7 +75,7 @@ class UsernameTaken(Conflict):
     code = "username_taken"
 
 
-def normalise_username(raw) -> str:
+def normalise_username(raw: object) -> str:
     return str(raw or "").strip().lower()
 
 
@@ -97,11 +101,11 @@ def store_username_suggestions(*, username: str, count: int = SUGGESTION_COUNT) 
     return [name for name in candidates if name not in taken][:count]
 
 
-def _clean(data: Mapping, *, creating: bool) -> dict:
+def _clean(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    cleaned: dict = {}
+    cleaned: dict[str, Any] = {}
 
-    def text(field, max_length, *, required=False):
+    def text(field: str, max_length: int, *, required: bool = False) -> None:
         if field not in data:
             if required and creating:
                 errors.setdefault(field, []).append("This field is required.")
@@ -154,7 +158,7 @@ def _clean(data: Mapping, *, creating: bool) -> dict:
     return cleaned
 
 
-def store_create(*, user, username, display_name, **fields) -> Store:
+def store_create(*, user: User, username: str, display_name: str, **fields: Any) -> Store:
     """A new store owned by `user`; a merchant may own several.
 
     Raises StoreInvalid for bad input and UsernameTaken (with suggestions) when another
@@ -190,7 +194,7 @@ def store_create(*, user, username, display_name, **fields) -> Store:
     return store
 
 
-def _owned_store(*, user, store_id, lock: bool = False) -> Store:
+def _owned_store(*, user: User, store_id: str | UUID, lock: bool = False) -> Store:
     stores = Store.objects.owned_by(user)
     if lock:
         stores = stores.select_for_update()
@@ -200,7 +204,7 @@ def _owned_store(*, user, store_id, lock: bool = False) -> Store:
         raise NotFound("Store not found.") from None
 
 
-def store_update(*, user, store_id, data: Mapping) -> Store:
+def store_update(*, user: User, store_id: str | UUID, data: Mapping[str, Any]) -> Store:
     """Changes the given fields of the caller's store. The username cannot change: links
     to /<username> shared on WhatsApp must keep working."""
     if "username" in data:
@@ -218,7 +222,7 @@ def store_update(*, user, store_id, data: Mapping) -> Store:
     return store
 
 
-def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
+def store_branding_image_set(*, user: User, store_id: str | UUID, kind: str, file: IO[bytes]) -> Store:
     """Replaces the store's logo or banner with an uploaded image, through the catalog's
     image pipeline (validated by content, re-encoded, resized). Raises ImageInvalid."""
     if kind not in BRANDING_IMAGE_KINDS:
@@ -228,18 +232,21 @@ def store_branding_image_set(*, user, store_id, kind: str, file) -> Store:
     return store_update(user=user, store_id=store.pk, data={f"{kind}_url": url})
 
 
-def store_branding_save(*, user, store_id, data: Mapping, images: Mapping) -> Store:
+def store_branding_save(
+    *, user: User, store_id: str | UUID, data: Mapping[str, Any], images: Mapping[str, IO[bytes] | None]
+) -> Store:
     """The settings and branding forms: the store's fields and any new logo or banner, all
     saved or none (an image that fails its checks leaves the fields unchanged too)."""
     with transaction.atomic():
         store = store_update(user=user, store_id=store_id, data=data)
         for kind in BRANDING_IMAGE_KINDS:
-            if images.get(kind):
-                store = store_branding_image_set(user=user, store_id=store.pk, kind=kind, file=images[kind])
+            image = images.get(kind)
+            if image:
+                store = store_branding_image_set(user=user, store_id=store.pk, kind=kind, file=image)
     return store
 
 
-def store_set_active(*, user, store_id, is_active: bool) -> Store:
+def store_set_active(*, user: User, store_id: str | UUID, is_active: bool) -> Store:
     with transaction.atomic():
         store = _owned_store(user=user, store_id=store_id, lock=True)
         store.is_active = bool(is_active)
@@ -248,7 +255,7 @@ def store_set_active(*, user, store_id, is_active: bool) -> Store:
     return store
 
 
-def store_delete(*, user, store_id) -> None:
+def store_delete(*, user: User, store_id: str | UUID) -> None:
     """Soft delete: the row (and its username) stays, the storefront is a 404."""
     with transaction.atomic():
         store = _owned_store(user=user, store_id=store_id, lock=True)
@@ -257,7 +264,7 @@ def store_delete(*, user, store_id) -> None:
         storefront_cache_bump(store.pk)
 
 
-def onboarding_complete(*, user) -> None:
+def onboarding_complete(*, user: User) -> None:
     with transaction.atomic():
         get_user_model().objects.filter(pk=user.pk).update(has_completed_onboarding=True)
     user.has_completed_onboarding = True
@@ -317,7 +324,7 @@ def store_enquiry_send(
         )
 
 
-def stores_close_for_deleted_user(user, now) -> None:
+def stores_close_for_deleted_user(user: User, now: datetime) -> None:
     """accounts/deletion.py: a deleted merchant's stores go offline with them."""
     live_stores = Store.objects.filter(user=user, deleted_at__isnull=True)
     store_ids = list(live_stores.filter(is_active=True).values_list("pk", flat=True))
@@ -326,7 +333,7 @@ def stores_close_for_deleted_user(user, now) -> None:
         storefront_cache_bump(store_id)
 
 
-def store_whatsapp_ordering_set(*, user, store_id, enabled: bool) -> WhatsAppOrdering:
+def store_whatsapp_ordering_set(*, user: User, store_id: str | UUID, enabled: bool) -> WhatsAppOrdering:
     """Turn "Order on WhatsApp" on or off for the caller's store. Turning it on needs the
     store's WhatsApp number (store settings): the orders go to that chat."""
     with transaction.atomic():

@@ -70,6 +70,10 @@ def otp_issue(
     *, otp_type: str, email: str | None = None, phone: str | None = None, ip: str | None = None
 ) -> OtpVerification:
     identity = phone if otp_type == OtpType.PHONE else email
+    if identity is None:
+        # Every caller passes the address the code goes to; without one the cool-down key could
+        # not be built (it hashes the identity), so say which argument is missing.
+        raise TypeError(f"otp_issue({otp_type}) needs the {_otp_field(otp_type)} to send the code to")
     otp_send_guard(otp_type=otp_type, identity=identity, ip=ip)
     return otp_create(otp_type=otp_type, identity=identity)
 

@@ -33,7 +33,7 @@ class PagePagination(PageNumberPagination):
                 },
             }
         )
-        response.enveloped = True  # type: ignore[attr-defined]
+        response.enveloped = True  # type: ignore[attr-defined]  # read by config/api/renderers.py
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -114,5 +114,5 @@ def keyset_response(page: KeysetPage, data: Any) -> Response:
             },
         }
     )
-    response.enveloped = True  # type: ignore[attr-defined]
+    response.enveloped = True  # type: ignore[attr-defined]  # read by config/api/renderers.py
     return response

@@ -10,10 +10,12 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from catalog.models import Product
 from config.errors import Conflict, ServiceError
 from config.phone_numbers import InvalidPhoneNumber, normalise_phone
 from orders import geography
@@ -45,7 +47,7 @@ class IdempotencyConflict(Conflict):
 class CheckoutLine:
     product_id: str
     quantity: int
-    variant_selection: dict | None
+    variant_selection: dict[str, str] | None
     expected_price: Decimal | None
 
 
@@ -62,16 +64,16 @@ class CheckoutCustomer:
 
 @dataclass(frozen=True)
 class BookedLine(CheckoutLine):
-    booking_slot: dict
+    booking_slot: dict[str, str]
 
 
-def recorded_selection(line: CheckoutLine) -> dict | None:
+def recorded_selection(line: CheckoutLine) -> dict[str, str] | None:
     if isinstance(line, BookedLine):
         return {**(line.variant_selection or {}), **line.booking_slot}
     return line.variant_selection
 
 
-def with_booking_slot(store: Store, lines: list[CheckoutLine], slot) -> list[CheckoutLine]:
+def with_booking_slot(store: Store, lines: list[CheckoutLine], slot: object) -> list[CheckoutLine]:
     if store.template_id != StoreTemplate.BOOKINGS:
         raise InvalidCheckout("This store does not take bookings.", code="not_bookable")
     if len(lines) != 1 or lines[0].quantity != 1:
@@ -95,7 +97,7 @@ def with_booking_slot(store: Store, lines: list[CheckoutLine], slot) -> list[Che
     return [BookedLine(**vars(line), booking_slot={"Date": date, "Time": time})]
 
 
-def check_variant_selection(product, selection: dict | None) -> None:
+def check_variant_selection(product: Product, selection: dict[str, str] | None) -> None:
     variations = product.variations or []
     choices = {
         variation["name"]: variation["options"]
@@ -119,25 +121,26 @@ def check_variant_selection(product, selection: dict | None) -> None:
             )
 
 
-def first_image(images) -> str | None:
+def first_image(images: object) -> str | None:
     if isinstance(images, list) and images:
         first = images[0]
         if isinstance(first, str):
             return first[:500]
-        if isinstance(first, dict) and isinstance(first.get("url"), str):
-            return first["url"][:500]
+        url = first.get("url") if isinstance(first, dict) else None
+        if isinstance(url, str):
+            return url[:500]
     return None
 
 
-def clean_delivery_method(value) -> str:
-    if value not in (DeliveryMethod.DELIVERY, DeliveryMethod.PICKUP):
+def clean_delivery_method(value: object) -> str:
+    if not isinstance(value, str) or value not in (DeliveryMethod.DELIVERY, DeliveryMethod.PICKUP):
         raise InvalidCheckout(
             "Choose delivery or pickup.", details={"delivery_method": "Use 'delivery' or 'pickup'."}
         )
     return value
 
 
-def _text(value, field, *, required, max_length) -> str:
+def _text(value: object, field: str, *, required: bool, max_length: int) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -152,7 +155,7 @@ def _text(value, field, *, required, max_length) -> str:
     return value
 
 
-def clean_customer(customer: dict, delivery_method: str) -> CheckoutCustomer:
+def clean_customer(customer: object, delivery_method: str) -> CheckoutCustomer:
     if not isinstance(customer, dict):
         raise InvalidCheckout("Customer details are missing.")
     name = _text(customer.get("name"), "name", required=True, max_length=255)
@@ -190,7 +193,7 @@ def clean_customer(customer: dict, delivery_method: str) -> CheckoutCustomer:
     return CheckoutCustomer(name, phone, email, address, state, lga, notes)
 
 
-def clean_lines(lines) -> list[CheckoutLine]:
+def clean_lines(lines: object) -> list[CheckoutLine]:
     if not isinstance(lines, list | tuple) or not lines:
         raise InvalidCheckout("Your cart is empty.", details={"items": "Add at least one product."})
     if len(lines) > MAX_LINES:
@@ -226,7 +229,7 @@ def clean_lines(lines) -> list[CheckoutLine]:
     return cleaned
 
 
-def clean_amount(value, field) -> Decimal:
+def clean_amount(value: object, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -238,7 +241,7 @@ def clean_amount(value, field) -> Decimal:
     return amount
 
 
-def clean_idempotency_key(key) -> str | None:
+def clean_idempotency_key(key: object) -> str | None:
     if key in (None, ""):
         return None
     if not isinstance(key, str) or len(key) > 255 or not key.isprintable():
@@ -246,8 +249,14 @@ def clean_idempotency_key(key) -> str | None:
     return key
 
 
-def checkout_fingerprint(customer, lines, coupon_code, delivery_method, expected_total) -> str:
-    payload = {
+def checkout_fingerprint(
+    customer: CheckoutCustomer,
+    lines: list[CheckoutLine],
+    coupon_code: str | None,
+    delivery_method: str,
+    expected_total: Decimal | None,
+) -> str:
+    payload: dict[str, Any] = {
         "customer": customer.__dict__,
         "lines": [
             [line.product_id, line.quantity, line.variant_selection, str(line.expected_price)]

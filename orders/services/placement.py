@@ -7,6 +7,8 @@ writes nothing.
 
 import hashlib
 import secrets
+from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -31,6 +33,7 @@ from orders.models import (
 from orders.payment_hooks import order_payments
 from orders.pricing import DeliveryMethod
 from orders.services.checkout import (
+    CheckoutCustomer,
     CheckoutLine,
     IdempotencyConflict,
     InvalidCheckout,
@@ -63,16 +66,16 @@ ORDER_NUMBER_ATTEMPTS = 5
 def order_place(
     *,
     store: Store,
-    customer: dict,
-    lines: list[dict],
+    customer: dict[str, Any],
+    lines: list[dict[str, Any]],
     coupon_code: str | None = None,
     idempotency_key: str | None = None,
     delivery_method: str = DeliveryMethod.DELIVERY,
-    expected_total=None,
-    booking_slot: dict | None = None,
+    expected_total: object = None,
+    booking_slot: dict[str, str] | None = None,
     source: str | None = None,
     payment_plan: str | None = None,
-    expected_deposit=None,
+    expected_deposit: object = None,
 ) -> Order:
     """Place an order at database prices, taking stock under row locks.
 
@@ -98,16 +101,11 @@ def order_place(
     if booking_slot is not None:
         checkout_lines = with_booking_slot(store, checkout_lines, booking_slot)
     coupon_code = (coupon_code or "").strip().upper() or None
-    expected_total = clean_amount(expected_total, "total") if expected_total not in (None, "") else None
+    total = clean_amount(expected_total, "total") if expected_total not in (None, "") else None
     key = clean_idempotency_key(idempotency_key)
     pay_on_delivery = clean_payment_plan(payment_plan)
-    if expected_deposit not in (None, ""):
-        expected_deposit = clean_amount(expected_deposit, "deposit")
-    else:
-        expected_deposit = None
-    fingerprint = checkout_fingerprint(
-        checkout_customer, checkout_lines, coupon_code, delivery_method, expected_total
-    )
+    deposit = clean_amount(expected_deposit, "deposit") if expected_deposit not in (None, "") else None
+    fingerprint = checkout_fingerprint(checkout_customer, checkout_lines, coupon_code, delivery_method, total)
     if pay_on_delivery:
         # The same cart paid another way is another checkout (a reused key is then a 409).
         fingerprint = hashlib.sha256(f"{fingerprint}:pay_on_delivery".encode()).hexdigest()
@@ -133,7 +131,7 @@ def order_place(
                 lines=checkout_lines,
                 coupon_code=coupon_code,
                 delivery_method=delivery_method,
-                expected_total=expected_total,
+                expected_total=total,
             )
             if record:
                 record.order = order
@@ -147,7 +145,7 @@ def order_place(
                     state=checkout_customer.state,
                     lga=checkout_customer.lga,
                     method=delivery_method,
-                    expected_deposit=expected_deposit,
+                    expected_deposit=deposit,
                 )
             if order.total > 0:
                 # The transfer account is opened by Monnify after this commits; a Monnify
@@ -158,6 +156,7 @@ def order_place(
             transaction.on_commit(lambda: messages.send_order_placed(order_id=order.pk), robust=True)
             transaction.on_commit(metrics.order_placed)
     except _KeyTaken:
+        assert key is not None  # only raised while inserting the key
         earlier = _earlier_order(store=store, key=key, fingerprint=fingerprint)
         if earlier is None:
             raise Conflict("This checkout is still being processed; try again in a moment.") from None
@@ -169,7 +168,7 @@ class _KeyTaken(Exception):
     pass
 
 
-def _earlier_order(*, store, key, fingerprint) -> Order | None:
+def _earlier_order(*, store: Store, key: str, fingerprint: str) -> Order | None:
     record = IdempotencyKey.objects.filter(store=store, key=key).select_related("order").first()
     if record is None or record.order is None:
         return None
@@ -180,7 +179,15 @@ def _earlier_order(*, store, key, fingerprint) -> Order | None:
     return record.order
 
 
-def _place(*, store, customer, lines, coupon_code, delivery_method, expected_total) -> Order:
+def _place(
+    *,
+    store: Store,
+    customer: CheckoutCustomer,
+    lines: list[CheckoutLine],
+    coupon_code: str | None,
+    delivery_method: str,
+    expected_total: Decimal | None,
+) -> Order:
     """`lines` may carry a booking slot (see `with_booking_slot`): its keys are recorded
     in the variant selection but are not options of the product."""
     products = locks.products_lock(product_ids=[line.product_id for line in lines])
@@ -222,7 +229,7 @@ def _place(*, store, customer, lines, coupon_code, delivery_method, expected_tot
     return order
 
 
-def _check_lines(*, store, products: dict[str, Product], lines: list[CheckoutLine]) -> dict[str, int]:
+def _check_lines(*, store: Store, products: dict[str, Product], lines: list[CheckoutLine]) -> dict[str, int]:
     """Every line is a live product of this store at the price the shopper saw, in stock.
 
     The quantity wanted of each product (one product may be on several lines).
@@ -267,7 +274,14 @@ def _check_lines(*, store, products: dict[str, Product], lines: list[CheckoutLin
 
 
 def _price(
-    *, store, customer, lines, products, coupon_code, delivery_method, expected_total
+    *,
+    store: Store,
+    customer: CheckoutCustomer,
+    lines: list[CheckoutLine],
+    products: dict[str, Product],
+    coupon_code: str | None,
+    delivery_method: str,
+    expected_total: Decimal | None,
 ) -> tuple[pricing.Totals, Coupon | None]:
     """The order's totals at database prices, with its coupon (locked) and delivery fee."""
     subtotal = pricing.lines_subtotal([(products[line.product_id].price, line.quantity) for line in lines])
@@ -302,7 +316,15 @@ def _price(
     return totals, coupon
 
 
-def _order_insert(*, store, customer, lines, products, totals: pricing.Totals, method: str) -> Order:
+def _order_insert(
+    *,
+    store: Store,
+    customer: CheckoutCustomer,
+    lines: list[CheckoutLine],
+    products: dict[str, Product],
+    totals: pricing.Totals,
+    method: str,
+) -> Order:
     """The order row with its items and their snapshot (what was bought, at what price)."""
     snapshot = []
     items = []

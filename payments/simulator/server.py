@@ -10,6 +10,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
@@ -18,6 +19,9 @@ from payments.simulator.collections import Collections
 from payments.simulator.common import _error, _number, _Reply
 from payments.simulator.refunds import Refunds
 from payments.simulator.transfers import Transfers
+
+if TYPE_CHECKING:
+    from payments.monnify import MonnifyConfig
 
 
 class MonnifySimulator(Collections, Transfers, Refunds):
@@ -72,7 +76,7 @@ class MonnifySimulator(Collections, Transfers, Refunds):
             self.server.server_close()
             self.server = None
 
-    def config(self, *, timeout: float = 5):
+    def config(self, *, timeout: float = 5) -> "MonnifyConfig":
         from payments.monnify import MonnifyConfig
 
         return MonnifyConfig(

@@ -138,6 +138,16 @@ def test_new_code_replaces_the_old_after_the_cooldown(
     assert old.pk != new.pk
 
 
+def test_a_code_without_the_address_its_type_uses_is_refused_before_anything_is_written():
+    # A phone code asked for with only an email: a caller's mistake, named, nothing sent or stored.
+    with pytest.raises(TypeError, match=r"needs the phone"):
+        services.otp_issue(otp_type=OtpType.PHONE, email="ada.obi@example.com")
+
+    assert OtpVerification.objects.count() == 0
+    assert DeliveryLog.objects.count() == 0
+    assert mail.outbox == []
+
+
 def test_resend_inside_the_cooldown_is_refused(signup_data, django_capture_on_commit_callbacks):
     user = register(django_capture_on_commit_callbacks, **signup_data)
     old = OtpVerification.objects.get(type=OtpType.EMAIL)
