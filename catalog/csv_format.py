@@ -64,11 +64,13 @@ def export_rows(products: Iterable[Product]) -> Iterator[list[str]]:
         yield _row(product)
 
 
-def _row(product: Product) -> list[str]:
+def product_values(
+    product: Product, *, variations_separator: str, unit_default: str | None
+) -> dict[str, object]:
+    """The product's editable fields as the export and the product form both show them
+    (dimensions flattened, variations and tags as text)."""
     dimensions = product.dimensions if isinstance(product.dimensions, dict) else {}
-    values = {
-        "id": product.pk,
-        "store": product.store.username,
+    return {
         "name": product.name,
         "description": product.description,
         "price": product.price,
@@ -82,10 +84,18 @@ def _row(product: Product) -> list[str]:
         "length": dimensions.get("length"),
         "width": dimensions.get("width"),
         "height": dimensions.get("height"),
-        "dimension_unit": dimensions.get("unit"),
-        "variations": variations_text(product.variations),
+        "dimension_unit": dimensions.get("unit", unit_default),
+        "variations": variations_text(product.variations, variations_separator),
         "category": product.category,
         "tags": ", ".join(product.tags) if isinstance(product.tags, list) else "",
+    }
+
+
+def _row(product: Product) -> list[str]:
+    values = {
+        "id": product.pk,
+        "store": product.store.username,
+        **product_values(product, variations_separator="; ", unit_default=None),
         "images": " ".join(product.images) if isinstance(product.images, list) else "",
         "is_active": "true" if product.is_active else "false",
         "is_featured": "true" if product.is_featured else "false",

@@ -3,7 +3,7 @@
 
 from django import forms
 
-from catalog.csv_format import parse_variations, variations_text
+from catalog.csv_format import parse_variations, product_values
 from catalog.durations import MAX_MINUTES, MIN_MINUTES
 from catalog.selectors import ACTIVE_FILTERS
 from catalog.services import BULK_ACTIONS
@@ -125,25 +125,8 @@ class ProductForm(forms.Form):
 
     @staticmethod
     def initial_for(product) -> dict:
-        dimensions = product.dimensions if isinstance(product.dimensions, dict) else {}
         return {
-            "name": product.name,
-            "description": product.description,
-            "price": product.price,
-            "compare_at_price": product.compare_at_price,
-            "cost_price": product.cost_price,
-            "sku": product.sku,
-            "barcode": product.barcode,
-            "stock_quantity": product.stock_quantity,
-            "low_stock_threshold": product.low_stock_threshold,
-            "weight": product.weight,
-            "length": dimensions.get("length"),
-            "width": dimensions.get("width"),
-            "height": dimensions.get("height"),
-            "dimension_unit": dimensions.get("unit", ""),
-            "variations": variations_text(product.variations, "\n"),
-            "category": product.category,
-            "tags": ", ".join(product.tags) if isinstance(product.tags, list) else "",
+            **product_values(product, variations_separator="\n", unit_default=""),
             "is_active": bool(product.is_active),
             "is_featured": bool(product.is_featured),
             "duration_minutes": product_duration_minutes(product),

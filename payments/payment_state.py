@@ -6,7 +6,7 @@ those keys: services set it through its properties and `store()` it on the row b
 save `metadata`; views, serializers, messages and reports read it through the same properties.
 
 Keys, for the other backends: `monnify` (the last re-query), `needs_merchant_action` (the
-flag), `partly_paid`, `overpaid`, `late_payment`, `reversed`, `closed_by_cancel`,
+flag), `partly_paid`, `overpaid`, `late_payment`, `reversed`, `closed_by_cancel`, `closed_by_cash`,
 `rejected_payment`, `start_error`, `expired_at`, `checkout_url`, `ussd_payment`.
 """
 
@@ -180,6 +180,11 @@ class PaymentState:
 
     def mark_closed_by_cancel(self) -> None:
         self._data["closed_by_cancel"] = {"at": now_iso()}
+
+    def mark_closed_by_cash(self) -> None:
+        """Closed because the merchant took a pay-on-delivery balance in cash (a marker for the
+        other backends, as `closed_by_cancel` is)."""
+        self._data["closed_by_cash"] = True
 
     def mark_expired(self) -> None:
         self._data["expired_at"] = now_iso()

@@ -9,11 +9,12 @@ from django.db import transaction
 from accounts.models import User
 from config.errors import Conflict
 from orders import pod as pod_rules
-from orders.models import BalanceMethod, PaymentStatus
+from orders.models import BalanceMethod, Order, OrderPaymentPlan, PaymentStatus
 from orders.selectors import order_get_for_owner
 from orders.services.pod import order_balance_check, order_balance_paid, plan_note_balance_reference
 from payments import locks
 from payments.models import LedgerKind, Payment
+from payments.payment_state import PaymentState
 from payments.services.collections import payment_create
 from payments.services.ledger import ledger_book
 
@@ -27,9 +28,7 @@ def pod_balance_account_open(*, user: User, order_id: str) -> Payment:
     """
     order = order_get_for_owner(user=user, order_id=order_id)
     with transaction.atomic():
-        locks.payments_lock_for_order(order_id=order.pk)
-        locked = locks.order_lock(order.pk)
-        plan = order_balance_check(order=locked)
+        locked, plan = _locked_plan(order)
         if plan.balance_paid_at is not None:
             raise Conflict("The balance is already paid.", code="balance_paid")
         if plan.balance_amount <= 0:
@@ -46,15 +45,13 @@ def pod_balance_record_cash(*, user: User, order_id: str) -> bool:
     """
     order = order_get_for_owner(user=user, order_id=order_id)
     with transaction.atomic():
-        locks.payments_lock_for_order(order_id=order.pk)
-        locked = locks.order_lock(order.pk)
-        plan = order_balance_check(order=locked)
+        locked, plan = _locked_plan(order)
         if plan.balance_paid_at is not None:
             return False
         for payment in Payment.objects.filter(order_id=order.pk, status=PaymentStatus.PENDING):
-            metadata = payment.metadata or {}
-            metadata["closed_by_cash"] = True
-            payment.metadata = metadata
+            state = PaymentState.of(payment)
+            state.mark_closed_by_cash()
+            state.store(payment)
             payment.status = PaymentStatus.EXPIRED
             payment.save(update_fields=["status", "metadata", "updated_at"])
         order_balance_paid(order_id=order.pk, method=BalanceMethod.CASH, actor=user)
@@ -70,3 +67,11 @@ def pod_balance_record_cash(*, user: User, order_id: str) -> bool:
                 description=f"Platform fee on the cash balance of {locked.order_number}",
             )
     return True
+
+
+def _locked_plan(order: Order) -> tuple[Order, OrderPaymentPlan]:
+    """Inside the caller's transaction: the order's payments, then the order, locked in the
+    payments app's lock order, and its plan (a pay-now order is refused)."""
+    locks.payments_lock_for_order(order_id=order.pk)
+    locked = locks.order_lock(order.pk)
+    return locked, order_balance_check(order=locked)
