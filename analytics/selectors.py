@@ -15,7 +15,8 @@ from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
+from analytics.breakdown_selectors import member_totals
+from analytics.models import DayBreakdown, Dimension, MonthBreakdown, StoreDay, Watermark
 from analytics.periods import Period, bucket_label, bucket_start, buckets, day_start
 from analytics.services import WATERMARK
 from catalog.models import Product
@@ -214,20 +215,18 @@ def series(*, store_ids: list[str], period: Period, group: str) -> list[Point]:
     return list(points.values())
 
 
-def breakdown(*, store_ids: list[str], period: Period, dimension: str, order_by: str = "revenue"):
-    """A dimension's members over the period, best first (a queryset: slice it or iterate it)."""
-    return (
-        _breakdowns(store_ids, dimension, period)
-        .values("key")
-        .annotate(
-            # Names as sold; a product renamed within the period shows one of its names.
-            label=Max("label"),
-            orders=Sum("orders"),
-            units=Sum("units"),
-            revenue=Sum("revenue"),
-            discount=Sum("discount"),
-        )
-        .order_by(f"-{order_by}", "key")
+def breakdown(
+    *,
+    store_ids: list[str],
+    period: Period,
+    dimension: str,
+    order_by: str = "revenue",
+    limit: int | None = None,
+) -> list[dict]:
+    """A dimension's members over the period, best first (the first `limit`): one query, over
+    the period's whole months' rollups and its partial months' days."""
+    return member_totals(
+        store_ids=store_ids, dimension=dimension, period=period, order_by=order_by, limit=limit
     )
 
 
@@ -246,16 +245,15 @@ def top_products_by(
     conversion is lifetime too: orders that contained the product per hundred views.
     """
     rankings = {
-        by: list(
-            breakdown(store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by)[:limit]
+        by: breakdown(
+            store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by, limit=limit
         )
         for by in orders
     }
     ids = sorted({row["key"] for rows in rankings.values() for row in rows})
     views = dict(Product.objects.filter(store_id__in=store_ids, pk__in=ids).values_list("id", "view_count"))
     lifetime = dict(
-        _breakdowns(store_ids, Dimension.PRODUCT)
-        .filter(key__in=ids)
+        MonthBreakdown.objects.filter(store_id__in=store_ids, dimension=Dimension.PRODUCT, key__in=ids)
         .values("key")
         .annotate(orders=Sum("orders"))
         .values_list("key", "orders")
@@ -272,13 +270,8 @@ def top_products_by(
 def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict]:
     """Orders by their current status (placed in the period, or ever)."""
     counts = {status: {"orders": 0, "total": ZERO} for status in OrderStatus.values}
-    for row in (
-        _breakdowns(store_ids, Dimension.STATUS, period)
-        .values("key")
-        .annotate(orders=Sum("orders"), total=Sum("revenue"))
-    ):
-        counts.setdefault(row["key"], {"orders": 0, "total": ZERO})
-        counts[row["key"]] = {"orders": row["orders"], "total": row["total"]}
+    for row in member_totals(store_ids=store_ids, dimension=Dimension.STATUS, period=period):
+        counts[row["key"]] = {"orders": row["orders"], "total": row["revenue"]}
     return counts
 
 
@@ -323,7 +316,7 @@ def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) 
     )
     repeat = returning + new_repeat
     top = (
-        list(breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER)[:limit])
+        breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER, limit=limit)
         if limit
         else []
     )
@@ -432,7 +425,7 @@ def attention(*, user, store_ids: list[str]) -> Attention:
     flags: dict[str, int] = {}
     waiting = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING]
     for dimension, key, orders in (
-        DayBreakdown.objects.filter(store_id__in=store_ids)
+        MonthBreakdown.objects.filter(store_id__in=store_ids)
         .filter(Q(dimension=Dimension.STATUS, key__in=waiting) | Q(dimension=Dimension.FLAG))
         .values("dimension", "key")
         .annotate(orders=Sum("orders"))

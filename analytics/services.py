@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
-from analytics.periods import lagos_day
+from analytics.models import DayBreakdown, Dimension, MonthBreakdown, StoreDay, Watermark
+from analytics.periods import lagos_day, month_starts
 from analytics.rollups import rollups_compute
 from orders.models import Order
 from payments.models import Payment, Refund
@@ -75,12 +75,70 @@ def _replace(
         row.previous_day = seen.get(row.key)
         row.first_purchase = row.previous_day is None
         seen[row.key] = row.day
+    days = DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last)
+    members: dict[str, set[str]] = defaultdict(set)
+    for dimension, key in days.values_list("dimension", "key").distinct():
+        members[dimension].add(key)
+    for row in breakdown_rows:
+        members[row.dimension].add(row.key)
     StoreDay.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
-    DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
+    days.delete()
     StoreDay.objects.bulk_create(store_rows, batch_size=500)
     DayBreakdown.objects.bulk_create(breakdown_rows, batch_size=500)
     if touched:
         _relink_after(customers, touched, last=last, seen=seen)
+    _add_up_months(store_id=store_id, first=first, last=last, members=members)
+
+
+def _add_up_months(
+    *, store_id: str, first: datetime.date, last: datetime.date, members: dict[str, set[str]]
+) -> None:
+    """Sum again, from their day rows, the month rows of the members that had or have a row
+    on the days first…last (the months those days fall in). The other members' month rows
+    did not change; a catch-up of one day rewrites only that day's members."""
+    for month, following in month_starts(first, last):
+        for dimension, keys in sorted(members.items()):
+            keys_sorted = sorted(keys)
+            for start in range(0, len(keys_sorted), CUSTOMER_CHUNK):
+                chunk = keys_sorted[start : start + CUSTOMER_CHUNK]
+                MonthBreakdown.objects.filter(
+                    store_id=store_id, month=month, dimension=dimension, key__in=chunk
+                ).delete()
+                sums = (
+                    DayBreakdown.objects.filter(
+                        store_id=store_id,
+                        dimension=dimension,
+                        key__in=chunk,
+                        day__gte=month,
+                        day__lt=following,
+                    )
+                    .values("key")
+                    .annotate(
+                        label_max=Max("label"),
+                        orders_sum=Sum("orders"),
+                        units_sum=Sum("units"),
+                        revenue_sum=Sum("revenue"),
+                        discount_sum=Sum("discount"),
+                    )
+                    .order_by("key")
+                )
+                MonthBreakdown.objects.bulk_create(
+                    [
+                        MonthBreakdown(
+                            store_id=store_id,
+                            month=month,
+                            dimension=dimension,
+                            key=row["key"],
+                            label=row["label_max"],
+                            orders=row["orders_sum"],
+                            units=row["units_sum"],
+                            revenue=row["revenue_sum"],
+                            discount=row["discount_sum"],
+                        )
+                        for row in sums
+                    ],
+                    batch_size=500,
+                )
 
 
 def _day(row: DayBreakdown) -> datetime.date:

@@ -156,6 +156,54 @@ def test_every_report_of_one_merchant(shop, history):
     }
 
 
+def test_long_periods_read_whole_months_and_the_days_around_them(shop, history):
+    """A period made of whole months (read from the month rollups), of whole months and
+    partial ones (months and days together) or of days alone gives the same exact figures."""
+    ids = [shop.store.pk]
+    products = [("Jollof Pack", 2, 3, D("45000.00")), ("Ankara Tote", 2, 3, D("19501.50"))]
+    customers = [("Ada Obi", 2, 0, D("58001.00")), ("Bola", 1, 0, D("6500.50"))]
+    for first, last in (
+        (datetime.date(2025, 3, 1), datetime.date(2025, 4, 30)),  # two whole months
+        (MAR_31, datetime.date(2025, 5, 15)),  # a day, a whole month and half a month
+        (datetime.date(2025, 2, 20), APR_3),  # days, a whole month, days
+        (MAR_31, APR_3),  # days only
+    ):
+        period = days(first, last)
+
+        def report(dimension, period=period, **options):
+            rows = selectors.breakdown(store_ids=ids, period=period, dimension=dimension, **options)
+            return [(row["label"], row["orders"], row["units"], row["revenue"]) for row in rows]
+
+        assert report(Dimension.PRODUCT) == products, (first, last)
+        assert report(Dimension.PRODUCT, limit=1) == products[:1]
+        assert report(Dimension.CUSTOMER) == customers
+        assert report(Dimension.STATE) == [("Lagos", 3, 0, D("64501.50"))]
+        statuses = selectors.status_counts(store_ids=ids, period=period)
+        assert {k: (v["orders"], v["total"]) for k, v in statuses.items() if v["orders"]} == {
+            "confirmed": (3, D("64501.50")),
+            "pending": (1, D("19501.50")),  # three totes, never paid
+            "cancelled": (2, D("21500.50")),  # the expired jollof and the cancelled tote
+        }
+    # A period that starts after a month's sales and ends before the next month's counts none
+    # of either.
+    assert (
+        selectors.breakdown(
+            store_ids=ids,
+            period=days(APR_3 + datetime.timedelta(days=1), datetime.date(2025, 5, 31)),
+            dimension=Dimension.PRODUCT,
+        )
+        == []
+    )
+    ranked = selectors.top_products(
+        store_ids=ids, period=days(datetime.date(2025, 4, 1), datetime.date(2025, 4, 30))
+    )
+    # Lifetime orders come from every month row: the March 31 order counts too.
+    assert [(row["label"], row["lifetime_orders"]) for row in ranked] == [
+        ("Ankara Tote", 2),
+        ("Jollof Pack", 2),
+    ]
+
+
 def test_two_merchants_never_mix(shop, other_shop, history):
     period = days(MAR_31, APR_3)
     theirs = selectors.figures(store_ids=[other_shop.store.pk], period=period)
