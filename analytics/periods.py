@@ -72,7 +72,7 @@ def day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, LAGOS)
 
 
-def _date(value, field: str) -> datetime.date:
+def _date(value: object, field: str) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     try:
@@ -83,7 +83,9 @@ def _date(value, field: str) -> datetime.date:
         ) from None
 
 
-def period_resolve(key: str | None, *, first=None, last=None, today: datetime.date | None = None) -> Period:
+def period_resolve(
+    key: str | None, *, first: object = None, last: object = None, today: datetime.date | None = None
+) -> Period:
     """The period a merchant asked for; unknown names and bad ranges are refused (400)."""
     today = today or lagos_today()
     key = key or DEFAULT_PERIOD
@@ -152,7 +154,8 @@ def buckets(period: Period, group: str) -> list[datetime.date]:
     """The first day of every bucket the period touches, in order (each chart point)."""
     if group not in GROUPS:
         raise InvalidPeriod(f"groupBy must be one of {', '.join(GROUPS)}.", details={"groupBy": group})
-    starts, day = [], period.first
+    starts: list[datetime.date] = []
+    day = period.first
     while day <= period.last:
         start = bucket_start(day, group)
         if not starts or starts[-1] != start:

@@ -9,9 +9,10 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models import Count, F, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -48,7 +49,7 @@ RECENT_FALLBACK = datetime.timedelta(days=30)
 HUNDRED = Decimal(100)
 
 
-def stores_for_owner(*, user) -> list[Store]:
+def stores_for_owner(*, user: Any) -> list[Store]:
     return list(Store.objects.owned_by(user).order_by("display_name").only("id", "display_name", "username"))
 
 
@@ -62,14 +63,14 @@ def stores_in_scope(*, stores: list[Store], store_id: str | None) -> list[str]:
     return [wanted]
 
 
-def percent_change(current, previous) -> Decimal | None:
+def percent_change(current: Decimal | int, previous: Decimal | int) -> Decimal | None:
     """The change in per cent, one decimal place; None when there is nothing to compare with."""
     if not previous:
         return None
     return round((Decimal(current) - Decimal(previous)) * HUNDRED / Decimal(previous), 1)
 
 
-def share(part, whole) -> Decimal | None:
+def share(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
     if not whole:
         return None
     return round(Decimal(part) * HUNDRED / Decimal(whole), 1)
@@ -106,7 +107,7 @@ SUMMED = ("revenue", "fees", "sales", "items_sold", "orders_placed", "cancelled"
 MONEY_FIGURES = ("revenue", "fees", "refunded")
 
 
-def _breakdowns(store_ids, dimension, period: Period | None = None):
+def _breakdowns(store_ids: list[str], dimension: str, period: Period | None = None) -> QuerySet[DayBreakdown]:
     rows = DayBreakdown.objects.filter(store_id__in=store_ids, dimension=dimension)
     if period is not None:
         rows = rows.filter(day__gte=period.first, day__lte=period.last)
@@ -142,9 +143,12 @@ def _figures(store_ids: list[str], periods: list[Period]) -> list[Figures]:
     results = []
     for i in range(len(periods)):
         counted, new = customers[i]
+        summed: dict[str, Any] = {
+            name: totals[f"{name}_{i}"] or (ZERO if name in MONEY_FIGURES else 0) for name in SUMMED
+        }
         results.append(
             Figures(
-                **{name: totals[f"{name}_{i}"] or (ZERO if name in MONEY_FIGURES else 0) for name in SUMMED},
+                **summed,
                 customers=counted,
                 returning_customers=counted - new,
                 pending=pending[f"pending_{i}"] or 0,
@@ -222,7 +226,7 @@ def breakdown(
     dimension: str,
     order_by: str = "revenue",
     limit: int | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """A dimension's members over the period, best first (the first `limit`): one query, over
     the period's whole months' rollups and its partial months' days."""
     return member_totals(
@@ -230,14 +234,16 @@ def breakdown(
     )
 
 
-def top_products(*, store_ids: list[str], period: Period, by: str = "revenue", limit: int = 5) -> list[dict]:
+def top_products(
+    *, store_ids: list[str], period: Period, by: str = "revenue", limit: int = 5
+) -> list[dict[str, Any]]:
     """Best sellers with their views and view-to-order conversion: three queries."""
     return top_products_by(store_ids=store_ids, period=period, orders=(by,), limit=limit)[by]
 
 
 def top_products_by(
     *, store_ids: list[str], period: Period, orders: tuple[str, ...], limit: int = 5
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """The best sellers by each of `orders` (revenue, units), with their views and
     view-to-order conversion: one query per ranking and two for all of them.
 
@@ -267,7 +273,7 @@ def top_products_by(
     return rankings
 
 
-def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict]:
+def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict[str, Any]]:
     """Orders by their current status (placed in the period, or ever)."""
     counts = {status: {"orders": 0, "total": ZERO} for status in OrderStatus.values}
     for row in member_totals(store_ids=store_ids, dimension=Dimension.STATUS, period=period):
@@ -275,7 +281,7 @@ def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict
     return counts
 
 
-def status_series(*, store_ids: list[str], period: Period, group: str) -> list[dict]:
+def status_series(*, store_ids: list[str], period: Period, group: str) -> list[dict[str, Any]]:
     """Orders placed per bucket, split by their current status."""
     points = {
         start: {"period": start, "label": bucket_label(start, group), **{s: 0 for s in OrderStatus.values}}
@@ -293,7 +299,7 @@ class CustomerSummary:
     customers: int
     returning: int
     repeat: int
-    top: list = field(default_factory=list)
+    top: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def repeat_rate(self) -> Decimal | None:
@@ -330,8 +336,8 @@ class HomeFigures:
     current: Figures
     previous: Figures
     points: list[Point]
-    top_revenue: list[dict]
-    top_units: list[dict]
+    top_revenue: list[dict[str, Any]]
+    top_units: list[dict[str, Any]]
 
 
 # The rollups only change when the catch-up runs (every minute): until then a page's figures
@@ -353,7 +359,7 @@ def home_figures(
         key = f"analytics:home:{hashlib.sha256(scope.encode()).hexdigest()}"
         kept = cache.get(key)
         if kept is not None:
-            return kept
+            return cast(HomeFigures, kept)
     current, previous = figures_with_previous(store_ids=store_ids, period=period)
     ranked = top_products_by(store_ids=store_ids, period=period, orders=("revenue", "units"), limit=top)
     result = HomeFigures(
@@ -400,7 +406,7 @@ class Attention:
     pending: int
     confirmed: int
     processing: int
-    flags: dict
+    flags: dict[str, int]
     payouts_in_progress: int
     payouts_amount: Decimal
     next_payout: Payout | None
@@ -419,7 +425,7 @@ class Attention:
         )
 
 
-def attention(*, user, store_ids: list[str]) -> Attention:
+def attention(*, user: Any, store_ids: list[str]) -> Attention:
     """What waits for the merchant now, whatever the period: five queries."""
     statuses: dict[str, int] = {}
     flags: dict[str, int] = {}

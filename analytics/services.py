@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 from django.utils import timezone
 
 from analytics.models import DayBreakdown, Dimension, MonthBreakdown, StoreDay, Watermark
@@ -145,7 +145,7 @@ def _day(row: DayBreakdown) -> datetime.date:
     return row.day
 
 
-def _last_days(rows, keys: set[str]) -> dict[str, datetime.date]:
+def _last_days(rows: QuerySet[DayBreakdown], keys: set[str]) -> dict[str, datetime.date]:
     """Each of the customers' latest day among `rows`."""
     keys_sorted = sorted(keys)
     last_days: dict[str, datetime.date] = {}
@@ -157,7 +157,9 @@ def _last_days(rows, keys: set[str]) -> dict[str, datetime.date]:
     return last_days
 
 
-def _relink_after(customers, keys: set[str], *, last: datetime.date, seen: dict[str, datetime.date]) -> None:
+def _relink_after(
+    customers: QuerySet[DayBreakdown], keys: set[str], *, last: datetime.date, seen: dict[str, datetime.date]
+) -> None:
     """Point each customer's first row after `last` at their latest day up to `last`."""
     keys_sorted = sorted(keys)
     for start in range(0, len(keys_sorted), CUSTOMER_CHUNK):
@@ -189,13 +191,16 @@ def _changed_days(since: datetime.datetime | None) -> dict[str, set[datetime.dat
         orders = orders.filter(updated_at__gte=since)
         payments = payments.filter(updated_at__gte=since)
         refunds = refunds.filter(updated_at__gte=since)
+    # An order without a creation time has no day (the rollups never count it).
     for store_id, created_at in orders.values_list("store_id", "created_at").iterator(chunk_size=2000):
-        changed[store_id].add(lagos_day(created_at))
+        if created_at is not None:
+            changed[store_id].add(lagos_day(created_at))
     # A payment's flag belongs to its order's day; a refund to its own.
     for store_id, created_at in payments.values_list("order__store_id", "order__created_at").iterator(
         chunk_size=2000
     ):
-        changed[store_id].add(lagos_day(created_at))
+        if created_at is not None:
+            changed[store_id].add(lagos_day(created_at))
     for store_id, created_at in refunds.values_list("payment__order__store_id", "created_at"):
         changed[store_id].add(lagos_day(created_at))
     return changed
