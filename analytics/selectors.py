@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -312,12 +312,24 @@ def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) 
     Three queries: the counts from the index, the new customers who bought again, the top."""
     [(customers, new)] = _customer_counts(store_ids, [period])
     returning = customers - new
-    # Repeat customers who are new in the period bought on two of its days or twice on one.
+    # Repeat customers who are new in the period bought twice on their first day, or bought
+    # again within the period: their second row is in it and points at a first row (no
+    # previous day) of one order. Each such customer has exactly one of those two rows, so a
+    # count of rows (each second row a primary-key lookup of its first) and no GROUP BY.
+    first_of_one = DayBreakdown.objects.filter(
+        store_id=OuterRef("store_id"),
+        dimension=Dimension.CUSTOMER,
+        day=OuterRef("previous_day"),
+        key=OuterRef("key"),
+        previous_day__isnull=True,
+        orders=1,
+    )
     new_repeat = (
         _breakdowns(store_ids, Dimension.CUSTOMER, period)
-        .values("store_id", "key")
-        .annotate(bought=Sum("orders"), new=Max("first_purchase"))
-        .filter(new=True, bought__gte=2)
+        .filter(
+            Q(previous_day__isnull=True, orders__gte=2)
+            | Q(previous_day__gte=period.first, previous_day__lte=period.last) & Exists(first_of_one)
+        )
         .count()
     )
     repeat = returning + new_repeat

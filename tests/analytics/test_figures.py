@@ -178,6 +178,8 @@ def test_long_periods_read_whole_months_and_the_days_around_them(shop, history):
         assert report(Dimension.PRODUCT, limit=1) == products[:1]
         assert report(Dimension.CUSTOMER) == customers
         assert report(Dimension.STATE) == [("Lagos", 3, 0, D("64501.50"))]
+        summary = selectors.customers_summary(store_ids=ids, period=period)
+        assert (summary.customers, summary.returning, summary.repeat) == (2, 0, 1)
         statuses = selectors.status_counts(store_ids=ids, period=period)
         assert {k: (v["orders"], v["total"]) for k, v in statuses.items() if v["orders"]} == {
             "confirmed": (3, D("64501.50")),
@@ -202,6 +204,29 @@ def test_long_periods_read_whole_months_and_the_days_around_them(shop, history):
         ("Ankara Tote", 2),
         ("Jollof Pack", 2),
     ]
+
+
+def test_a_new_customer_who_buys_twice_on_their_first_day_repeats(shop):
+    shop.pay(shop.place((shop.jollof, 1), at=lagos(2025, 4, 1, 9, 0)))
+    shop.pay(shop.place((shop.tote, 1), at=lagos(2025, 4, 1, 15, 0)))
+    shop.pay(shop.place((shop.tote, 1), phone="08039999999", name="Bola", at=lagos(2025, 4, 1, 10, 0)))
+    # A third customer's second purchase falls after the period: not a repeat within it.
+    shop.pay(shop.place((shop.tote, 1), phone="08035555555", name="Chi", at=lagos(2025, 4, 1, 11, 0)))
+    shop.pay(shop.place((shop.tote, 1), phone="08035555555", name="Chi", at=lagos(2025, 5, 2, 11, 0)))
+    rollups_catch_up()
+    for period in (days(APR_1), days(APR_1, datetime.date(2025, 4, 30))):
+        summary = selectors.customers_summary(store_ids=[shop.store.pk], period=period)
+        assert (summary.customers, summary.returning, summary.repeat) == (3, 0, 1)
+    # Over April and May, Chi bought twice too.
+    summary = selectors.customers_summary(
+        store_ids=[shop.store.pk], period=days(APR_1, datetime.date(2025, 5, 31))
+    )
+    assert (summary.customers, summary.returning, summary.repeat) == (3, 0, 2)
+    # In May alone Chi is a returning customer.
+    summary = selectors.customers_summary(
+        store_ids=[shop.store.pk], period=days(datetime.date(2025, 5, 1), datetime.date(2025, 5, 31))
+    )
+    assert (summary.customers, summary.returning, summary.repeat) == (1, 1, 1)
 
 
 def test_two_merchants_never_mix(shop, other_shop, history):
