@@ -109,6 +109,46 @@ class DayBreakdown(models.Model):
         return f"{self.store_id} {self.day} {self.dimension}={self.key}"
 
 
+class MonthBreakdown(models.Model):
+    """The day breakdowns of one calendar month added up: (store, month, dimension, member).
+
+    `month` is the month's first day; `label` the greatest of its days' labels, as a period's
+    reports show. A long period reads its whole months here and only its partial months' days
+    from the day breakdowns (`analytics.selectors`), so "this year" groups about a twelfth of
+    the rows. Kept by the same recomputation as the day rows (`analytics.services`): each
+    touched member of each touched month is summed again from its days.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    month = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=255)
+    label = models.CharField(max_length=255, blank=True, default="")
+    orders = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    revenue = money(default=0)
+    discount = money(default=0)
+
+    class Meta:
+        db_table = "analytics_month_breakdowns"
+        ordering = ["store_id", "dimension", "month", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "dimension", "month", "key"], name="analytics_month_unique"
+            ),
+        ]
+        indexes = [
+            # A member's months (its lifetime orders from the index alone, and the catch-up's
+            # recomputation of the members it touched).
+            models.Index(
+                fields=["store", "dimension", "key", "month", "orders"], name="analytics_month_lifetime"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.store_id} {self.month:%Y-%m} {self.dimension}={self.key}"
+
+
 class Watermark(models.Model):
     """How far the catch-up has read the orders, payments and refunds tables (by updated_at).
 

@@ -72,7 +72,7 @@ def day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, LAGOS)
 
 
-def _date(value, field: str) -> datetime.date:
+def _date(value: object, field: str) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     try:
@@ -83,7 +83,9 @@ def _date(value, field: str) -> datetime.date:
         ) from None
 
 
-def period_resolve(key: str | None, *, first=None, last=None, today: datetime.date | None = None) -> Period:
+def period_resolve(
+    key: str | None, *, first: object = None, last: object = None, today: datetime.date | None = None
+) -> Period:
     """The period a merchant asked for; unknown names and bad ranges are refused (400)."""
     today = today or lagos_today()
     key = key or DEFAULT_PERIOD
@@ -112,6 +114,34 @@ def period_resolve(key: str | None, *, first=None, last=None, today: datetime.da
     )
 
 
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=31)).replace(day=1)
+
+
+def month_starts(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """(first day, first day of the next) of every calendar month the days first…last touch."""
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append((month, next_month(month)))
+        month = next_month(month)
+    return months
+
+
+def whole_months(period: Period) -> tuple[datetime.date, datetime.date] | None:
+    """The first days of the period's first and last whole calendar months, if it has any."""
+    first = period.first if period.first.day == 1 else next_month(period.first)
+    after = next_month(period.last)
+    if after - datetime.timedelta(days=1) != period.last:
+        after = month_start(period.last)
+    if first >= after:
+        return None
+    return first, month_start(after - datetime.timedelta(days=1))
+
+
 def bucket_start(day: datetime.date, group: str) -> datetime.date:
     if group == "week":
         return day - datetime.timedelta(days=day.weekday())  # weeks start on Monday
@@ -124,7 +154,8 @@ def buckets(period: Period, group: str) -> list[datetime.date]:
     """The first day of every bucket the period touches, in order (each chart point)."""
     if group not in GROUPS:
         raise InvalidPeriod(f"groupBy must be one of {', '.join(GROUPS)}.", details={"groupBy": group})
-    starts, day = [], period.first
+    starts: list[datetime.date] = []
+    day = period.first
     while day <= period.last:
         start = bucket_start(day, group)
         if not starts or starts[-1] != start:

@@ -18,8 +18,10 @@ tests that compare rollups with the orders all call `rollups_compute`.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from analytics.models import DayBreakdown, Dimension, StoreDay
 from analytics.periods import day_start, lagos_day
@@ -30,8 +32,10 @@ from payments.models import Payment, PaymentMethod, Refund, RefundStatus
 from payments.payment_state import PaymentState
 
 CHUNK = 1000
+# A row of `.values()`: read by column name.
+Row = dict[str, Any]
 METHOD_LABELS = dict(PaymentMethod.choices)
-NO_VALUE_LABELS = {
+NO_VALUE_LABELS: dict[str, str] = {
     Dimension.STATE: "No delivery state (pickup)",
     Dimension.LGA: "No delivery LGA (pickup)",
     Dimension.CATEGORY: "Uncategorised",
@@ -51,9 +55,19 @@ class _Member:
 @dataclass
 class _Day:
     store: StoreDay
-    members: dict = field(default_factory=lambda: defaultdict(_Member))
+    members: dict[tuple[str, str], _Member] = field(default_factory=lambda: defaultdict(_Member))
 
-    def add(self, dimension, key, *, label="", orders=1, units=0, revenue=ZERO, discount=ZERO):
+    def add(
+        self,
+        dimension: str,
+        key: str | None,
+        *,
+        label: str = "",
+        orders: int = 1,
+        units: int = 0,
+        revenue: Decimal = ZERO,
+        discount: Decimal = ZERO,
+    ) -> None:
         member = self.members[(dimension, (key or "")[:255])]
         member.label = (label or NO_VALUE_LABELS.get(dimension, ""))[:255]
         member.orders += orders
@@ -62,14 +76,14 @@ class _Day:
         member.discount += discount
 
 
-def _chunks(values):
-    values = list(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    listed = list(values)
+    for start in range(0, len(listed), CHUNK):
+        yield listed[start : start + CHUNK]
 
 
-def is_sale(order) -> bool:
-    return order["payment_status"] == PaymentStatus.PAID and order["status"] != OrderStatus.CANCELLED
+def is_sale(order: Row) -> bool:
+    return bool(order["payment_status"] == PaymentStatus.PAID and order["status"] != OrderStatus.CANCELLED)
 
 
 def rollups_compute(
@@ -80,30 +94,34 @@ def rollups_compute(
     since, until = day_start(first), day_start(last + datetime.timedelta(days=1))
     days: dict[datetime.date, _Day] = {}
 
-    def day_of(day):
+    def day_of(day: datetime.date) -> _Day:
         if day not in days:
             days[day] = _Day(StoreDay(store_id=store_id, day=day))
         return days[day]
 
-    orders = list(
-        Order.objects.filter(
-            store_id=store_id, created_at__gte=since, created_at__lt=until, deleted_at__isnull=True
-        )
-        .order_by("created_at", "id")
-        .values(
-            "id",
-            "created_at",
-            "status",
-            "payment_status",
-            "total",
-            "agm_fee",
-            "discount",
-            "shipping_fee",
-            "customer_phone",
-            "customer_name",
-            "delivery_state",
-            "delivery_lga",
-        )
+    # Within the created_at range: never an order without a creation time.
+    orders = cast(
+        list[Row],
+        list(
+            Order.objects.filter(
+                store_id=store_id, created_at__gte=since, created_at__lt=until, deleted_at__isnull=True
+            )
+            .order_by("created_at", "id")
+            .values(
+                "id",
+                "created_at",
+                "status",
+                "payment_status",
+                "total",
+                "agm_fee",
+                "discount",
+                "shipping_fee",
+                "customer_phone",
+                "customer_name",
+                "delivery_state",
+                "delivery_lga",
+            )
+        ),
     )
     sales = {order["id"]: order for order in orders if is_sale(order)}
     deposits = _deposits_only(orders, sales)
@@ -126,7 +144,7 @@ def rollups_compute(
             day.add(Dimension.FLAG, flag)
         if order["id"] not in sales:
             continue
-        total = deposits.get(order["id"], order["total"])
+        total: Decimal = deposits[order["id"]] if order["id"] in deposits else order["total"]
         figures.sales += 1
         figures.revenue += total
         figures.fees += order["agm_fee"] or ZERO
@@ -182,13 +200,13 @@ def rollups_compute(
         figures.refunded += amount
 
     store_rows, breakdown_rows = [], []
-    for day in sorted(days):
-        store_rows.append(days[day].store)
-        for (dimension, key), member in sorted(days[day].members.items()):
+    for date in sorted(days):
+        store_rows.append(days[date].store)
+        for (dimension, key), member in sorted(days[date].members.items()):
             breakdown_rows.append(
                 DayBreakdown(
                     store_id=store_id,
-                    day=day,
+                    day=date,
                     dimension=dimension,
                     key=key,
                     label=member.label,
@@ -201,7 +219,7 @@ def rollups_compute(
     return store_rows, breakdown_rows
 
 
-def _deposits_only(orders, sales) -> dict[str, Decimal]:
+def _deposits_only(orders: list[Row], sales: dict[str, Row]) -> dict[str, Decimal]:
     """{order id: deposit} of the pay-on-delivery orders whose deposit alone is paid so far."""
     open_orders = [o["id"] for o in orders if o["id"] not in sales and o["status"] != OrderStatus.CANCELLED]
     deposits: dict[str, Decimal] = {}
@@ -214,17 +232,20 @@ def _deposits_only(orders, sales) -> dict[str, Decimal]:
     return deposits
 
 
-def _order_details(orders, sales):
+def _order_details(
+    orders: list[Row], sales: dict[str, Row]
+) -> tuple[dict[str, list[Row]], dict[str, str], dict[str, tuple[str, Decimal]], dict[str, list[str]]]:
     """Items, paying method and coupon of each sale, and the open flags of every order's payments."""
-    items: dict[str, list] = defaultdict(list)
+    items: dict[str, list[Row]] = defaultdict(list)
     methods: dict[str, str] = {}
     coupons: dict[str, tuple[str, Decimal]] = {}
     flags: dict[str, list[str]] = defaultdict(list)
     for ids in _chunks(sales):
-        for item in (
+        for item in cast(
+            Iterable[Row],
             OrderItem.objects.filter(order_id__in=ids)
             .order_by("created_at", "id")
-            .values("order_id", "product_id", "product_name", "quantity", "subtotal")
+            .values("order_id", "product_id", "product_name", "quantity", "subtotal"),
         ):
             items[item["order_id"]].append(item)
         for order_id, code, amount in CouponRedemption.objects.filter(order_id__in=ids).values_list(
@@ -232,10 +253,13 @@ def _order_details(orders, sales):
         ):
             coupons[order_id] = (code, amount)
     for ids in _chunks(order["id"] for order in orders):
-        payments = list(
-            Payment.objects.filter(order_id__in=ids).values(
-                "id", "order_id", "status", "payment_method", "metadata"
-            )
+        payments = cast(
+            list[Row],
+            list(
+                Payment.objects.filter(order_id__in=ids).values(
+                    "id", "order_id", "status", "payment_method", "metadata"
+                )
+            ),
         )
         for payment in payments:
             payment["flag"] = PaymentState(payment["metadata"]).flag

@@ -9,13 +9,15 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, Max, Q, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
+from analytics.breakdown_selectors import member_totals
+from analytics.models import DayBreakdown, Dimension, MonthBreakdown, StoreDay, Watermark
 from analytics.periods import Period, bucket_label, bucket_start, buckets, day_start
 from analytics.services import WATERMARK
 from catalog.models import Product
@@ -47,7 +49,7 @@ RECENT_FALLBACK = datetime.timedelta(days=30)
 HUNDRED = Decimal(100)
 
 
-def stores_for_owner(*, user) -> list[Store]:
+def stores_for_owner(*, user: Any) -> list[Store]:
     return list(Store.objects.owned_by(user).order_by("display_name").only("id", "display_name", "username"))
 
 
@@ -61,14 +63,14 @@ def stores_in_scope(*, stores: list[Store], store_id: str | None) -> list[str]:
     return [wanted]
 
 
-def percent_change(current, previous) -> Decimal | None:
+def percent_change(current: Decimal | int, previous: Decimal | int) -> Decimal | None:
     """The change in per cent, one decimal place; None when there is nothing to compare with."""
     if not previous:
         return None
     return round((Decimal(current) - Decimal(previous)) * HUNDRED / Decimal(previous), 1)
 
 
-def share(part, whole) -> Decimal | None:
+def share(part: Decimal | int, whole: Decimal | int | None) -> Decimal | None:
     if not whole:
         return None
     return round(Decimal(part) * HUNDRED / Decimal(whole), 1)
@@ -105,7 +107,7 @@ SUMMED = ("revenue", "fees", "sales", "items_sold", "orders_placed", "cancelled"
 MONEY_FIGURES = ("revenue", "fees", "refunded")
 
 
-def _breakdowns(store_ids, dimension, period: Period | None = None):
+def _breakdowns(store_ids: list[str], dimension: str, period: Period | None = None) -> QuerySet[DayBreakdown]:
     rows = DayBreakdown.objects.filter(store_id__in=store_ids, dimension=dimension)
     if period is not None:
         rows = rows.filter(day__gte=period.first, day__lte=period.last)
@@ -141,9 +143,12 @@ def _figures(store_ids: list[str], periods: list[Period]) -> list[Figures]:
     results = []
     for i in range(len(periods)):
         counted, new = customers[i]
+        summed: dict[str, Any] = {
+            name: totals[f"{name}_{i}"] or (ZERO if name in MONEY_FIGURES else 0) for name in SUMMED
+        }
         results.append(
             Figures(
-                **{name: totals[f"{name}_{i}"] or (ZERO if name in MONEY_FIGURES else 0) for name in SUMMED},
+                **summed,
                 customers=counted,
                 returning_customers=counted - new,
                 pending=pending[f"pending_{i}"] or 0,
@@ -214,31 +219,31 @@ def series(*, store_ids: list[str], period: Period, group: str) -> list[Point]:
     return list(points.values())
 
 
-def breakdown(*, store_ids: list[str], period: Period, dimension: str, order_by: str = "revenue"):
-    """A dimension's members over the period, best first (a queryset: slice it or iterate it)."""
-    return (
-        _breakdowns(store_ids, dimension, period)
-        .values("key")
-        .annotate(
-            # Names as sold; a product renamed within the period shows one of its names.
-            label=Max("label"),
-            orders=Sum("orders"),
-            units=Sum("units"),
-            revenue=Sum("revenue"),
-            discount=Sum("discount"),
-        )
-        .order_by(f"-{order_by}", "key")
+def breakdown(
+    *,
+    store_ids: list[str],
+    period: Period,
+    dimension: str,
+    order_by: str = "revenue",
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """A dimension's members over the period, best first (the first `limit`): one query, over
+    the period's whole months' rollups and its partial months' days."""
+    return member_totals(
+        store_ids=store_ids, dimension=dimension, period=period, order_by=order_by, limit=limit
     )
 
 
-def top_products(*, store_ids: list[str], period: Period, by: str = "revenue", limit: int = 5) -> list[dict]:
+def top_products(
+    *, store_ids: list[str], period: Period, by: str = "revenue", limit: int = 5
+) -> list[dict[str, Any]]:
     """Best sellers with their views and view-to-order conversion: three queries."""
     return top_products_by(store_ids=store_ids, period=period, orders=(by,), limit=limit)[by]
 
 
 def top_products_by(
     *, store_ids: list[str], period: Period, orders: tuple[str, ...], limit: int = 5
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """The best sellers by each of `orders` (revenue, units), with their views and
     view-to-order conversion: one query per ranking and two for all of them.
 
@@ -246,16 +251,15 @@ def top_products_by(
     conversion is lifetime too: orders that contained the product per hundred views.
     """
     rankings = {
-        by: list(
-            breakdown(store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by)[:limit]
+        by: breakdown(
+            store_ids=store_ids, period=period, dimension=Dimension.PRODUCT, order_by=by, limit=limit
         )
         for by in orders
     }
     ids = sorted({row["key"] for rows in rankings.values() for row in rows})
     views = dict(Product.objects.filter(store_id__in=store_ids, pk__in=ids).values_list("id", "view_count"))
     lifetime = dict(
-        _breakdowns(store_ids, Dimension.PRODUCT)
-        .filter(key__in=ids)
+        MonthBreakdown.objects.filter(store_id__in=store_ids, dimension=Dimension.PRODUCT, key__in=ids)
         .values("key")
         .annotate(orders=Sum("orders"))
         .values_list("key", "orders")
@@ -269,20 +273,15 @@ def top_products_by(
     return rankings
 
 
-def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict]:
+def status_counts(*, store_ids: list[str], period: Period | None = None) -> dict[str, dict[str, Any]]:
     """Orders by their current status (placed in the period, or ever)."""
     counts = {status: {"orders": 0, "total": ZERO} for status in OrderStatus.values}
-    for row in (
-        _breakdowns(store_ids, Dimension.STATUS, period)
-        .values("key")
-        .annotate(orders=Sum("orders"), total=Sum("revenue"))
-    ):
-        counts.setdefault(row["key"], {"orders": 0, "total": ZERO})
-        counts[row["key"]] = {"orders": row["orders"], "total": row["total"]}
+    for row in member_totals(store_ids=store_ids, dimension=Dimension.STATUS, period=period):
+        counts[row["key"]] = {"orders": row["orders"], "total": row["revenue"]}
     return counts
 
 
-def status_series(*, store_ids: list[str], period: Period, group: str) -> list[dict]:
+def status_series(*, store_ids: list[str], period: Period, group: str) -> list[dict[str, Any]]:
     """Orders placed per bucket, split by their current status."""
     points = {
         start: {"period": start, "label": bucket_label(start, group), **{s: 0 for s in OrderStatus.values}}
@@ -300,7 +299,7 @@ class CustomerSummary:
     customers: int
     returning: int
     repeat: int
-    top: list = field(default_factory=list)
+    top: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def repeat_rate(self) -> Decimal | None:
@@ -313,17 +312,29 @@ def customers_summary(*, store_ids: list[str], period: Period, limit: int = 20) 
     Three queries: the counts from the index, the new customers who bought again, the top."""
     [(customers, new)] = _customer_counts(store_ids, [period])
     returning = customers - new
-    # Repeat customers who are new in the period bought on two of its days or twice on one.
+    # Repeat customers who are new in the period bought twice on their first day, or bought
+    # again within the period: their second row is in it and points at a first row (no
+    # previous day) of one order. Each such customer has exactly one of those two rows, so a
+    # count of rows (each second row a primary-key lookup of its first) and no GROUP BY.
+    first_of_one = DayBreakdown.objects.filter(
+        store_id=OuterRef("store_id"),
+        dimension=Dimension.CUSTOMER,
+        day=OuterRef("previous_day"),
+        key=OuterRef("key"),
+        previous_day__isnull=True,
+        orders=1,
+    )
     new_repeat = (
         _breakdowns(store_ids, Dimension.CUSTOMER, period)
-        .values("store_id", "key")
-        .annotate(bought=Sum("orders"), new=Max("first_purchase"))
-        .filter(new=True, bought__gte=2)
+        .filter(
+            Q(previous_day__isnull=True, orders__gte=2)
+            | Q(previous_day__gte=period.first, previous_day__lte=period.last) & Exists(first_of_one)
+        )
         .count()
     )
     repeat = returning + new_repeat
     top = (
-        list(breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER)[:limit])
+        breakdown(store_ids=store_ids, period=period, dimension=Dimension.CUSTOMER, limit=limit)
         if limit
         else []
     )
@@ -337,8 +348,8 @@ class HomeFigures:
     current: Figures
     previous: Figures
     points: list[Point]
-    top_revenue: list[dict]
-    top_units: list[dict]
+    top_revenue: list[dict[str, Any]]
+    top_units: list[dict[str, Any]]
 
 
 # The rollups only change when the catch-up runs (every minute): until then a page's figures
@@ -360,7 +371,7 @@ def home_figures(
         key = f"analytics:home:{hashlib.sha256(scope.encode()).hexdigest()}"
         kept = cache.get(key)
         if kept is not None:
-            return kept
+            return cast(HomeFigures, kept)
     current, previous = figures_with_previous(store_ids=store_ids, period=period)
     ranked = top_products_by(store_ids=store_ids, period=period, orders=("revenue", "units"), limit=top)
     result = HomeFigures(
@@ -407,7 +418,7 @@ class Attention:
     pending: int
     confirmed: int
     processing: int
-    flags: dict
+    flags: dict[str, int]
     payouts_in_progress: int
     payouts_amount: Decimal
     next_payout: Payout | None
@@ -426,13 +437,13 @@ class Attention:
         )
 
 
-def attention(*, user, store_ids: list[str]) -> Attention:
+def attention(*, user: Any, store_ids: list[str]) -> Attention:
     """What waits for the merchant now, whatever the period: five queries."""
     statuses: dict[str, int] = {}
     flags: dict[str, int] = {}
     waiting = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING]
     for dimension, key, orders in (
-        DayBreakdown.objects.filter(store_id__in=store_ids)
+        MonthBreakdown.objects.filter(store_id__in=store_ids)
         .filter(Q(dimension=Dimension.STATUS, key__in=waiting) | Q(dimension=Dimension.FLAG))
         .values("dimension", "key")
         .annotate(orders=Sum("orders"))

@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet, Sum
 from django.utils import timezone
 
-from analytics.models import DayBreakdown, Dimension, StoreDay, Watermark
-from analytics.periods import lagos_day
+from analytics.models import DayBreakdown, Dimension, MonthBreakdown, StoreDay, Watermark
+from analytics.periods import lagos_day, month_starts
 from analytics.rollups import rollups_compute
 from orders.models import Order
 from payments.models import Payment, Refund
@@ -75,19 +75,77 @@ def _replace(
         row.previous_day = seen.get(row.key)
         row.first_purchase = row.previous_day is None
         seen[row.key] = row.day
+    days = DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last)
+    members: dict[str, set[str]] = defaultdict(set)
+    for dimension, key in days.values_list("dimension", "key").distinct():
+        members[dimension].add(key)
+    for row in breakdown_rows:
+        members[row.dimension].add(row.key)
     StoreDay.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
-    DayBreakdown.objects.filter(store_id=store_id, day__gte=first, day__lte=last).delete()
+    days.delete()
     StoreDay.objects.bulk_create(store_rows, batch_size=500)
     DayBreakdown.objects.bulk_create(breakdown_rows, batch_size=500)
     if touched:
         _relink_after(customers, touched, last=last, seen=seen)
+    _add_up_months(store_id=store_id, first=first, last=last, members=members)
+
+
+def _add_up_months(
+    *, store_id: str, first: datetime.date, last: datetime.date, members: dict[str, set[str]]
+) -> None:
+    """Sum again, from their day rows, the month rows of the members that had or have a row
+    on the days first…last (the months those days fall in). The other members' month rows
+    did not change; a catch-up of one day rewrites only that day's members."""
+    for month, following in month_starts(first, last):
+        for dimension, keys in sorted(members.items()):
+            keys_sorted = sorted(keys)
+            for start in range(0, len(keys_sorted), CUSTOMER_CHUNK):
+                chunk = keys_sorted[start : start + CUSTOMER_CHUNK]
+                MonthBreakdown.objects.filter(
+                    store_id=store_id, month=month, dimension=dimension, key__in=chunk
+                ).delete()
+                sums = (
+                    DayBreakdown.objects.filter(
+                        store_id=store_id,
+                        dimension=dimension,
+                        key__in=chunk,
+                        day__gte=month,
+                        day__lt=following,
+                    )
+                    .values("key")
+                    .annotate(
+                        label_max=Max("label"),
+                        orders_sum=Sum("orders"),
+                        units_sum=Sum("units"),
+                        revenue_sum=Sum("revenue"),
+                        discount_sum=Sum("discount"),
+                    )
+                    .order_by("key")
+                )
+                MonthBreakdown.objects.bulk_create(
+                    [
+                        MonthBreakdown(
+                            store_id=store_id,
+                            month=month,
+                            dimension=dimension,
+                            key=row["key"],
+                            label=row["label_max"],
+                            orders=row["orders_sum"],
+                            units=row["units_sum"],
+                            revenue=row["revenue_sum"],
+                            discount=row["discount_sum"],
+                        )
+                        for row in sums
+                    ],
+                    batch_size=500,
+                )
 
 
 def _day(row: DayBreakdown) -> datetime.date:
     return row.day
 
 
-def _last_days(rows, keys: set[str]) -> dict[str, datetime.date]:
+def _last_days(rows: QuerySet[DayBreakdown], keys: set[str]) -> dict[str, datetime.date]:
     """Each of the customers' latest day among `rows`."""
     keys_sorted = sorted(keys)
     last_days: dict[str, datetime.date] = {}
@@ -99,7 +157,9 @@ def _last_days(rows, keys: set[str]) -> dict[str, datetime.date]:
     return last_days
 
 
-def _relink_after(customers, keys: set[str], *, last: datetime.date, seen: dict[str, datetime.date]) -> None:
+def _relink_after(
+    customers: QuerySet[DayBreakdown], keys: set[str], *, last: datetime.date, seen: dict[str, datetime.date]
+) -> None:
     """Point each customer's first row after `last` at their latest day up to `last`."""
     keys_sorted = sorted(keys)
     for start in range(0, len(keys_sorted), CUSTOMER_CHUNK):
@@ -131,13 +191,16 @@ def _changed_days(since: datetime.datetime | None) -> dict[str, set[datetime.dat
         orders = orders.filter(updated_at__gte=since)
         payments = payments.filter(updated_at__gte=since)
         refunds = refunds.filter(updated_at__gte=since)
+    # An order without a creation time has no day (the rollups never count it).
     for store_id, created_at in orders.values_list("store_id", "created_at").iterator(chunk_size=2000):
-        changed[store_id].add(lagos_day(created_at))
+        if created_at is not None:
+            changed[store_id].add(lagos_day(created_at))
     # A payment's flag belongs to its order's day; a refund to its own.
     for store_id, created_at in payments.values_list("order__store_id", "order__created_at").iterator(
         chunk_size=2000
     ):
-        changed[store_id].add(lagos_day(created_at))
+        if created_at is not None:
+            changed[store_id].add(lagos_day(created_at))
     for store_id, created_at in refunds.values_list("payment__order__store_id", "created_at"):
         changed[store_id].add(lagos_day(created_at))
     return changed

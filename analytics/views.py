@@ -115,11 +115,13 @@ def dashboard_home(request):
     return render(request, "analytics/home.html", context, status=status)
 
 
-def _report_rows(report, store_ids, period):
+def _report_rows(report, store_ids, period, limit=None):
     _title, dimension, _noun, value = REPORTS[report]
     if dimension is None:
         return selectors.series(store_ids=store_ids, period=period, group=period.default_group())
-    return selectors.breakdown(store_ids=store_ids, period=period, dimension=dimension, order_by=value)
+    return selectors.breakdown(
+        store_ids=store_ids, period=period, dimension=dimension, order_by=value, limit=limit
+    )
 
 
 @login_required
@@ -149,15 +151,13 @@ def report(request, report="sales"):
             pod=pod_summary(store_ids=store_ids, period=period),
         )
     else:
-        rows = list(_report_rows(report, store_ids, period)[:REPORT_ROWS])
+        rows = _report_rows(report, store_ids, period, limit=REPORT_ROWS)
         context.update(rows=rows, ranking=charts.ranking_chart(rows[:10], value=value))
         if report == "customers":
             context["customers"] = selectors.customers_summary(store_ids=store_ids, period=period, limit=0)
         if report == "products":
-            context["by_units"] = list(
-                selectors.breakdown(
-                    store_ids=store_ids, period=period, dimension=dimension, order_by="units"
-                )[:10]
+            context["by_units"] = selectors.breakdown(
+                store_ids=store_ids, period=period, dimension=dimension, order_by="units", limit=10
             )
     return render(request, "analytics/report.html", context, status=status)
 
@@ -192,7 +192,7 @@ def _csv_lines(report, store_ids, period):
         return
     key_title = {"customers": "Phone", "products": "Product id"}.get(report, "Key")
     yield writer.writerow([noun, key_title, "Orders", "Units", "Revenue", "Discount"])
-    for row in _report_rows(report, store_ids, period).iterator(chunk_size=1000):
+    for row in _report_rows(report, store_ids, period):
         yield writer.writerow(
             [
                 spreadsheet_safe(value)

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.db.models import Min
 
-from analytics.models import DayBreakdown, Dimension, StoreDay
+from analytics.models import DayBreakdown, Dimension, MonthBreakdown, StoreDay
 from analytics.rollups import rollups_compute
 from analytics.services import rollups_catch_up, rollups_rebuild
 from orders.models import Order, OrderStatus, PaymentStatus
@@ -27,6 +27,7 @@ STORE_FIELDS = [f.name for f in StoreDay._meta.fields if f.name not in ("id",)]
 # against all stored days.
 LINKS = ("first_purchase", "previous_day")
 BREAKDOWN_FIELDS = [f.name for f in DayBreakdown._meta.fields if f.name not in ("id", *LINKS)]
+MONTH_FIELDS = ("dimension", "month", "key", "label", "orders", "units", "revenue", "discount")
 
 
 def stored(store_id):
@@ -39,7 +40,28 @@ def stored(store_id):
             tuple(getattr(r, f if f != "store" else "store_id") for f in BREAKDOWN_FIELDS)
             for r in DayBreakdown.objects.filter(store_id=store_id).order_by("dimension", "day", "key")
         ],
+        list(
+            MonthBreakdown.objects.filter(store_id=store_id)
+            .order_by("dimension", "month", "key")
+            .values_list(*MONTH_FIELDS)
+        ),
     )
+
+
+def months_of(breakdown_rows):
+    """The month rows the day rows add up to, summed here in Python: the label is the greatest."""
+    months = {}
+    for row in breakdown_rows:
+        key = (row.dimension, row.day.replace(day=1), row.key)
+        label, orders, units, revenue, discount = months.get(key, ("", 0, 0, 0, 0))
+        months[key] = (
+            max(label, row.label),
+            orders + row.orders,
+            units + row.units,
+            revenue + row.revenue,
+            discount + row.discount,
+        )
+    return [(*key, *figures) for key, figures in sorted(months.items())]
 
 
 def first_purchases(store_id):
@@ -78,6 +100,7 @@ def recomputed(store_id, first, last):
                 row[BREAKDOWN_FIELDS.index("key")],
             ),
         ),
+        months_of(breakdown_rows),
     )
 
 
@@ -132,6 +155,9 @@ def test_rollups_equal_a_recomputation_after_random_changes(shop, other_shop, mo
         assert first_purchases(target.store.pk) == earliest_days(target.store.pk)
         links, expected = previous_days(target.store.pk)
         assert links == expected
+    # The walk crossed a month end: both months have month rows, each its days added up.
+    months = {row[1] for target in (shop, other_shop) for row in stored(target.store.pk)[2]}
+    assert months == {datetime.date(2025, 5, 1), datetime.date(2025, 6, 1)}
     # The rebuild command's code reproduces exactly what the catch-up kept.
     before = stored(shop.store.pk)
     with time_machine.travel(now + datetime.timedelta(minutes=2), tick=False):

@@ -156,6 +156,79 @@ def test_every_report_of_one_merchant(shop, history):
     }
 
 
+def test_long_periods_read_whole_months_and_the_days_around_them(shop, history):
+    """A period made of whole months (read from the month rollups), of whole months and
+    partial ones (months and days together) or of days alone gives the same exact figures."""
+    ids = [shop.store.pk]
+    products = [("Jollof Pack", 2, 3, D("45000.00")), ("Ankara Tote", 2, 3, D("19501.50"))]
+    customers = [("Ada Obi", 2, 0, D("58001.00")), ("Bola", 1, 0, D("6500.50"))]
+    for first, last in (
+        (datetime.date(2025, 3, 1), datetime.date(2025, 4, 30)),  # two whole months
+        (MAR_31, datetime.date(2025, 5, 15)),  # a day, a whole month and half a month
+        (datetime.date(2025, 2, 20), APR_3),  # days, a whole month, days
+        (MAR_31, APR_3),  # days only
+    ):
+        period = days(first, last)
+
+        def report(dimension, period=period, **options):
+            rows = selectors.breakdown(store_ids=ids, period=period, dimension=dimension, **options)
+            return [(row["label"], row["orders"], row["units"], row["revenue"]) for row in rows]
+
+        assert report(Dimension.PRODUCT) == products, (first, last)
+        assert report(Dimension.PRODUCT, limit=1) == products[:1]
+        assert report(Dimension.CUSTOMER) == customers
+        assert report(Dimension.STATE) == [("Lagos", 3, 0, D("64501.50"))]
+        summary = selectors.customers_summary(store_ids=ids, period=period)
+        assert (summary.customers, summary.returning, summary.repeat) == (2, 0, 1)
+        statuses = selectors.status_counts(store_ids=ids, period=period)
+        assert {k: (v["orders"], v["total"]) for k, v in statuses.items() if v["orders"]} == {
+            "confirmed": (3, D("64501.50")),
+            "pending": (1, D("19501.50")),  # three totes, never paid
+            "cancelled": (2, D("21500.50")),  # the expired jollof and the cancelled tote
+        }
+    # A period that starts after a month's sales and ends before the next month's counts none
+    # of either.
+    assert (
+        selectors.breakdown(
+            store_ids=ids,
+            period=days(APR_3 + datetime.timedelta(days=1), datetime.date(2025, 5, 31)),
+            dimension=Dimension.PRODUCT,
+        )
+        == []
+    )
+    ranked = selectors.top_products(
+        store_ids=ids, period=days(datetime.date(2025, 4, 1), datetime.date(2025, 4, 30))
+    )
+    # Lifetime orders come from every month row: the March 31 order counts too.
+    assert [(row["label"], row["lifetime_orders"]) for row in ranked] == [
+        ("Ankara Tote", 2),
+        ("Jollof Pack", 2),
+    ]
+
+
+def test_a_new_customer_who_buys_twice_on_their_first_day_repeats(shop):
+    shop.pay(shop.place((shop.jollof, 1), at=lagos(2025, 4, 1, 9, 0)))
+    shop.pay(shop.place((shop.tote, 1), at=lagos(2025, 4, 1, 15, 0)))
+    shop.pay(shop.place((shop.tote, 1), phone="08039999999", name="Bola", at=lagos(2025, 4, 1, 10, 0)))
+    # A third customer's second purchase falls after the period: not a repeat within it.
+    shop.pay(shop.place((shop.tote, 1), phone="08035555555", name="Chi", at=lagos(2025, 4, 1, 11, 0)))
+    shop.pay(shop.place((shop.tote, 1), phone="08035555555", name="Chi", at=lagos(2025, 5, 2, 11, 0)))
+    rollups_catch_up()
+    for period in (days(APR_1), days(APR_1, datetime.date(2025, 4, 30))):
+        summary = selectors.customers_summary(store_ids=[shop.store.pk], period=period)
+        assert (summary.customers, summary.returning, summary.repeat) == (3, 0, 1)
+    # Over April and May, Chi bought twice too.
+    summary = selectors.customers_summary(
+        store_ids=[shop.store.pk], period=days(APR_1, datetime.date(2025, 5, 31))
+    )
+    assert (summary.customers, summary.returning, summary.repeat) == (3, 0, 2)
+    # In May alone Chi is a returning customer.
+    summary = selectors.customers_summary(
+        store_ids=[shop.store.pk], period=days(datetime.date(2025, 5, 1), datetime.date(2025, 5, 31))
+    )
+    assert (summary.customers, summary.returning, summary.repeat) == (1, 1, 1)
+
+
 def test_two_merchants_never_mix(shop, other_shop, history):
     period = days(MAR_31, APR_3)
     theirs = selectors.figures(store_ids=[other_shop.store.pk], period=period)
