@@ -223,6 +223,8 @@ def bench_database(env: dict, *, keep: bool, reuse: bool) -> Iterator[bool]:
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     try:
         harness.migrate(env)
+        # The pages render with the hashed static files' manifest (DEBUG off), as served.
+        harness.collectstatic(env)
         yield not exists
     finally:
         if not keep:
@@ -281,7 +283,7 @@ def main() -> None:
             print(
                 f"orders CSV, streamed in-process: {rows:,} rows in {seconds:.1f} s"
                 f" = {rows / seconds:,.0f} rows/s ({rows / cpu:,.0f} rows per CPU second of this process;"
-                f" load average {_load()})"
+                f" load average {_load()}; InnoDB buffer pool {_buffer_pool()})"
             )
             print(f"  peak Python memory while streaming {peak:.1f} MiB")
 
@@ -305,8 +307,11 @@ def measure_all(args, env: dict, user, store) -> None:
     paths = pages(store, user)
     explain_plans(user, token, paths)
     load = os.getloadavg()
-    figures: dict = {"orders": args.orders, "load": load, "pages": {}}
-    print(f"In-process, {IN_PROCESS_REQUESTS} sequential requests a page; load average {_load()}")
+    figures: dict = {"orders": args.orders, "load": load, "buffer_pool": _buffer_pool(), "pages": {}}
+    print(
+        f"In-process, {IN_PROCESS_REQUESTS} sequential requests a page; load average {_load()};"
+        f" InnoDB buffer pool {figures['buffer_pool']}"
+    )
     print(f"{'':<36} {'q':>3} {'p50 ms':>7} {'p95 ms':>7} {'SQL p50':>7} {'minimal p50':>11}")
     local = in_process(user, token, paths)
     for name, row in local.items():
@@ -318,7 +323,7 @@ def measure_all(args, env: dict, user, store) -> None:
     print(
         f"{args.orders:,} orders of one merchant; gunicorn {args.workers} sync workers, "
         f"{args.requests} requests per page, {args.concurrency} concurrent clients, "
-        f"MariaDB {env['DB_NAME']}; load average {_load()}"
+        f"MariaDB {env['DB_NAME']} (buffer pool {figures['buffer_pool']}); load average {_load()}"
     )
     with harness.gunicorn(env, workers=args.workers, ready_path=MINIMAL, log_name="scale") as base:
         harness.print_header()
@@ -344,6 +349,17 @@ def _load() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
+def _buffer_pool() -> str:
+    """MariaDB's InnoDB buffer pool, printed with the figures: at 1,000,000 orders it decides
+    whether a read beyond the recent pages comes from memory or from disk."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@innodb_buffer_pool_size")
+        size = int(cursor.fetchone()[0])
+    return f"{size / 2**20:,.0f} MiB"
+
+
 def save_and_compare(figures: dict) -> None:
     """Keep this run's figures in bench/results/scale-<orders>.json and print the growth of each
     page from the smallest other size measured (p50 and p95 ratios, beside the ceilings' ratio)."""
@@ -359,7 +375,8 @@ def save_and_compare(figures: dict) -> None:
     base = min(others, key=lambda other: other["orders"])
     print(
         f"growth from {base['orders']:,} to {figures['orders']:,} orders: p50 and p95 ratios served"
-        " (minimal view's p50 ratio), and in-process"
+        " (minimal view's p50 ratio), and in-process; buffer pool"
+        f" {base.get('buffer_pool', 'not recorded')} then, {figures['buffer_pool']} now"
     )
     for name, now in figures["pages"].items():
         then, local, local_then = (

@@ -175,3 +175,50 @@ def test_running_balance_equals_the_ledger_after_concurrent_credits_payouts_and_
     MerchantBalance.objects.filter(pk=merchant.pk).update(balance=0)
     call_command("ledger_balances_rebuild", stdout=io.StringIO())
     assert selectors.ledger_balance(user=merchant) == ledger
+
+
+@pytest.mark.django_db(transaction=True)  # ANALYZE TABLE commits: no test transaction to roll back
+def test_pay_on_delivery_sums_read_only_their_kinds_from_an_index():
+    from django.test.utils import CaptureQueriesContext
+
+    from payments.models import LedgerKind
+    from payments.services.ledger import ledger_book
+
+    merchant, other = UserFactory(), UserFactory()
+    for owner in (merchant, other):
+        for index in range(150):  # sales: the rows the page must not read
+            ledger_book(
+                merchant_id=owner.pk,
+                kind=LedgerKind.CREDIT_SALE,
+                amount=Decimal("1000.00"),
+                reference=f"sale-{owner.pk}-{index}",
+            )
+    for index, (kind, amount) in enumerate(
+        [
+            (LedgerKind.CREDIT_DEPOSIT, Decimal("2500.50")),
+            (LedgerKind.CREDIT_DEPOSIT, Decimal("1499.50")),
+            (LedgerKind.CREDIT_BALANCE, Decimal("7000.00")),
+            (LedgerKind.DEBIT_CASH_FEE, Decimal("-150.25")),
+        ]
+    ):
+        ledger_book(merchant_id=merchant.pk, kind=kind, amount=amount, reference=f"pod-{index}")
+    ledger_book(
+        merchant_id=other.pk, kind=LedgerKind.CREDIT_DEPOSIT, amount=Decimal("99.00"), reference="pod-other"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE TABLE ledger_entries")
+        cursor.fetchall()
+    with CaptureQueriesContext(connection) as context:
+        summary = selectors.pod_ledger_summary(user=merchant)
+    assert summary["deposits"] == Decimal("4000.00")
+    assert summary["balances_transfer"] == Decimal("7000.00")
+    assert summary["cash_fees"] == Decimal("150.25")
+    assert summary["balances_cash"] == Decimal("0")
+    (sql,) = [query["sql"] for query in context.captured_queries if "FROM `ledger_entries`" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        columns = [column[0] for column in cursor.description]
+        plan = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    assert len(plan) == 1 and plan[0]["key"] == "agm_ledger_merchant_kind", plan
+    assert plan[0]["type"] == "range" and "Using index" in (plan[0]["Extra"] or ""), plan
+    assert int(plan[0]["rows"]) < 20, plan  # the merchant's four pod entries, not their 150 sales
