@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.db import connections
@@ -197,48 +198,51 @@ def _rows(
 
 
 def _hinted(keys: QuerySet[Any], index: str) -> list[Any]:
-    """The primary keys `keys` selects, read through `index` (`FORCE INDEX`, which the ORM
-    cannot say; the index name is ours, never input)."""
+    """The primary keys `keys` selects, read through `index`."""
     compiler = keys.query.get_compiler(using=keys.db)
     if compiler.connection.vendor != "mysql":  # the hint is MariaDB/MySQL syntax (SQLite in `make run`)
         return [row[0] for row in keys]
     sql, params = compiler.as_sql()
-    quote = compiler.connection.ops.quote_name
-    table = quote(keys.model._meta.db_table)
-    sql = sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({quote(index)})")
     with compiler.connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_force_index(compiler, sql, [index]), params)
         return [row[0] for row in cursor.fetchall()]
 
 
-def keyset_chunks(
-    queryset: QuerySet[Any], *, fields: Sequence[str], time_field: str, key_field: str, chunk: int = 2000
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Every row of `queryset` as `values_list(*fields)` tuples, newest first, in lists of `chunk`.
+def _force_index(compiler: Any, sql: str, indexes: Sequence[str]) -> str:
+    """`sql` reading its model's table through one of `indexes` (`FORCE INDEX`, which the ORM
+    cannot say; the index names are ours, never input)."""
+    quote = compiler.connection.ops.quote_name
+    table = quote(compiler.query.model._meta.db_table)
+    names = ", ".join(quote(index) for index in indexes)
+    return sql.replace(f"FROM {table}", f"FROM {table} FORCE INDEX ({names})", 1)
 
-    Each chunk is one bounded index range read after the previous chunk's last row (its keys,
-    from the index alone, then its rows by primary key, as `_rows` explains), so memory stays
-    flat at any size; mysqlclient would otherwise buffer a whole result (Django's `.iterator()`
-    has no server-side cursor on MySQL). Scope `queryset` to one store.
+
+def streamed_rows(
+    queryset: QuerySet[Any], *, indexes: Sequence[str], chunk: int = 2000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `queryset` (a `values_list` of fields, in its order) in lists of `chunk`, from
+    one query whose rows the database sends as they are read: constant memory at any size.
+
+    On MariaDB this is the backend's `streaming_cursor()` (mysqlclient would otherwise hold the
+    whole result, Django's `.iterator()` included), through one of `indexes`: without the hint
+    MariaDB sorts a big store's rows before sending the first. The server works out the next rows
+    while Python writes these, where a read per chunk would make each wait for the other. The
+    connection is busy until the last chunk is taken (or the generator is closed): run nothing
+    else on it meanwhile.
     """
-    keys = queryset.order_by(f"-{time_field}", f"-{key_field}").values_list("pk", time_field, key_field)
-    last: tuple[Any, Any] | None = None
-    while True:
-        page = keys
-        if last is not None:
-            page = page.filter(
-                Q(**{f"{time_field}__lt": last[0]}) | Q(**{time_field: last[0], f"{key_field}__lt": last[1]}),
-                **{f"{time_field}__lte": last[0]},
-            )
-        chunk_keys = list(page[:chunk])
-        ids = [row[0] for row in chunk_keys]
-        by_id = {row[0]: row[1:] for row in queryset.filter(pk__in=ids).order_by().values_list("pk", *fields)}
-        rows = [by_id[pk] for pk in ids if pk in by_id]
-        if rows:
-            yield rows
-        if len(chunk_keys) < chunk:
-            return
-        last = (chunk_keys[-1][1], chunk_keys[-1][2])
+    connection = connections[queryset.db]
+    if not hasattr(connection, "streaming_cursor"):  # SQLite (`make run`): its rows come as read
+        rows = queryset.iterator(chunk_size=chunk)
+        while batch := list(islice(rows, chunk)):
+            yield batch
+        return
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    with connection.streaming_cursor() as cursor:
+        cursor.execute(_force_index(compiler, sql, indexes), params)
+        while rows := cursor.fetchmany(chunk):
+            # Django's own conversion of raw values (aware datetimes, booleans, UUIDs)
+            yield list(compiler.results_iter(results=[rows], tuple_expected=True))
 
 
 def pk_chunks(queryset: QuerySet[Any], *, chunk: int = 1000) -> Iterator[Any]:

@@ -1,10 +1,11 @@
 """The orders CSV: streamed in constant memory, or built by a task into a stored file.
 
-Rows are read store by store, newest first, in keyset chunks (`config.keyset.keyset_chunks`)
-along the `agm_orders_*` index the filters pick: no query sorts a store's orders, and nothing
-holds more than one chunk. An export of more than `ORDERS_EXPORT_INLINE_MAX` orders is not
-streamed to the browser: `orders.tasks.orders_export_build` writes it to default storage and
-the merchant gets a bell notification with the download link.
+Rows are read store by store, newest first, by one streamed query per store
+(`config.keyset.streamed_rows`) through the `agm_orders_*` index the filters pick: no query
+sorts a store's orders, and nothing holds more than one chunk. An export of more than
+`ORDERS_EXPORT_INLINE_MAX` orders is not streamed to the browser:
+`orders.tasks.orders_export_build` writes it to default storage and the merchant gets a bell
+notification with the download link.
 """
 
 import csv
@@ -15,7 +16,7 @@ import tempfile
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from config.keyset import keyset_chunks
+from config.keyset import streamed_rows
 from config.spreadsheet import spreadsheet_safe
 from orders import selectors
 from orders.models import Order
@@ -61,8 +62,8 @@ def csv_chunks(*, store_ids: list[str], filters: dict):
         orders = selectors.order_filter(
             Order.objects.filter(store_id=store_id, deleted_at__isnull=True, created_at__isnull=False),
             filters,
-        )
-        for rows in keyset_chunks(orders, fields=FIELDS, time_field="created_at", key_field="order_number"):
+        ).values_list(*FIELDS)
+        for rows in streamed_rows(orders, indexes=selectors.ORDER_LIST_INDEXES):
             for row in rows:
                 cells = list(row)
                 for index in TEXT_AT:

@@ -110,6 +110,18 @@ def order_list_for_owner(
     return order_filter(orders, filters).select_related("store", "source", "payment_plan")
 
 
+# The indexes `order_filter`'s shapes are read through: a whole filtered list (the CSV export)
+# is read through whichever fits, where MariaDB left alone would sort a big store's orders.
+ORDER_LIST_INDEXES = (
+    "agm_orders_list",
+    "agm_orders_list_status",
+    "agm_orders_list_payment",
+    "agm_orders_phone",
+    "agm_orders_name",
+    "idx_order_number",
+)
+
+
 def order_filter(orders: QuerySet[Order], filters: OrderFilters) -> QuerySet[Order]:
     """The list's filters and search; each shape has an index (`agm_orders_*`).
 

@@ -4,8 +4,9 @@ fixed query counts, and exports that stream in chunks or go to a task."""
 from datetime import date, timedelta
 from decimal import Decimal as D
 
+import MySQLdb
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -212,45 +213,103 @@ def test_customers_page_and_api_run_a_fixed_number_of_queries(
     assert body["pagination"]["total"] == count
 
 
-def test_export_streams_every_order_in_chunks(logged_in, store, monkeypatch):
-    orders = OrderFactory.create_batch(7, store=store)
+def test_export_streams_every_order_from_one_query_per_store(logged_in, merchant, store):
+    second = StoreFactory(user=merchant)
+    orders = OrderFactory.create_batch(7, store=store) + OrderFactory.create_batch(3, store=second)
     _spread(orders)
+    OrderFactory(store=StoreFactory())  # someone else's
     with CaptureQueriesContext(connection) as queries:
         response = logged_in.get("/dashboard/orders/export.csv")
         lines = b"".join(response.streaming_content).decode().strip().splitlines()
-    assert len(lines) == 8
-    assert [line.split(",")[0] for line in lines[1:]] == _expected([store.pk])
-    order_reads = [q["sql"] for q in queries.captured_queries if "FROM `orders`" in q["sql"]]
-    # Each read is bounded: a chunk's keys (LIMIT), or that chunk's rows by primary key.
-    assert all("LIMIT" in sql or "`orders`.`id` IN (" in sql for sql in order_reads), order_reads
-    assert sum("`orders`.`id` IN (" in sql for sql in order_reads) == 1
+    assert len(lines) == 11
+    stores = sorted([store, second], key=lambda owned: owned.pk)
+    assert [line.split(",")[0] for line in lines[1:]] == _expected([stores[0].pk]) + _expected([stores[1].pk])
+    rows_reads = [q["sql"] for q in queries.captured_queries if "`orders`.`customer_email`" in q["sql"]]
+    # One read per store, through the list's indexes, never a sort of the store's orders.
+    assert len(rows_reads) == 2
+    assert all("FROM `orders` FORCE INDEX (`agm_orders_list`, " in sql for sql in rows_reads), rows_reads
+    assert all("LIMIT" not in sql and "`orders`.`id` IN (" not in sql for sql in rows_reads), rows_reads
     # A formula-shaped name is neutralised; numbers and times are written as they are.
     Order.objects.filter(pk=orders[0].pk).update(customer_name="=HYPERLINK(1)", total=D("1500.50"))
     body = b"".join(logged_in.get("/dashboard/orders/export.csv").streaming_content).decode()
     row = next(line for line in body.splitlines() if line.startswith(orders[0].order_number + ","))
     assert ",'=HYPERLINK(1)," in row and row.endswith(",1500.50")
+    placed = Order.objects.get(pk=orders[0].pk).created_at
+    assert f",{placed.isoformat(sep=' ')}," in row  # an aware time, as Django reads it
 
 
-def test_keyset_chunks_walk_every_row_once_with_ties(store):
+def test_streamed_rows_come_in_chunks_of_one_query_in_order_with_ties(store):
     orders = OrderFactory.create_batch(11, store=store)
     _spread(orders, same_second=True)
-    live = Order.objects.filter(store=store, deleted_at__isnull=True)
+    live = (
+        Order.objects.filter(store=store, deleted_at__isnull=True)
+        .order_by("-created_at", "-order_number")
+        .values_list("order_number", "total", "created_at")
+    )
     with CaptureQueriesContext(connection) as queries:
-        chunks = list(
-            keyset.keyset_chunks(
-                live,
-                fields=["order_number", "total"],
-                time_field="created_at",
-                key_field="order_number",
-                chunk=3,
-            )
-        )
+        chunks = list(keyset.streamed_rows(live, indexes=["agm_orders_list"], chunk=3))
     assert [len(chunk) for chunk in chunks] == [3, 3, 3, 2]
     rows = [row for chunk in chunks for row in chunk]
-    assert [number for number, _total in rows] == _expected([store.pk])
-    assert sorted(total for _number, total in rows) == sorted(order.total for order in orders)
-    # Each chunk is its keys from the index, then its rows by primary key.
-    assert len(queries) == 8
+    assert [number for number, _total, _placed in rows] == _expected([store.pk])
+    assert sorted(total for _number, total, _placed in rows) == sorted(order.total for order in orders)
+    assert all(placed.tzinfo is not None for _number, _total, placed in rows)
+    assert len(queries) == 1
+
+
+def test_a_stream_holds_its_connection_until_read_or_closed(store):
+    """The server sends the rows as they are read (a buffered result would leave the connection
+    free at once), and closing the stream early hands the connection back."""
+    OrderFactory.create_batch(5, store=store)
+    stream = keyset.streamed_rows(
+        Order.objects.filter(store=store)
+        .order_by("-created_at", "-order_number")
+        .values_list("order_number"),
+        indexes=["agm_orders_list"],
+        chunk=2,
+    )
+    assert len(next(stream)) == 2
+    # Django's error, or mysqlclient's own from closing the refused query's cursor after it
+    with pytest.raises((ProgrammingError, MySQLdb.ProgrammingError), match="Commands out of sync"):
+        Order.objects.filter(store=store).count()
+    stream.close()
+    assert Order.objects.filter(store=store).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)  # ANALYZE TABLE commits
+@pytest.mark.parametrize(
+    "filters",
+    [
+        "",
+        "?status=cancelled",
+        "?payment_status=expired",
+        "?status=cancelled&payment_status=expired",
+        "?date_from=2020-01-01",
+    ],
+)
+def test_the_export_reads_an_index_range_in_order_without_sorting(logged_in, store, filters):
+    other = StoreFactory()
+    for target in (store, other):
+        for index in range(80):
+            status, paid = ("cancelled", "expired") if index % 10 == 0 else ("shipped", "paid")
+            OrderFactory(store=target, status=status, payment_status=paid)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE TABLE orders")
+        cursor.fetchall()
+    with CaptureQueriesContext(connection) as queries:
+        lines = b"".join(
+            logged_in.get("/dashboard/orders/export.csv" + filters).streaming_content
+        ).splitlines()
+    assert len(lines) == 1 + (8 if "cancelled" in filters or "expired" in filters else 80)
+    (sql,) = [q["sql"] for q in queries.captured_queries if "`orders`.`customer_email`" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        columns = [column[0] for column in cursor.description]
+        plan = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    orders_plan = [step for step in plan if step["table"] == "orders"]
+    assert len(orders_plan) == 1 and orders_plan[0]["key"].startswith("agm_orders_list"), plan
+    assert all(
+        "filesort" not in (step["Extra"] or "") and "temporary" not in (step["Extra"] or "") for step in plan
+    )
 
 
 @pytest.mark.django_db(transaction=True)  # ANALYZE TABLE commits
