@@ -16,8 +16,9 @@ smallest other size measured, so runs at 100 and 1,000,000 orders give the growt
 Creates DB_NAME (MariaDB on DB_HOST, default 127.0.0.1, root, no password) and drops it at the
 end, unless --keep (or --seed-only, which measures nothing). --reuse measures a DB_NAME that an
 earlier --keep run seeded with the same --orders (migrated to the current schema first); any
-other existing database is refused untouched. Seeding 1,000,000 orders takes about 15 minutes
-on a busy 2-core machine (run it with `nice -n 10`).
+other existing database is refused untouched. Seeding 1,000,000 orders is disk-bound on
+MariaDB's default 128 MiB buffer pool (README "Scale": 7.7 minutes with the pool at 4 GiB while
+loading; run it with `nice -n 10` on a shared machine).
 """
 
 import json

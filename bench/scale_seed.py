@@ -47,9 +47,12 @@ def order_number(index: int) -> str:
     return "AGM-" + "".join(ALPHABET[(value >> (5 * k)) & 31] for k in range(8))
 
 
-def sequential_uuid(table: int, index: int) -> str:
-    # A well-formed version-4-shaped UUID that grows with the index; `table` keeps tables apart.
-    return f"{index:08x}-{table:04x}-4000-8000-{index >> 32:012x}"
+def scattered_uuid(table: int, index: int) -> str:
+    # A well-formed version-4-shaped UUID, unique per (table, index) and in no order related to
+    # the index (bijective mod 2**32): the product's ids are random UUID4s, so a store's rows in
+    # time order are scattered over the primary key, and a read in time order pays for it.
+    value = (index * 2654435761 + 40503 * table) % 2**32
+    return f"{value:08x}-{table:04x}-4000-8000-{index >> 32:012x}"
 
 
 LOADS = {
@@ -167,7 +170,7 @@ def _write_chunk(folder: Path, start: int, stop: int, total: int, now: int, stor
                 status, payment_status = "pending", "pending"
             else:
                 status, payment_status = "cancelled", "expired"
-            order_id = sequential_uuid(1, index)
+            order_id = scattered_uuid(1, index)
             subtotal = Decimal(0)
             snapshot = []
             for _line in range(1 + (index % 5 == 0) + (index % 5 in (1, 2, 3))):
@@ -177,7 +180,7 @@ def _write_chunk(folder: Path, start: int, stop: int, total: int, now: int, stor
                     f'{{"product_id": "{product_id}", "quantity": 1, "product_price": "{price}"}}'
                 )
                 items.write(
-                    f"{sequential_uuid(2, line_id)}\t{order_id}\t{product_id}\t{product_name}\t{price}\t1\t"
+                    f"{scattered_uuid(2, line_id)}\t{order_id}\t{product_id}\t{product_name}\t{price}\t1\t"
                     f"{price}\t{created}\n"
                 )
                 line_id += 1
@@ -190,7 +193,7 @@ def _write_chunk(folder: Path, start: int, stop: int, total: int, now: int, stor
                 f"[{', '.join(snapshot)}]\t{subtotal}\t0\t0\t{fee}\t{subtotal}\t{status}\t{payment_status}\t"
                 f"{created}\n"
             )
-            payment_id = sequential_uuid(3, index)
+            payment_id = scattered_uuid(3, index)
             reference = f"PAY-{index:09d}"
             payments.write(
                 f"{payment_id}\t{order_id}\t{user_id}\t{subtotal}\t{payment_status}\t{reference}\t"
@@ -198,7 +201,7 @@ def _write_chunk(folder: Path, start: int, stop: int, total: int, now: int, stor
             )
             if paid:
                 ledger.write(
-                    f"{sequential_uuid(4, index)}\t{user_id}\tcredit_sale\t{subtotal - fee}\t"
+                    f"{scattered_uuid(4, index)}\t{user_id}\tcredit_sale\t{subtotal - fee}\t"
                     f"sale:{reference}\t{payment_id}\tOrder payment, net of the platform fee\t{created}\n"
                 )
     finally:
