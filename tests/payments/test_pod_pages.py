@@ -135,6 +135,18 @@ def test_tracking_and_placed_pages_show_what_is_due(deposit_paid):
     )
     assert "Deposit received" in placed
     assert "the whole deposit is refunded" in placed
+    # The next steps ask for the balance at the door, not for a transfer already made.
+    assert "Pay by bank transfer" not in placed and "Pay the deposit" not in placed
+    assert "pay the balance of ₦7,000 then, in cash or by bank transfer." in placed
+
+
+def test_placed_page_before_the_deposit_asks_for_the_deposit_then_the_balance(store, monnify):
+    pod_store(store)
+    product = ProductFactory(store=store, price=Decimal("2500.00"), stock_quantity=10)
+    order, _payment = place_pod(store, product)
+    placed = Client().get(f"/{store.username}/orders/{order.order_number}").content.decode()
+    assert "Pay the deposit of ₦3,000 by bank transfer: the order is confirmed" in placed
+    assert "pay the balance of ₦7,000 then, in cash or by bank transfer." in placed
 
 
 def test_payments_page_shows_deposits_transfers_and_cash_apart(deposit_paid, merchant):
