@@ -11,6 +11,9 @@ merged by the database over at most (stores x (limit + 1)) rows: `store_id IN (â
 
 The cursor is opaque to clients: base64url JSON of the boundary row's (time, key) and the
 direction. A bad one is a `ServiceError` (400), never a 500.
+
+Whole lists (exports) are read in constant memory: `streamed_rows` in an index's order,
+`pk_chunks` in primary-key order.
 """
 
 import base64

@@ -49,7 +49,7 @@ TEXT_AT = [index for index, field in enumerate(FIELDS) if field not in NON_TEXT_
 
 
 def csv_chunks(*, store_ids: list[str], filters: dict):
-    """The CSV in pieces: the header line, then the lines of each keyset chunk of every
+    """The CSV in pieces: the header line, then the lines of each streamed chunk of every
     matching order of each store (one string per chunk: a streaming response writes each
     piece it is given, and one write per line would cost more than the line)."""
     buffer = io.StringIO()
